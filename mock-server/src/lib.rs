@@ -1,0 +1,1 @@
+//! A stateful mock of the five providers’ webhook-endpoint APIs (built in its own issue).

@@ -1,0 +1,114 @@
+//! chargeapi.co ("Charge"): create, list, retrieve and update webhook endpoints.
+//!
+//! Authenticates with `Authorization: Bearer ch_sk_test_…` or `ch_sk_live_…`.
+//! Set [`ClientBuilder::api_version`](crate::ClientBuilder::api_version) to
+//! send `Charge-Version`; otherwise none is sent. The generated [`Client`],
+//! request builders ([`builder`]) and models ([`types`]) come from
+//! `openapi/chargeapi.yaml`.
+//!
+//! ```no_run
+//! use webhooks_sdk::chargeapi::Client;
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = Client::builder("ch_sk_test_…").api_version("2026-03-01").build()?;
+//! let endpoint = client
+//!     .create_webhook_endpoint()
+//!     .body_map(|body| {
+//!         body.url("https://example.com/webhook/endpoint")
+//!             .enabled_events(vec!["report.succeeded".to_string()])
+//!     })
+//!     .send()
+//!     .await?
+//!     .into_inner();
+//! let page = client.list_webhook_endpoints().limit(10).send().await?.into_inner();
+//! # let _ = (endpoint, page);
+//! # Ok(()) }
+//! ```
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+pub use crate::generated::chargeapi::*;
+
+/// Charge's production base URL.
+pub const BASE_URL: &str = "https://api.chargeapi.co/v1";
+
+crate::client::provider_client! {
+    name: "chargeapi.co",
+    base_url: BASE_URL,
+    auth: crate::client::AuthScheme::Bearer,
+    version_header: Some("charge-version"),
+}
+
+impl crate::client::VersionedProvider for Client {}
+
+crate::open_enum::open_enum! {
+    /// Whether an endpoint receives events.
+    pub enum EndpointStatus {
+        Enabled = "enabled",
+        Disabled = "disabled",
+    }
+}
+
+/// When an object was created. The page this SDK follows types it as Unix
+/// seconds; Charge's newer pages show an RFC 3339 string
+/// (`2026-03-03T14:05:23.789Z`). Both parse, and each serialises back as it
+/// came.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Created {
+    /// Seconds since the Unix epoch.
+    UnixSeconds(i64),
+    /// An RFC 3339 timestamp, kept as sent.
+    Rfc3339(String),
+}
+
+impl Created {
+    /// The instant, whichever form it came in.
+    pub fn to_datetime(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        match self {
+            Self::UnixSeconds(secs) => chrono::DateTime::from_timestamp(*secs, 0),
+            Self::Rfc3339(text) => chrono::DateTime::parse_from_rfc3339(text)
+                .ok()
+                .map(|t| t.with_timezone(&chrono::Utc)),
+        }
+    }
+}
+
+impl fmt::Display for Created {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::UnixSeconds(secs) => write!(f, "{secs}"),
+            Self::Rfc3339(text) => f.write_str(text),
+        }
+    }
+}
+
+impl Serialize for Created {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::UnixSeconds(secs) => serializer.serialize_i64(*secs),
+            Self::Rfc3339(text) => serializer.serialize_str(text),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Created {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Wire {
+            Seconds(i64),
+            Text(String),
+        }
+        match Wire::deserialize(deserializer)? {
+            Wire::Seconds(secs) => Ok(Self::UnixSeconds(secs)),
+            Wire::Text(text) => match chrono::DateTime::parse_from_rfc3339(&text) {
+                Ok(_) => Ok(Self::Rfc3339(text)),
+                Err(e) => Err(serde::de::Error::custom(format!(
+                    "`created` {text:?} is neither Unix seconds nor RFC 3339: {e}"
+                ))),
+            },
+        }
+    }
+}

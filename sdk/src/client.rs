@@ -1,0 +1,284 @@
+//! Building a provider client: base URL, API key, timeouts, `User-Agent`, and
+//! the headers every request carries. One builder serves all five providers.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::time::Duration;
+
+use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue};
+
+/// `User-Agent` sent by clients this crate builds: the crate and its version.
+pub const USER_AGENT: &str = concat!("webhooks-sdk/", env!("CARGO_PKG_VERSION"));
+
+/// Connect timeout of clients this crate builds, unless changed.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Whole-request timeout of clients this crate builds, unless changed.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How a provider expects its API key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthScheme {
+    /// `Authorization: Bearer <key>`.
+    Bearer,
+    /// The key alone in the named header (Commet's `x-api-key`).
+    Header(&'static str),
+}
+
+/// A generated client this crate knows how to build.
+pub trait Provider: Sized {
+    /// The provider's name, for messages.
+    const NAME: &'static str;
+    /// The provider's production base URL.
+    const BASE_URL: &'static str;
+    /// Where the API key goes.
+    const AUTH: AuthScheme;
+    /// The header that pins an API version, for providers that document one.
+    const VERSION_HEADER: Option<&'static str>;
+
+    /// Wraps a ready `reqwest::Client` (generated `new_with_client`).
+    fn from_parts(base_url: &str, http: reqwest::Client, headers: ClientHeaders) -> Self;
+}
+
+/// The headers a client adds to every request: the API key (marked
+/// sensitive) and, when asked for, the API version.
+#[derive(Clone)]
+pub struct ClientHeaders {
+    auth: (HeaderName, HeaderValue),
+    version: Option<(HeaderName, HeaderValue)>,
+}
+
+impl fmt::Debug for ClientHeaders {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientHeaders")
+            .field("auth", &format_args!("{}: [redacted]", self.auth.0))
+            .field("version", &self.version)
+            .finish()
+    }
+}
+
+/// Called by the generated code before each request is sent: adds the
+/// client's headers and drops progenitor's `api-version`, which no provider
+/// documents.
+pub(crate) fn prepare_request(headers: &ClientHeaders, request: &mut reqwest::Request) {
+    let map = request.headers_mut();
+    map.remove("api-version");
+    map.insert(headers.auth.0.clone(), headers.auth.1.clone());
+    if let Some((name, value)) = &headers.version {
+        map.insert(name.clone(), value.clone());
+    }
+}
+
+/// Why a client could not be built.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// The base URL is not an absolute `http`/`https` URL.
+    InvalidBaseUrl(String),
+    /// The API key is empty or holds characters an HTTP header cannot carry.
+    /// (The key itself is not repeated here.)
+    InvalidApiKey,
+    /// The API version holds characters an HTTP header cannot carry.
+    InvalidApiVersion(String),
+    /// reqwest could not build its client (for example, no TLS backend).
+    Http(reqwest::Error),
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::InvalidBaseUrl(why) => write!(f, "invalid base URL: {why}"),
+            Self::InvalidApiKey => {
+                f.write_str("invalid API key: it must be non-empty visible ASCII")
+            }
+            Self::InvalidApiVersion(v) => write!(f, "invalid API version {v:?}"),
+            Self::Http(e) => write!(f, "cannot build the HTTP client: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Http(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// Builds a provider client. Start from the provider's `Client::builder`.
+///
+/// ```
+/// use std::time::Duration;
+/// use webhooks_sdk::commet;
+///
+/// let client = commet::Client::builder("ck_sandbox_xxxxxxxxx")
+///     .base_url("http://127.0.0.1:8080/commet/api/v1")
+///     .api_version("2026-07-31")
+///     .timeout(Duration::from_secs(5))
+///     .build()?;
+/// # Ok::<(), webhooks_sdk::BuildError>(())
+/// ```
+pub struct ClientBuilder<C> {
+    base_url: String,
+    api_key: crate::Secret,
+    api_version: Option<String>,
+    http: Option<reqwest::Client>,
+    connect_timeout: Duration,
+    timeout: Duration,
+    provider: PhantomData<fn() -> C>,
+}
+
+impl<C> fmt::Debug for ClientBuilder<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("api_key", &self.api_key)
+            .field("api_version", &self.api_version)
+            .field("custom_http_client", &self.http.is_some())
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
+
+impl<C: Provider> ClientBuilder<C> {
+    /// A builder for the provider's production base URL and this key.
+    pub fn new(api_key: impl Into<String>) -> Self {
+        Self {
+            base_url: C::BASE_URL.to_string(),
+            api_key: crate::Secret::new(api_key.into()),
+            api_version: None,
+            http: None,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            timeout: DEFAULT_TIMEOUT,
+            provider: PhantomData,
+        }
+    }
+
+    /// Sends requests to this base URL instead (a mock server, say).
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = base_url.into();
+        self
+    }
+
+    /// Uses the caller's `reqwest::Client` (its own timeouts, proxy, TLS and
+    /// `User-Agent`); the API key is still added to every request.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Connect timeout (default 10 s). Ignored with [`Self::http_client`].
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Whole-request timeout (default 30 s). Ignored with [`Self::http_client`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Builds the client.
+    pub fn build(self) -> Result<C, BuildError> {
+        let url = reqwest::Url::parse(&self.base_url)
+            .map_err(|e| BuildError::InvalidBaseUrl(format!("{:?}: {e}", self.base_url)))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(BuildError::InvalidBaseUrl(format!(
+                "{:?}: the scheme must be http or https",
+                self.base_url
+            )));
+        }
+        let key = self.api_key.expose();
+        if key.is_empty() {
+            return Err(BuildError::InvalidApiKey);
+        }
+        let auth = match C::AUTH {
+            AuthScheme::Bearer => (AUTHORIZATION, format!("Bearer {key}")),
+            AuthScheme::Header(name) => (HeaderName::from_static(name), key.to_string()),
+        };
+        let mut auth_value =
+            HeaderValue::from_str(&auth.1).map_err(|_| BuildError::InvalidApiKey)?;
+        auth_value.set_sensitive(true);
+        let version = match (&self.api_version, C::VERSION_HEADER) {
+            (Some(v), Some(header)) => Some((
+                HeaderName::from_static(header),
+                HeaderValue::from_str(v).map_err(|_| BuildError::InvalidApiVersion(v.clone()))?,
+            )),
+            _ => None,
+        };
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .user_agent(USER_AGENT)
+                .connect_timeout(self.connect_timeout)
+                .timeout(self.timeout)
+                .build()
+                .map_err(BuildError::Http)?,
+        };
+        let headers = ClientHeaders {
+            auth: (auth.0, auth_value),
+            version,
+        };
+        // progenitor joins paths onto the base URL as text: no trailing slash.
+        Ok(C::from_parts(
+            self.base_url.trim_end_matches('/'),
+            http,
+            headers,
+        ))
+    }
+}
+
+/// Providers that document an API-version request header.
+pub trait VersionedProvider: Provider {}
+
+impl<C: VersionedProvider> ClientBuilder<C> {
+    /// Pins the API version (`Charge-Version` / `Commet-Version`) on every
+    /// request. Without it no version header is sent and the account's
+    /// default applies.
+    pub fn api_version(mut self, version: impl Into<String>) -> Self {
+        self.api_version = Some(version.into());
+        self
+    }
+}
+
+/// Implements [`Provider`] and the constructors for a generated `Client`.
+macro_rules! provider_client {
+    (name: $name:literal, base_url: $base:expr, auth: $auth:expr, version_header: $version:expr $(,)?) => {
+        impl $crate::client::Provider for Client {
+            const NAME: &'static str = $name;
+            const BASE_URL: &'static str = $base;
+            const AUTH: $crate::client::AuthScheme = $auth;
+            const VERSION_HEADER: Option<&'static str> = $version;
+
+            fn from_parts(
+                base_url: &str,
+                http: reqwest::Client,
+                headers: $crate::client::ClientHeaders,
+            ) -> Self {
+                Self::new_with_client(base_url, http, headers)
+            }
+        }
+
+        impl Client {
+            #[doc = concat!("A ", $name, " client for `base_url` (use [`BASE_URL`] for production) that")]
+            /// authenticates with `api_key`, with the default timeouts and
+            /// `User-Agent`.
+            pub fn with_api_key(
+                base_url: &str,
+                api_key: impl Into<String>,
+            ) -> Result<Self, $crate::BuildError> {
+                Self::builder(api_key).base_url(base_url).build()
+            }
+
+            #[doc = concat!("A builder for a ", $name, " client: base URL, timeouts, your own")]
+            /// `reqwest::Client`, API version where the provider has one.
+            pub fn builder(api_key: impl Into<String>) -> $crate::ClientBuilder<Self> {
+                $crate::ClientBuilder::new(api_key)
+            }
+        }
+    };
+}
+pub(crate) use provider_client;

@@ -1,0 +1,43 @@
+//! Donutwork: list, create, fetch and delete webhook subscriptions, and list
+//! the event types a company may subscribe to.
+//!
+//! Authenticates with `Authorization: Bearer <key>` (staging and production
+//! keys are issued separately). The generated [`Client`], request builders
+//! ([`builder`]) and models ([`types`]) come from `openapi/donutwork.yaml`;
+//! the get, delete and types paths are our inference (see the README).
+//!
+//! ```no_run
+//! use webhooks_sdk::donutwork::{Client, BASE_URL};
+//! use webhooks_sdk::donutwork::types::{EventNames, WebhookInput};
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = Client::with_api_key(BASE_URL, "your-api-key")?;
+//! let webhook = client
+//!     .create_webhook()
+//!     .body_map(|body| {
+//!         body.webhook(WebhookInput {
+//!             name: "Billing Events".into(),
+//!             description: Some("Receive invoice and payment updates".into()),
+//!             url: "https://example.com/webhooks/billing".into(),
+//!             events: EventNames::Array(vec!["RecurringPayments.charge.paid".into()]),
+//!         })
+//!     })
+//!     .send()
+//!     .await?
+//!     .into_inner();
+//! let types = client.list_webhook_types().send().await?.into_inner();
+//! # let _ = (webhook, types);
+//! # Ok(()) }
+//! ```
+
+pub use crate::generated::donutwork::*;
+
+/// Donutwork's production base URL (the API version is part of the path).
+pub const BASE_URL: &str = "https://api.hub.donutwork.com/2026-02-01";
+
+crate::client::provider_client! {
+    name: "Donutwork",
+    base_url: BASE_URL,
+    auth: crate::client::AuthScheme::Bearer,
+    version_header: None,
+}

@@ -1,0 +1,263 @@
+//! Every `example` in a spec validates against the schema it illustrates.
+//!
+//! OpenAPI 3.0 schemas are turned into JSON Schema (draft 4, whose
+//! boolean `exclusiveMinimum` they share): `$ref`s inlined, `allOf`s of
+//! objects merged, `nullable` turned into a null alternative, and objects
+//! closed (`additionalProperties: false`) so a misspelt field in an example
+//! is caught too.
+
+use serde_json::{Map, Value, json};
+
+use crate::Problem;
+use crate::spec::{LoadedSpec, display_pointer};
+
+/// One example found in a spec, with the schema it must satisfy.
+pub struct Example {
+    /// JSON pointer of the example value.
+    pub pointer: String,
+    /// The example itself.
+    pub value: Value,
+    /// The OpenAPI schema it illustrates (may be a `$ref`).
+    pub schema: Value,
+}
+
+/// Finds every example in the spec: on media types, parameters and schemas
+/// (`example`, and `examples.<name>.value`).
+pub fn find_examples(spec: &LoadedSpec) -> Vec<Example> {
+    let mut out = Vec::new();
+    walk(&spec.json, "", Context::Other, &mut out);
+    out
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Context {
+    /// A media type, parameter or header object: its example is for `schema`.
+    HasSchema,
+    /// A schema object: its example is for itself.
+    Schema,
+    /// A map whose keys are names (`properties`, `paths`, ...), not keywords.
+    NameMap,
+    Other,
+}
+
+fn walk(value: &Value, pointer: &str, context: Context, out: &mut Vec<Example>) {
+    let Some(map) = value.as_object() else {
+        if let Value::Array(items) = value {
+            for (i, item) in items.iter().enumerate() {
+                walk(
+                    item,
+                    &format!("{pointer}/{i}"),
+                    array_item_context(context),
+                    out,
+                );
+            }
+        }
+        return;
+    };
+    if context != Context::NameMap {
+        let schema = match context {
+            Context::HasSchema => map.get("schema").cloned(),
+            Context::Schema => Some(strip_examples(value)),
+            _ => None,
+        };
+        if let Some(schema) = schema {
+            if let Some(example) = map.get("example") {
+                out.push(Example {
+                    pointer: format!("{pointer}/example"),
+                    value: example.clone(),
+                    schema: schema.clone(),
+                });
+            }
+            if let Some(Value::Object(examples)) = map.get("examples") {
+                for (name, ex) in examples {
+                    if let Some(v) = ex.get("value") {
+                        out.push(Example {
+                            pointer: format!("{pointer}/examples/{}/value", escape(name)),
+                            value: v.clone(),
+                            schema: schema.clone(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    for (key, child) in map {
+        if context != Context::NameMap && (key == "example" || key == "examples") {
+            continue;
+        }
+        let child_pointer = format!("{pointer}/{}", escape(key));
+        let next = if context == Context::NameMap {
+            name_map_child(pointer)
+        } else {
+            keyword_child(context, key, child)
+        };
+        walk(child, &child_pointer, next, out);
+    }
+}
+
+/// What the values of a name map are, from the map's own location.
+fn name_map_child(map_pointer: &str) -> Context {
+    let last = map_pointer.rsplit('/').next().unwrap_or("");
+    match last {
+        "properties" | "schemas" => Context::Schema,
+        "parameters" | "headers" | "content" => Context::HasSchema,
+        _ => Context::Other,
+    }
+}
+
+fn keyword_child(context: Context, key: &str, value: &Value) -> Context {
+    match (context, key) {
+        (_, "properties" | "schemas" | "content" | "headers" | "paths" | "responses") => {
+            Context::NameMap
+        }
+        // A list of parameter objects in an operation, a map of them in components.
+        (_, "parameters") if value.is_object() => Context::NameMap,
+        (_, "parameters") => Context::Other,
+        (_, "schema" | "items" | "additionalProperties" | "not") => Context::Schema,
+        (Context::Schema, "allOf" | "oneOf" | "anyOf") => Context::Schema,
+        (_, _) => Context::Other,
+    }
+}
+
+fn array_item_context(parent: Context) -> Context {
+    match parent {
+        Context::Schema => Context::Schema,
+        // Items of a `parameters` list are parameter objects.
+        _ => Context::HasSchema,
+    }
+}
+
+fn strip_examples(schema: &Value) -> Value {
+    let mut copy = schema.clone();
+    if let Some(map) = copy.as_object_mut() {
+        map.remove("example");
+        map.remove("examples");
+    }
+    copy
+}
+
+fn escape(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+/// Validates every example in the spec against its schema.
+pub fn check_examples(spec: &LoadedSpec) -> Vec<Problem> {
+    let name = spec.name();
+    let mut problems = Vec::new();
+    for example in find_examples(spec) {
+        let where_ = display_pointer(&example.pointer);
+        let schema = match to_json_schema(spec, &example.schema, 0) {
+            Ok(schema) => schema,
+            Err(e) => {
+                problems.push(Problem::new(&name, format!("example at {where_}: {e}")));
+                continue;
+            }
+        };
+        let validator = match jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft4)
+            .should_validate_formats(true)
+            .build(&schema)
+        {
+            Ok(v) => v,
+            Err(e) => {
+                problems.push(Problem::new(
+                    &name,
+                    format!("schema for the example at {where_} does not compile: {e}"),
+                ));
+                continue;
+            }
+        };
+        for error in validator.iter_errors(&example.value) {
+            let at = error.instance_path().to_string();
+            let inside = if at.is_empty() {
+                String::new()
+            } else {
+                format!(" (at {at} inside it)")
+            };
+            problems.push(Problem::new(
+                &name,
+                format!("example at {where_} does not match its schema{inside}: {error}"),
+            ));
+        }
+    }
+    problems
+}
+
+/// Turns an OpenAPI 3.0 schema into a self-contained, closed JSON Schema.
+pub fn to_json_schema(spec: &LoadedSpec, schema: &Value, depth: usize) -> Result<Value, String> {
+    if depth > 32 {
+        return Err("schema nests too deeply (a $ref cycle?)".into());
+    }
+    let schema = spec.resolve(schema)?;
+    let Some(map) = schema.as_object() else {
+        return Ok(schema.clone());
+    };
+    let mut out = Map::new();
+    for (key, value) in map {
+        let converted = match key.as_str() {
+            "properties" => Value::Object(
+                value
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .map(|(k, v)| Ok((k.clone(), to_json_schema(spec, v, depth + 1)?)))
+                    .collect::<Result<_, String>>()?,
+            ),
+            "items" | "not" => to_json_schema(spec, value, depth + 1)?,
+            "additionalProperties" if value.is_object() => to_json_schema(spec, value, depth + 1)?,
+            "allOf" | "oneOf" | "anyOf" => Value::Array(
+                value
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|v| to_json_schema(spec, v, depth + 1))
+                    .collect::<Result<_, String>>()?,
+            ),
+            "nullable" | "example" | "examples" | "discriminator" | "xml" | "externalDocs"
+            | "readOnly" | "writeOnly" | "deprecated" => continue,
+            k if k.starts_with("x-") => continue,
+            _ => value.clone(),
+        };
+        out.insert(key.clone(), converted);
+    }
+    merge_all_of(&mut out);
+    if out.contains_key("properties") && !out.contains_key("additionalProperties") {
+        out.insert("additionalProperties".into(), Value::Bool(false));
+    }
+    let converted = Value::Object(out);
+    if map.get("nullable") == Some(&Value::Bool(true)) {
+        Ok(json!({ "anyOf": [{ "type": "null" }, converted] }))
+    } else {
+        Ok(converted)
+    }
+}
+
+/// Folds `allOf: [object, object]` into one object, so closing objects does
+/// not make each branch reject the other branch's fields.
+fn merge_all_of(out: &mut Map<String, Value>) {
+    let Some(Value::Array(branches)) = out.get("allOf") else {
+        return;
+    };
+    let all_objects = branches
+        .iter()
+        .all(|b| b.get("properties").is_some() && b.get("anyOf").is_none());
+    if !all_objects {
+        return;
+    }
+    let mut properties = Map::new();
+    let mut required = Vec::new();
+    for branch in branches {
+        if let Some(Value::Object(p)) = branch.get("properties") {
+            properties.extend(p.clone());
+        }
+        if let Some(Value::Array(r)) = branch.get("required") {
+            required.extend(r.iter().cloned());
+        }
+    }
+    out.remove("allOf");
+    out.insert("type".into(), json!("object"));
+    out.insert("properties".into(), Value::Object(properties));
+    if !required.is_empty() {
+        out.insert("required".into(), Value::Array(required));
+    }
+}

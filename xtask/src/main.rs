@@ -1,0 +1,56 @@
+//! `cargo xtask generate` and `cargo xtask check`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  generate   regenerate sdk/src/generated/*.rs and the README's x-inferred table from openapi/*.yaml
+  check      fail if a spec is invalid, an example does not match its schema, an operation lacks
+             an operationId/summary/description, generated code is stale, or the README's
+             x-inferred table is out of date";
+
+fn main() -> ExitCode {
+    // xtask/ sits in the repository root.
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask has a parent folder")
+        .to_path_buf();
+    let command = std::env::args().nth(1);
+    match command.as_deref() {
+        Some("generate") => match xtask::generate(&root) {
+            Ok(()) => {
+                println!("generated sdk/src/generated/ and the README's x-inferred table");
+                ExitCode::SUCCESS
+            }
+            Err(problems) => report(&problems),
+        },
+        Some("check") => {
+            let problems = xtask::check(&root);
+            if problems.is_empty() {
+                println!("xtask check: specs, examples, generated code and README agree");
+                ExitCode::SUCCESS
+            } else {
+                report(&problems)
+            }
+        }
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn report(problems: &[xtask::Problem]) -> ExitCode {
+    for problem in problems {
+        eprintln!("error: {problem}");
+    }
+    eprintln!("{} problem(s) found", problems.len());
+    ExitCode::FAILURE
+}

@@ -1,0 +1,328 @@
+//! Each check fires on the fault it exists for, on a scratch copy of the repository.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde_json::{Value, json};
+
+use crate::providers::PROVIDERS;
+use crate::{Problem, check, examples, spec};
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// A copy of what the checks read: specs, generated code, README.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new() -> Self {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "xtask-check-{}-{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::SeqCst)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        let root = repo_root();
+        for sub in ["openapi", "sdk/src/generated"] {
+            std::fs::create_dir_all(dir.join(sub)).unwrap();
+            for entry in std::fs::read_dir(root.join(sub)).unwrap() {
+                let entry = entry.unwrap();
+                std::fs::copy(entry.path(), dir.join(sub).join(entry.file_name())).unwrap();
+            }
+        }
+        std::fs::copy(root.join("README.md"), dir.join("README.md")).unwrap();
+        Self(dir)
+    }
+
+    /// Replaces the one occurrence of `from` in a file.
+    fn edit(&self, file: &str, from: &str, to: &str) {
+        let path = self.0.join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(
+            text.matches(from).count(),
+            1,
+            "{from:?} must occur once in {file}"
+        );
+        std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+    }
+
+    fn check(&self) -> Vec<Problem> {
+        check(&self.0)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn assert_found(problems: &[Problem], file: &str, needle: &str) {
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.file == file && p.message.contains(needle)),
+        "expected a problem in {file} mentioning {needle:?}, got: {problems:#?}"
+    );
+}
+
+#[test]
+fn the_committed_tree_passes() {
+    let problems = Scratch::new().check();
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[test]
+fn a_broken_example_fails_and_is_named() {
+    let scratch = Scratch::new();
+    scratch.edit("openapi/billing-io.yaml", "status: active", "status: 7");
+    let problems = scratch.check();
+    assert_found(
+        &problems,
+        "openapi/billing-io.yaml",
+        "example at #/paths/~1webhooks/post/responses/201",
+    );
+    assert_found(&problems, "openapi/billing-io.yaml", "/status");
+}
+
+#[test]
+fn a_misspelt_field_in_an_example_fails() {
+    let scratch = Scratch::new();
+    scratch.edit(
+        "openapi/donutwork.yaml",
+        "token: generated_webhook_token",
+        "tokn: generated_webhook_token",
+    );
+    assert_found(
+        &scratch.check(),
+        "openapi/donutwork.yaml",
+        "'tokn' was unexpected",
+    );
+}
+
+#[test]
+fn a_stale_generated_file_fails_with_a_diff_naming_the_spec() {
+    let scratch = Scratch::new();
+    let path = scratch.0.join("sdk/src/generated/meum.rs");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str("// edited by hand\n");
+    std::fs::write(path, text).unwrap();
+    let problems = scratch.check();
+    assert_found(&problems, "sdk/src/generated/meum.rs", "openapi/meum.yaml");
+    assert_found(&problems, "sdk/src/generated/meum.rs", "-// edited by hand");
+}
+
+#[test]
+fn a_changed_constraint_makes_the_generated_code_stale() {
+    let scratch = Scratch::new();
+    scratch.edit(
+        "openapi/billing-io.yaml",
+        "maxLength: 256",
+        "maxLength: 255",
+    );
+    let problems = scratch.check();
+    assert_found(
+        &problems,
+        "sdk/src/generated/billing_io.rs",
+        "openapi/billing-io.yaml",
+    );
+}
+
+#[test]
+fn a_missing_operation_id_fails() {
+    let scratch = Scratch::new();
+    scratch.edit(
+        "openapi/commet.yaml",
+        "      operationId: testWebhookEndpoint\n",
+        "",
+    );
+    let problems = scratch.check();
+    assert_found(
+        &problems,
+        "openapi/commet.yaml",
+        "POST /webhooks/{id}/test has no operationId",
+    );
+}
+
+#[test]
+fn a_missing_summary_and_a_duplicate_operation_id_fail() {
+    let scratch = Scratch::new();
+    scratch.edit(
+        "openapi/chargeapi.yaml",
+        "      summary: Update a webhook endpoint\n",
+        "",
+    );
+    scratch.edit(
+        "openapi/chargeapi.yaml",
+        "operationId: updateWebhookEndpoint",
+        "operationId: retrieveWebhookEndpoint",
+    );
+    let problems = scratch.check();
+    assert_found(
+        &problems,
+        "openapi/chargeapi.yaml",
+        "POST /webhook_endpoints/{id} has no summary",
+    );
+    assert_found(
+        &problems,
+        "openapi/chargeapi.yaml",
+        "operationId `retrieveWebhookEndpoint` is used by both",
+    );
+}
+
+#[test]
+fn openapi_3_1_and_invalid_structure_fail() {
+    let scratch = Scratch::new();
+    scratch.edit("openapi/meum.yaml", "openapi: 3.0.3", "openapi: 3.1.0");
+    scratch.edit(
+        "openapi/meum.yaml",
+        "      summary: Get webhook delivery\n",
+        "      summary: Get webhook delivery\n      nonsense: true\n",
+    );
+    let problems = scratch.check();
+    assert_found(&problems, "openapi/meum.yaml", "must be 3.0.x");
+    assert_found(&problems, "openapi/meum.yaml", "'nonsense' was unexpected");
+}
+
+#[test]
+fn a_dangling_ref_fails() {
+    let scratch = Scratch::new();
+    scratch.edit(
+        "openapi/donutwork.yaml",
+        "$ref: '#/components/schemas/DeletedWebhook'",
+        "$ref: '#/components/schemas/Gone'",
+    );
+    assert_found(
+        &scratch.check(),
+        "openapi/donutwork.yaml",
+        "#/components/schemas/Gone points at nothing",
+    );
+}
+
+#[test]
+fn a_progenitor_panic_is_reported_with_the_spec_name() {
+    let scratch = Scratch::new();
+    // Two different error bodies on one operation make progenitor panic.
+    scratch.edit(
+        "openapi/donutwork.yaml",
+        "        '401':\n          $ref: '#/components/responses/Unauthorized'\n    post:",
+        "        '401':\n          $ref: '#/components/responses/Unauthorized'\n        '418':\n          description: Teapot\n          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/Pages'\n    post:",
+    );
+    assert_found(
+        &scratch.check(),
+        "openapi/donutwork.yaml",
+        "progenitor panicked",
+    );
+}
+
+#[test]
+fn an_inference_missing_from_the_readme_fails() {
+    let scratch = Scratch::new();
+    scratch.edit(
+        "openapi/billing-io.yaml",
+        "          description: Opaque cursor from a previous page's `next_cursor`; leave out for the first page.\n",
+        "          description: Opaque cursor from a previous page's `next_cursor`; leave out for the first page.\n          x-inferred: A test reason.\n",
+    );
+    assert_found(
+        &scratch.check(),
+        "README.md",
+        "| `billing-io.yaml` | `GET /webhooks parameter cursor` | A test reason. |",
+    );
+    // And `generate` writes it into the table.
+    crate::generate(&scratch.0).unwrap();
+    assert!(scratch.check().is_empty());
+}
+
+/// The concrete example JSON on each seed page, as printed there.
+fn seed_examples() -> Vec<(&'static str, Value)> {
+    let donut_webhook = |token: &str| {
+        json!({"id": "wh_001", "name": "Billing Events", "description": "Receive invoice and payment updates",
+               "url": "https://example.com/webhooks/billing", "events": ["RecurringPayments.charge.paid"], "token": token})
+    };
+    vec![
+        (
+            "billing-io.yaml",
+            json!({"url": "https://your-app.com/webhooks/billing", "events": ["checkout.completed", "checkout.expired"], "description": "Production webhook"}),
+        ),
+        (
+            "billing-io.yaml",
+            json!({"webhook_id": "we_a1b2c3d4e5f6a7b8c9d0e1f2", "url": "https://your-app.com/webhooks/billing", "events": ["checkout.completed", "checkout.expired"], "secret": "whsec_a1b2c3d4e5f6a7b8c9d0e1f2", "status": "active", "created_at": "2025-01-15T12:00:00Z"}),
+        ),
+        (
+            "donutwork.yaml",
+            json!({"entities": "Webhook", "count": 2, "per_page": 100, "pages": {"current": 1, "max": 1}, "elements": [donut_webhook("redacted")]}),
+        ),
+        (
+            "donutwork.yaml",
+            json!({"webhook": {"name": "Billing Events", "description": "Receive invoice and payment updates", "url": "https://example.com/webhooks/billing", "events": ["RecurringPayments.charge.paid"]}}),
+        ),
+        ("donutwork.yaml", donut_webhook("generated_webhook_token")),
+        (
+            "donutwork.yaml",
+            json!({"error": "A valid \"url\" must be specified."}),
+        ),
+        (
+            "donutwork.yaml",
+            json!({"error": "Some events are not available"}),
+        ),
+        (
+            "donutwork.yaml",
+            json!([
+                "RecurringPayments.charge.paid",
+                "RecurringPayments.charge.failed"
+            ]),
+        ),
+        ("donutwork.yaml", donut_webhook("redacted")),
+        ("donutwork.yaml", json!({"error": "Webhook not found."})),
+        ("donutwork.yaml", json!({"id": "wh_001", "deleted": true})),
+        (
+            "donutwork.yaml",
+            json!({"error": "Webhook not found. Unable to delete unknown resource"}),
+        ),
+        (
+            "meum.yaml",
+            json!({"name": "Production webhook", "url": "https://api.example.com/webhooks/meum", "events": ["invoice.created", "invoice.paid"]}),
+        ),
+        (
+            "meum.yaml",
+            json!("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"),
+        ),
+        ("meum.yaml", json!("01234567")),
+        (
+            "meum.yaml",
+            json!("Save this secret now. It will not be shown again."),
+        ),
+        (
+            "commet.yaml",
+            json!({"url": "http://example.com", "events": ["subscription.created"]}),
+        ),
+    ]
+}
+
+#[test]
+fn every_seed_example_is_in_its_spec_verbatim() {
+    let specs = spec::load_all(&repo_root()).unwrap();
+    for (file, expected) in seed_examples() {
+        let spec = specs.iter().find(|s| s.provider.spec_file == file).unwrap();
+        let found = examples::find_examples(spec)
+            .into_iter()
+            .any(|e| e.value == expected);
+        assert!(found, "{file} lacks the seed example {expected}");
+    }
+}
+
+#[test]
+fn every_spec_has_examples_and_all_are_checked() {
+    let specs = spec::load_all(&repo_root()).unwrap();
+    assert_eq!(specs.len(), PROVIDERS.len());
+    for spec in &specs {
+        let count = examples::find_examples(spec).len();
+        println!("{}: {count} examples", spec.name());
+        assert!(count > 0, "{} has no examples", spec.name());
+    }
+}
