@@ -1,1 +1,10 @@
+//! Integration tests: one binary, one module per provider.
 
+mod support;
+
+mod billing_io;
+mod chargeapi;
+mod commet;
+mod donutwork;
+mod meum;
+mod sdk;

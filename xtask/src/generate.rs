@@ -55,14 +55,56 @@ pub fn generate_code(spec: &LoadedSpec) -> Result<String, Problem> {
             return Err(Problem::new(&name, format!("progenitor panicked: {why}")));
         }
     };
-    let file: syn::File = syn::parse2(tokens)
+    let mut file: syn::File = syn::parse2(tokens)
         .map_err(|e| Problem::new(&name, format!("progenitor emitted invalid Rust: {e}")))?;
+    syn::visit_mut::VisitMut::visit_file_mut(&mut OneDocLinePerAttribute, &mut file);
     let code = format!(
         "{HEADER}{}; do not edit.\n\n{}",
         spec.provider.spec_file,
         prettyplease::unparse(&file)
     );
     rustfmt(&code).map_err(|e| Problem::new(&name, e))
+}
+
+/// Splits multi-line doc attributes into one per line, so prettyplease
+/// prints `///` lines: its indented `/** */` blocks turn Markdown into
+/// indented code blocks, which rustdoc then compiles as doc tests.
+struct OneDocLinePerAttribute;
+
+impl syn::visit_mut::VisitMut for OneDocLinePerAttribute {
+    fn visit_attributes_mut(&mut self, attrs: &mut Vec<syn::Attribute>) {
+        let mut out = Vec::with_capacity(attrs.len());
+        for attr in attrs.drain(..) {
+            let text = match &attr.meta {
+                syn::Meta::NameValue(nv) if nv.path.is_ident("doc") => match &nv.value {
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(s),
+                        ..
+                    }) => Some(s.value()),
+                    _ => None,
+                },
+                _ => None,
+            };
+            match text {
+                Some(text) if text.contains('\n') => {
+                    for line in text.lines() {
+                        // A leading space reads as `/// line`, as hand-written docs do.
+                        let line = if line.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" {line}")
+                        };
+                        out.push(syn::parse_quote!(#[doc = #line]));
+                    }
+                }
+                _ => out.push(attr),
+            }
+        }
+        *attrs = out;
+        for attr in attrs.iter_mut() {
+            self.visit_attribute_mut(attr);
+        }
+    }
 }
 
 /// Formats with the toolchain's rustfmt so `cargo fmt --check` agrees.

@@ -598,13 +598,13 @@ pub mod types {
     }
 }
 #[derive(Clone, Debug)]
-/**Client for billing.io webhook endpoints
-
-Register, list, fetch and remove the endpoints to which billing.io delivers signed event notifications. Hand-written from billing.io's public documentation (the "Create a webhook endpoint" page, its OpenAPI document `openapi/v1.yaml`, and its guides); everything the docs do not state is marked `x-inferred`.
-
-Deliveries carry `X-Billing-Signature: t=<unix seconds>,v1=<hex>`, an HMAC-SHA256 over `{t}.{raw body}` keyed with the endpoint secret.
-
-Version: 1.0.0*/
+/// Client for billing.io webhook endpoints
+///
+/// Register, list, fetch and remove the endpoints to which billing.io delivers signed event notifications. Hand-written from billing.io's public documentation (the "Create a webhook endpoint" page, its OpenAPI document `openapi/v1.yaml`, and its guides); everything the docs do not state is marked `x-inferred`.
+///
+/// Deliveries carry `X-Billing-Signature: t=<unix seconds>,v1=<hex>`, an HMAC-SHA256 over `{t}.{raw body}` keyed with the endpoint secret.
+///
+/// Version: 1.0.0
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -662,75 +662,75 @@ impl ClientInfo<crate::client::ClientHeaders> for Client {
 }
 impl ClientHooks<crate::client::ClientHeaders> for &Client {}
 impl Client {
-    /**List webhook endpoints
-
-    Lists the organization's webhook endpoints a page at a time. Follow `next_cursor` while `has_more` is true. Secrets are not included.
-
-    Sends a `GET` request to `/webhooks`
-
-    Arguments:
-    - `cursor`: Opaque cursor from a previous page's `next_cursor`; leave out for the first page.
-    - `limit`: How many endpoints to return.
-    ```ignore
-    let response = client.list_webhook_endpoints()
-        .cursor(cursor)
-        .limit(limit)
-        .send()
-        .await;
-    ```*/
+    /// List webhook endpoints
+    ///
+    /// Lists the organization's webhook endpoints a page at a time. Follow `next_cursor` while `has_more` is true. Secrets are not included.
+    ///
+    /// Sends a `GET` request to `/webhooks`
+    ///
+    /// Arguments:
+    /// - `cursor`: Opaque cursor from a previous page's `next_cursor`; leave out for the first page.
+    /// - `limit`: How many endpoints to return.
+    /// ```ignore
+    /// let response = client.list_webhook_endpoints()
+    ///     .cursor(cursor)
+    ///     .limit(limit)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn list_webhook_endpoints(&self) -> builder::ListWebhookEndpoints<'_> {
         builder::ListWebhookEndpoints::new(self)
     }
-    /**Create a webhook endpoint
-
-    Registers a URL to receive event notifications. The signing secret is returned only in this response.
-
-    Sends a `POST` request to `/webhooks`
-
-    Arguments:
-    - `idempotency_key`: A UUID that makes a retried create safe: the same key with the same body returns the first response; with another body, 409. Keys expire after 24 hours.
-    - `body`
-    ```ignore
-    let response = client.create_webhook_endpoint()
-        .idempotency_key(idempotency_key)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Create a webhook endpoint
+    ///
+    /// Registers a URL to receive event notifications. The signing secret is returned only in this response.
+    ///
+    /// Sends a `POST` request to `/webhooks`
+    ///
+    /// Arguments:
+    /// - `idempotency_key`: A UUID that makes a retried create safe: the same key with the same body returns the first response; with another body, 409. Keys expire after 24 hours.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.create_webhook_endpoint()
+    ///     .idempotency_key(idempotency_key)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn create_webhook_endpoint(&self) -> builder::CreateWebhookEndpoint<'_> {
         builder::CreateWebhookEndpoint::new(self)
     }
-    /**Get a webhook endpoint
-
-    Fetches one webhook endpoint by its identifier. The secret is not included.
-
-    Sends a `GET` request to `/webhooks/{webhook_id}`
-
-    Arguments:
-    - `webhook_id`: The webhook endpoint identifier (prefixed `we_`).
-    ```ignore
-    let response = client.get_webhook_endpoint()
-        .webhook_id(webhook_id)
-        .send()
-        .await;
-    ```*/
+    /// Get a webhook endpoint
+    ///
+    /// Fetches one webhook endpoint by its identifier. The secret is not included.
+    ///
+    /// Sends a `GET` request to `/webhooks/{webhook_id}`
+    ///
+    /// Arguments:
+    /// - `webhook_id`: The webhook endpoint identifier (prefixed `we_`).
+    /// ```ignore
+    /// let response = client.get_webhook_endpoint()
+    ///     .webhook_id(webhook_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn get_webhook_endpoint(&self) -> builder::GetWebhookEndpoint<'_> {
         builder::GetWebhookEndpoint::new(self)
     }
-    /**Delete a webhook endpoint
-
-    Removes a webhook endpoint; deliveries to it stop at once.
-
-    Sends a `DELETE` request to `/webhooks/{webhook_id}`
-
-    Arguments:
-    - `webhook_id`: The webhook endpoint identifier (prefixed `we_`).
-    ```ignore
-    let response = client.delete_webhook_endpoint()
-        .webhook_id(webhook_id)
-        .send()
-        .await;
-    ```*/
+    /// Delete a webhook endpoint
+    ///
+    /// Removes a webhook endpoint; deliveries to it stop at once.
+    ///
+    /// Sends a `DELETE` request to `/webhooks/{webhook_id}`
+    ///
+    /// Arguments:
+    /// - `webhook_id`: The webhook endpoint identifier (prefixed `we_`).
+    /// ```ignore
+    /// let response = client.delete_webhook_endpoint()
+    ///     .webhook_id(webhook_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn delete_webhook_endpoint(&self) -> builder::DeleteWebhookEndpoint<'_> {
         builder::DeleteWebhookEndpoint::new(self)
     }
@@ -744,9 +744,9 @@ pub mod builder {
         ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, RequestBuilderExt,
         ResponseValue, encode_path,
     };
-    /**Builder for [`Client::list_webhook_endpoints`]
-
-    [`Client::list_webhook_endpoints`]: super::Client::list_webhook_endpoints*/
+    /// Builder for [`Client::list_webhook_endpoints`]
+    ///
+    /// [`Client::list_webhook_endpoints`]: super::Client::list_webhook_endpoints
     #[derive(Debug, Clone)]
     pub struct ListWebhookEndpoints<'a> {
         client: &'a super::Client,
@@ -832,9 +832,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::create_webhook_endpoint`]
-
-    [`Client::create_webhook_endpoint`]: super::Client::create_webhook_endpoint*/
+    /// Builder for [`Client::create_webhook_endpoint`]
+    ///
+    /// [`Client::create_webhook_endpoint`]: super::Client::create_webhook_endpoint
     #[derive(Debug, Clone)]
     pub struct CreateWebhookEndpoint<'a> {
         client: &'a super::Client,
@@ -942,9 +942,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::get_webhook_endpoint`]
-
-    [`Client::get_webhook_endpoint`]: super::Client::get_webhook_endpoint*/
+    /// Builder for [`Client::get_webhook_endpoint`]
+    ///
+    /// [`Client::get_webhook_endpoint`]: super::Client::get_webhook_endpoint
     #[derive(Debug, Clone)]
     pub struct GetWebhookEndpoint<'a> {
         client: &'a super::Client,
@@ -1018,9 +1018,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::delete_webhook_endpoint`]
-
-    [`Client::delete_webhook_endpoint`]: super::Client::delete_webhook_endpoint*/
+    /// Builder for [`Client::delete_webhook_endpoint`]
+    ///
+    /// [`Client::delete_webhook_endpoint`]: super::Client::delete_webhook_endpoint
     #[derive(Debug, Clone)]
     pub struct DeleteWebhookEndpoint<'a> {
         client: &'a super::Client,

@@ -968,13 +968,13 @@ pub mod types {
     }
 }
 #[derive(Clone, Debug)]
-/**Client for chargeapi.co webhook endpoints
-
-Create, list, retrieve and update the endpoints to which Charge (chargeapi.co) delivers events. Hand-written from Charge's public documentation (the legacy "Create webhook subscriptions" page first, then the current webhook-endpoint, error, pagination, idempotency and versioning pages); everything the docs do not state is marked `x-inferred`.
-
-A request may carry `Charge-Version: YYYY-MM-DD` to override the account's API version; the SDK sends it only when asked to.
-
-Version: 1.0.0*/
+/// Client for chargeapi.co webhook endpoints
+///
+/// Create, list, retrieve and update the endpoints to which Charge (chargeapi.co) delivers events. Hand-written from Charge's public documentation (the legacy "Create webhook subscriptions" page first, then the current webhook-endpoint, error, pagination, idempotency and versioning pages); everything the docs do not state is marked `x-inferred`.
+///
+/// A request may carry `Charge-Version: YYYY-MM-DD` to override the account's API version; the SDK sends it only when asked to.
+///
+/// Version: 1.0.0
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -1032,79 +1032,79 @@ impl ClientInfo<crate::client::ClientHeaders> for Client {
 }
 impl ClientHooks<crate::client::ClientHeaders> for &Client {}
 impl Client {
-    /**List webhook endpoints
-
-    Lists webhook endpoints, newest first. Move between pages only by following `next_page_url` and `previous_page_url`.
-
-    Sends a `GET` request to `/webhook_endpoints`
-
-    Arguments:
-    - `limit`: How many endpoints to return.
-    - `page`: Opaque page token, taken from `next_page_url` or `previous_page_url`.
-    ```ignore
-    let response = client.list_webhook_endpoints()
-        .limit(limit)
-        .page(page)
-        .send()
-        .await;
-    ```*/
+    /// List webhook endpoints
+    ///
+    /// Lists webhook endpoints, newest first. Move between pages only by following `next_page_url` and `previous_page_url`.
+    ///
+    /// Sends a `GET` request to `/webhook_endpoints`
+    ///
+    /// Arguments:
+    /// - `limit`: How many endpoints to return.
+    /// - `page`: Opaque page token, taken from `next_page_url` or `previous_page_url`.
+    /// ```ignore
+    /// let response = client.list_webhook_endpoints()
+    ///     .limit(limit)
+    ///     .page(page)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn list_webhook_endpoints(&self) -> builder::ListWebhookEndpoints<'_> {
         builder::ListWebhookEndpoints::new(self)
     }
-    /**Create a webhook endpoint
-
-    Subscribes a URL to a list of event types. The response is the new Webhook Endpoint object, including the `secret` used to sign events.
-
-    Sends a `POST` request to `/webhook_endpoints`
-
-    Arguments:
-    - `idempotency_key`: Makes a retried POST safe: a retry with the same key returns the first outcome. Keys expire after 24 hours.
-    - `body`
-    ```ignore
-    let response = client.create_webhook_endpoint()
-        .idempotency_key(idempotency_key)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Create a webhook endpoint
+    ///
+    /// Subscribes a URL to a list of event types. The response is the new Webhook Endpoint object, including the `secret` used to sign events.
+    ///
+    /// Sends a `POST` request to `/webhook_endpoints`
+    ///
+    /// Arguments:
+    /// - `idempotency_key`: Makes a retried POST safe: a retry with the same key returns the first outcome. Keys expire after 24 hours.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.create_webhook_endpoint()
+    ///     .idempotency_key(idempotency_key)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn create_webhook_endpoint(&self) -> builder::CreateWebhookEndpoint<'_> {
         builder::CreateWebhookEndpoint::new(self)
     }
-    /**Retrieve a webhook endpoint
-
-    Fetches one webhook endpoint by its identifier.
-
-    Sends a `GET` request to `/webhook_endpoints/{id}`
-
-    Arguments:
-    - `id`: The webhook endpoint identifier (`wh_…`).
-    ```ignore
-    let response = client.retrieve_webhook_endpoint()
-        .id(id)
-        .send()
-        .await;
-    ```*/
+    /// Retrieve a webhook endpoint
+    ///
+    /// Fetches one webhook endpoint by its identifier.
+    ///
+    /// Sends a `GET` request to `/webhook_endpoints/{id}`
+    ///
+    /// Arguments:
+    /// - `id`: The webhook endpoint identifier (`wh_…`).
+    /// ```ignore
+    /// let response = client.retrieve_webhook_endpoint()
+    ///     .id(id)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn retrieve_webhook_endpoint(&self) -> builder::RetrieveWebhookEndpoint<'_> {
         builder::RetrieveWebhookEndpoint::new(self)
     }
-    /**Update a webhook endpoint
-
-    Changes the given fields of a webhook endpoint; fields left out keep their values. `enabled_events` replaces the whole list.
-
-    Sends a `POST` request to `/webhook_endpoints/{id}`
-
-    Arguments:
-    - `id`: The webhook endpoint identifier (`wh_…`).
-    - `idempotency_key`: Makes a retried POST safe: a retry with the same key returns the first outcome. Keys expire after 24 hours.
-    - `body`
-    ```ignore
-    let response = client.update_webhook_endpoint()
-        .id(id)
-        .idempotency_key(idempotency_key)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Update a webhook endpoint
+    ///
+    /// Changes the given fields of a webhook endpoint; fields left out keep their values. `enabled_events` replaces the whole list.
+    ///
+    /// Sends a `POST` request to `/webhook_endpoints/{id}`
+    ///
+    /// Arguments:
+    /// - `id`: The webhook endpoint identifier (`wh_…`).
+    /// - `idempotency_key`: Makes a retried POST safe: a retry with the same key returns the first outcome. Keys expire after 24 hours.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.update_webhook_endpoint()
+    ///     .id(id)
+    ///     .idempotency_key(idempotency_key)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn update_webhook_endpoint(&self) -> builder::UpdateWebhookEndpoint<'_> {
         builder::UpdateWebhookEndpoint::new(self)
     }
@@ -1118,9 +1118,9 @@ pub mod builder {
         ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, RequestBuilderExt,
         ResponseValue, encode_path,
     };
-    /**Builder for [`Client::list_webhook_endpoints`]
-
-    [`Client::list_webhook_endpoints`]: super::Client::list_webhook_endpoints*/
+    /// Builder for [`Client::list_webhook_endpoints`]
+    ///
+    /// [`Client::list_webhook_endpoints`]: super::Client::list_webhook_endpoints
     #[derive(Debug, Clone)]
     pub struct ListWebhookEndpoints<'a> {
         client: &'a super::Client,
@@ -1202,9 +1202,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::create_webhook_endpoint`]
-
-    [`Client::create_webhook_endpoint`]: super::Client::create_webhook_endpoint*/
+    /// Builder for [`Client::create_webhook_endpoint`]
+    ///
+    /// [`Client::create_webhook_endpoint`]: super::Client::create_webhook_endpoint
     #[derive(Debug, Clone)]
     pub struct CreateWebhookEndpoint<'a> {
         client: &'a super::Client,
@@ -1310,9 +1310,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::retrieve_webhook_endpoint`]
-
-    [`Client::retrieve_webhook_endpoint`]: super::Client::retrieve_webhook_endpoint*/
+    /// Builder for [`Client::retrieve_webhook_endpoint`]
+    ///
+    /// [`Client::retrieve_webhook_endpoint`]: super::Client::retrieve_webhook_endpoint
     #[derive(Debug, Clone)]
     pub struct RetrieveWebhookEndpoint<'a> {
         client: &'a super::Client,
@@ -1380,9 +1380,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::update_webhook_endpoint`]
-
-    [`Client::update_webhook_endpoint`]: super::Client::update_webhook_endpoint*/
+    /// Builder for [`Client::update_webhook_endpoint`]
+    ///
+    /// [`Client::update_webhook_endpoint`]: super::Client::update_webhook_endpoint
     #[derive(Debug, Clone)]
     pub struct UpdateWebhookEndpoint<'a> {
         client: &'a super::Client,

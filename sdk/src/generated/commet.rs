@@ -127,7 +127,7 @@ pub mod types {
     pub struct ErrorResponseError {
         ///Machine-readable code, such as `webhook_not_found`.
         pub code: ::std::string::String,
-        ///More detail; for `validation_error`, a list of `{field, message}`.
+        ///More detail (any JSON, often null); for `validation_error`, a list of `{field, message}`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub details: ::std::option::Option<::serde_json::Value>,
         ///Where the error code is documented.
@@ -1808,13 +1808,13 @@ pub mod types {
     }
 }
 #[derive(Clone, Debug)]
-/**Client for Commet webhook endpoints
-
-Create, list, fetch, update, test and delete the endpoints to which Commet delivers signed events. Hand-written from Commet's "Create webhook endpoint" page, whose response bodies use the envelope `{"success": true, "data": …}` / `{"success": false, "error": {…}}`, and from Commet's Node SDK and docs for the other five operations. Newer API versions (2026-07-31) answer with the bare resource and update with PATCH; this document follows the page. Error statuses are not documented and are marked `x-inferred`.
-
-A request may carry `Commet-Version: YYYY-MM-DD`; the SDK sends it only when asked to. Deliveries carry `X-Commet-Signature`, the hex HMAC-SHA256 of the raw body keyed with the endpoint secret (no timestamp is signed).
-
-Version: 1.0.0*/
+/// Client for Commet webhook endpoints
+///
+/// Create, list, fetch, update, test and delete the endpoints to which Commet delivers signed events. Hand-written from Commet's "Create webhook endpoint" page, whose response bodies use the envelope `{"success": true, "data": …}` / `{"success": false, "error": {…}}`, and from Commet's Node SDK and docs for the other five operations. Newer API versions (2026-07-31) answer with the bare resource and update with PATCH; this document follows the page. Error statuses are not documented and are marked `x-inferred`.
+///
+/// A request may carry `Commet-Version: YYYY-MM-DD`; the SDK sends it only when asked to. Deliveries carry `X-Commet-Signature`, the hex HMAC-SHA256 of the raw body keyed with the endpoint secret (no timestamp is signed).
+///
+/// Version: 1.0.0
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -1872,115 +1872,115 @@ impl ClientInfo<crate::client::ClientHeaders> for Client {
 }
 impl ClientHooks<crate::client::ClientHeaders> for &Client {}
 impl Client {
-    /**List webhook endpoints
-
-    Lists webhook endpoints a page at a time; follow `nextCursor` while `hasMore` is true.
-
-    Sends a `GET` request to `/webhooks`
-
-    Arguments:
-    - `cursor`: Cursor from the previous page's `nextCursor`.
-    - `limit`: How many endpoints to return.
-    ```ignore
-    let response = client.list_webhook_endpoints()
-        .cursor(cursor)
-        .limit(limit)
-        .send()
-        .await;
-    ```*/
+    /// List webhook endpoints
+    ///
+    /// Lists webhook endpoints a page at a time; follow `nextCursor` while `hasMore` is true.
+    ///
+    /// Sends a `GET` request to `/webhooks`
+    ///
+    /// Arguments:
+    /// - `cursor`: Cursor from the previous page's `nextCursor`.
+    /// - `limit`: How many endpoints to return.
+    /// ```ignore
+    /// let response = client.list_webhook_endpoints()
+    ///     .cursor(cursor)
+    ///     .limit(limit)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn list_webhook_endpoints(&self) -> builder::ListWebhookEndpoints<'_> {
         builder::ListWebhookEndpoints::new(self)
     }
-    /**Create webhook endpoint
-
-    Creates a webhook endpoint. The response includes the signing secret, which is returned only once.
-
-    Sends a `POST` request to `/webhooks`
-
-    Arguments:
-    - `idempotency_key`: Makes a retried write safe for 24 hours.
-    - `body`
-    ```ignore
-    let response = client.create_webhook_endpoint()
-        .idempotency_key(idempotency_key)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Create webhook endpoint
+    ///
+    /// Creates a webhook endpoint. The response includes the signing secret, which is returned only once.
+    ///
+    /// Sends a `POST` request to `/webhooks`
+    ///
+    /// Arguments:
+    /// - `idempotency_key`: Makes a retried write safe for 24 hours.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.create_webhook_endpoint()
+    ///     .idempotency_key(idempotency_key)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn create_webhook_endpoint(&self) -> builder::CreateWebhookEndpoint<'_> {
         builder::CreateWebhookEndpoint::new(self)
     }
-    /**Get webhook endpoint
-
-    Fetches one webhook endpoint. The secret is not included.
-
-    Sends a `GET` request to `/webhooks/{id}`
-
-    Arguments:
-    - `id`: The webhook endpoint's identifier.
-    ```ignore
-    let response = client.get_webhook_endpoint()
-        .id(id)
-        .send()
-        .await;
-    ```*/
+    /// Get webhook endpoint
+    ///
+    /// Fetches one webhook endpoint. The secret is not included.
+    ///
+    /// Sends a `GET` request to `/webhooks/{id}`
+    ///
+    /// Arguments:
+    /// - `id`: The webhook endpoint's identifier.
+    /// ```ignore
+    /// let response = client.get_webhook_endpoint()
+    ///     .id(id)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn get_webhook_endpoint(&self) -> builder::GetWebhookEndpoint<'_> {
         builder::GetWebhookEndpoint::new(self)
     }
-    /**Update webhook endpoint
-
-    Changes only the fields that are given.
-
-    Sends a `PUT` request to `/webhooks/{id}`
-
-    Arguments:
-    - `id`: The webhook endpoint's identifier.
-    - `idempotency_key`: Makes a retried write safe for 24 hours.
-    - `body`
-    ```ignore
-    let response = client.update_webhook_endpoint()
-        .id(id)
-        .idempotency_key(idempotency_key)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Update webhook endpoint
+    ///
+    /// Changes only the fields that are given.
+    ///
+    /// Sends a `PUT` request to `/webhooks/{id}`
+    ///
+    /// Arguments:
+    /// - `id`: The webhook endpoint's identifier.
+    /// - `idempotency_key`: Makes a retried write safe for 24 hours.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.update_webhook_endpoint()
+    ///     .id(id)
+    ///     .idempotency_key(idempotency_key)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn update_webhook_endpoint(&self) -> builder::UpdateWebhookEndpoint<'_> {
         builder::UpdateWebhookEndpoint::new(self)
     }
-    /**Delete webhook endpoint
-
-    Permanently deletes a webhook endpoint.
-
-    Sends a `DELETE` request to `/webhooks/{id}`
-
-    Arguments:
-    - `id`: The webhook endpoint's identifier.
-    ```ignore
-    let response = client.delete_webhook_endpoint()
-        .id(id)
-        .send()
-        .await;
-    ```*/
+    /// Delete webhook endpoint
+    ///
+    /// Permanently deletes a webhook endpoint.
+    ///
+    /// Sends a `DELETE` request to `/webhooks/{id}`
+    ///
+    /// Arguments:
+    /// - `id`: The webhook endpoint's identifier.
+    /// ```ignore
+    /// let response = client.delete_webhook_endpoint()
+    ///     .id(id)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn delete_webhook_endpoint(&self) -> builder::DeleteWebhookEndpoint<'_> {
         builder::DeleteWebhookEndpoint::new(self)
     }
-    /**Test webhook endpoint
-
-    Sends a signed test event to the endpoint and reports the outcome.
-
-    Sends a `POST` request to `/webhooks/{id}/test`
-
-    Arguments:
-    - `id`: The webhook endpoint's identifier.
-    - `idempotency_key`: Makes a retried write safe for 24 hours.
-    ```ignore
-    let response = client.test_webhook_endpoint()
-        .id(id)
-        .idempotency_key(idempotency_key)
-        .send()
-        .await;
-    ```*/
+    /// Test webhook endpoint
+    ///
+    /// Sends a signed test event to the endpoint and reports the outcome.
+    ///
+    /// Sends a `POST` request to `/webhooks/{id}/test`
+    ///
+    /// Arguments:
+    /// - `id`: The webhook endpoint's identifier.
+    /// - `idempotency_key`: Makes a retried write safe for 24 hours.
+    /// ```ignore
+    /// let response = client.test_webhook_endpoint()
+    ///     .id(id)
+    ///     .idempotency_key(idempotency_key)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn test_webhook_endpoint(&self) -> builder::TestWebhookEndpoint<'_> {
         builder::TestWebhookEndpoint::new(self)
     }
@@ -1994,9 +1994,9 @@ pub mod builder {
         ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, RequestBuilderExt,
         ResponseValue, encode_path,
     };
-    /**Builder for [`Client::list_webhook_endpoints`]
-
-    [`Client::list_webhook_endpoints`]: super::Client::list_webhook_endpoints*/
+    /// Builder for [`Client::list_webhook_endpoints`]
+    ///
+    /// [`Client::list_webhook_endpoints`]: super::Client::list_webhook_endpoints
     #[derive(Debug, Clone)]
     pub struct ListWebhookEndpoints<'a> {
         client: &'a super::Client,
@@ -2082,9 +2082,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::create_webhook_endpoint`]
-
-    [`Client::create_webhook_endpoint`]: super::Client::create_webhook_endpoint*/
+    /// Builder for [`Client::create_webhook_endpoint`]
+    ///
+    /// [`Client::create_webhook_endpoint`]: super::Client::create_webhook_endpoint
     #[derive(Debug, Clone)]
     pub struct CreateWebhookEndpoint<'a> {
         client: &'a super::Client,
@@ -2190,9 +2190,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::get_webhook_endpoint`]
-
-    [`Client::get_webhook_endpoint`]: super::Client::get_webhook_endpoint*/
+    /// Builder for [`Client::get_webhook_endpoint`]
+    ///
+    /// [`Client::get_webhook_endpoint`]: super::Client::get_webhook_endpoint
     #[derive(Debug, Clone)]
     pub struct GetWebhookEndpoint<'a> {
         client: &'a super::Client,
@@ -2263,9 +2263,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::update_webhook_endpoint`]
-
-    [`Client::update_webhook_endpoint`]: super::Client::update_webhook_endpoint*/
+    /// Builder for [`Client::update_webhook_endpoint`]
+    ///
+    /// [`Client::update_webhook_endpoint`]: super::Client::update_webhook_endpoint
     #[derive(Debug, Clone)]
     pub struct UpdateWebhookEndpoint<'a> {
         client: &'a super::Client,
@@ -2390,9 +2390,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::delete_webhook_endpoint`]
-
-    [`Client::delete_webhook_endpoint`]: super::Client::delete_webhook_endpoint*/
+    /// Builder for [`Client::delete_webhook_endpoint`]
+    ///
+    /// [`Client::delete_webhook_endpoint`]: super::Client::delete_webhook_endpoint
     #[derive(Debug, Clone)]
     pub struct DeleteWebhookEndpoint<'a> {
         client: &'a super::Client,
@@ -2464,9 +2464,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::test_webhook_endpoint`]
-
-    [`Client::test_webhook_endpoint`]: super::Client::test_webhook_endpoint*/
+    /// Builder for [`Client::test_webhook_endpoint`]
+    ///
+    /// [`Client::test_webhook_endpoint`]: super::Client::test_webhook_endpoint
     #[derive(Debug, Clone)]
     pub struct TestWebhookEndpoint<'a> {
         client: &'a super::Client,

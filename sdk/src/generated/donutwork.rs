@@ -669,11 +669,11 @@ pub mod types {
     }
 }
 #[derive(Clone, Debug)]
-/**Client for Donutwork webhooks
-
-Register, inspect and remove Donutwork webhook subscriptions, and list the event types a company may subscribe to. Hand-written from Donutwork's "Webhook API" page (whose English layout prints no paths; the Italian layout prints the list and create paths) and its authentication page. The docs print no status codes and not the paths of the get, delete and types operations: those are marked `x-inferred`.
-
-Version: 2026-02-01*/
+/// Client for Donutwork webhooks
+///
+/// Register, inspect and remove Donutwork webhook subscriptions, and list the event types a company may subscribe to. Hand-written from Donutwork's "Webhook API" page (whose English layout prints no paths; the Italian layout prints the list and create paths) and its authentication page. The docs print no status codes and not the paths of the get, delete and types operations: those are marked `x-inferred`.
+///
+/// Version: 2026-02-01
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -731,85 +731,85 @@ impl ClientInfo<crate::client::ClientHeaders> for Client {
 }
 impl ClientHooks<crate::client::ClientHeaders> for &Client {}
 impl Client {
-    /**List webhooks
-
-    Lists the company's webhook subscriptions a page at a time. Needs the `webhooks:read` permission.
-
-    Sends a `GET` request to `/webhooks.json`
-
-    Arguments:
-    - `page`: Page index, starting at 1.
-    - `size`: Maximum records per page.
-    ```ignore
-    let response = client.list_webhooks()
-        .page(page)
-        .size(size)
-        .send()
-        .await;
-    ```*/
+    /// List webhooks
+    ///
+    /// Lists the company's webhook subscriptions a page at a time. Needs the `webhooks:read` permission.
+    ///
+    /// Sends a `GET` request to `/webhooks.json`
+    ///
+    /// Arguments:
+    /// - `page`: Page index, starting at 1.
+    /// - `size`: Maximum records per page.
+    /// ```ignore
+    /// let response = client.list_webhooks()
+    ///     .page(page)
+    ///     .size(size)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn list_webhooks(&self) -> builder::ListWebhooks<'_> {
         builder::ListWebhooks::new(self)
     }
-    /**Create webhook
-
-    Subscribes a URL to events. The response carries the generated token, which later reads show as `redacted`. Needs the `webhooks:write` permission.
-
-    Sends a `POST` request to `/webhooks.json`
-
-    ```ignore
-    let response = client.create_webhook()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Create webhook
+    ///
+    /// Subscribes a URL to events. The response carries the generated token, which later reads show as `redacted`. Needs the `webhooks:write` permission.
+    ///
+    /// Sends a `POST` request to `/webhooks.json`
+    ///
+    /// ```ignore
+    /// let response = client.create_webhook()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn create_webhook(&self) -> builder::CreateWebhook<'_> {
         builder::CreateWebhook::new(self)
     }
-    /**List supported webhook types
-
-    Lists the event names available to the company. Needs the `webhooks:read` permission.
-
-    Sends a `GET` request to `/webhooks/types.json`
-
-    ```ignore
-    let response = client.list_webhook_types()
-        .send()
-        .await;
-    ```*/
+    /// List supported webhook types
+    ///
+    /// Lists the event names available to the company. Needs the `webhooks:read` permission.
+    ///
+    /// Sends a `GET` request to `/webhooks/types.json`
+    ///
+    /// ```ignore
+    /// let response = client.list_webhook_types()
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn list_webhook_types(&self) -> builder::ListWebhookTypes<'_> {
         builder::ListWebhookTypes::new(self)
     }
-    /**Get webhook
-
-    Fetches one webhook subscription; its token reads as `redacted`. Needs the `webhooks:read` permission.
-
-    Sends a `GET` request to `/webhooks/{webhookId}.json`
-
-    Arguments:
-    - `webhook_id`: Webhook unique identifier.
-    ```ignore
-    let response = client.get_webhook()
-        .webhook_id(webhook_id)
-        .send()
-        .await;
-    ```*/
+    /// Get webhook
+    ///
+    /// Fetches one webhook subscription; its token reads as `redacted`. Needs the `webhooks:read` permission.
+    ///
+    /// Sends a `GET` request to `/webhooks/{webhookId}.json`
+    ///
+    /// Arguments:
+    /// - `webhook_id`: Webhook unique identifier.
+    /// ```ignore
+    /// let response = client.get_webhook()
+    ///     .webhook_id(webhook_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn get_webhook(&self) -> builder::GetWebhook<'_> {
         builder::GetWebhook::new(self)
     }
-    /**Delete webhook
-
-    Removes a webhook subscription. Needs the `webhooks:write` permission.
-
-    Sends a `DELETE` request to `/webhooks/{webhookId}.json`
-
-    Arguments:
-    - `webhook_id`: Webhook unique identifier.
-    ```ignore
-    let response = client.delete_webhook()
-        .webhook_id(webhook_id)
-        .send()
-        .await;
-    ```*/
+    /// Delete webhook
+    ///
+    /// Removes a webhook subscription. Needs the `webhooks:write` permission.
+    ///
+    /// Sends a `DELETE` request to `/webhooks/{webhookId}.json`
+    ///
+    /// Arguments:
+    /// - `webhook_id`: Webhook unique identifier.
+    /// ```ignore
+    /// let response = client.delete_webhook()
+    ///     .webhook_id(webhook_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn delete_webhook(&self) -> builder::DeleteWebhook<'_> {
         builder::DeleteWebhook::new(self)
     }
@@ -823,9 +823,9 @@ pub mod builder {
         ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, RequestBuilderExt,
         ResponseValue, encode_path,
     };
-    /**Builder for [`Client::list_webhooks`]
-
-    [`Client::list_webhooks`]: super::Client::list_webhooks*/
+    /// Builder for [`Client::list_webhooks`]
+    ///
+    /// [`Client::list_webhooks`]: super::Client::list_webhooks
     #[derive(Debug, Clone)]
     pub struct ListWebhooks<'a> {
         client: &'a super::Client,
@@ -898,9 +898,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::create_webhook`]
-
-    [`Client::create_webhook`]: super::Client::create_webhook*/
+    /// Builder for [`Client::create_webhook`]
+    ///
+    /// [`Client::create_webhook`]: super::Client::create_webhook
     #[derive(Debug, Clone)]
     pub struct CreateWebhook<'a> {
         client: &'a super::Client,
@@ -981,9 +981,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::list_webhook_types`]
-
-    [`Client::list_webhook_types`]: super::Client::list_webhook_types*/
+    /// Builder for [`Client::list_webhook_types`]
+    ///
+    /// [`Client::list_webhook_types`]: super::Client::list_webhook_types
     #[derive(Debug, Clone)]
     pub struct ListWebhookTypes<'a> {
         client: &'a super::Client,
@@ -1031,9 +1031,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::get_webhook`]
-
-    [`Client::get_webhook`]: super::Client::get_webhook*/
+    /// Builder for [`Client::get_webhook`]
+    ///
+    /// [`Client::get_webhook`]: super::Client::get_webhook
     #[derive(Debug, Clone)]
     pub struct GetWebhook<'a> {
         client: &'a super::Client,
@@ -1099,9 +1099,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::delete_webhook`]
-
-    [`Client::delete_webhook`]: super::Client::delete_webhook*/
+    /// Builder for [`Client::delete_webhook`]
+    ///
+    /// [`Client::delete_webhook`]: super::Client::delete_webhook
     #[derive(Debug, Clone)]
     pub struct DeleteWebhook<'a> {
         client: &'a super::Client,

@@ -1295,13 +1295,13 @@ pub mod types {
     }
 }
 #[derive(Clone, Debug)]
-/**Client for meum.io webhook endpoints
-
-Create and update the endpoints to which meum.io delivers signed invoice events, and read their delivery attempts. Hand-written from meum.io's public API reference ("Create webhook endpoint", "Update webhook endpoint", "List webhook deliveries", "Get webhook delivery") and its webhook guides. The list, get and delete operations for endpoints are not documented and are left out. The fields of meum's `ErrorResponse` are not documented: the error body here is marked `x-inferred`.
-
-Deliveries carry `X-Stablecoin-Timestamp` (Unix seconds) and `X-Stablecoin-Signature: v1=<hex>`, an HMAC-SHA256 over `{timestamp}.{raw body}` keyed with the endpoint secret.
-
-Version: 1.0.0*/
+/// Client for meum.io webhook endpoints
+///
+/// Create and update the endpoints to which meum.io delivers signed invoice events, and read their delivery attempts. Hand-written from meum.io's public API reference ("Create webhook endpoint", "Update webhook endpoint", "List webhook deliveries", "Get webhook delivery") and its webhook guides. The list, get and delete operations for endpoints are not documented and are left out. The fields of meum's `ErrorResponse` are not documented: the error body here is marked `x-inferred`.
+///
+/// Deliveries carry `X-Stablecoin-Timestamp` (Unix seconds) and `X-Stablecoin-Signature: v1=<hex>`, an HMAC-SHA256 over `{timestamp}.{raw body}` keyed with the endpoint secret.
+///
+/// Version: 1.0.0
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -1359,75 +1359,75 @@ impl ClientInfo<crate::client::ClientHeaders> for Client {
 }
 impl ClientHooks<crate::client::ClientHeaders> for &Client {}
 impl Client {
-    /**Get webhook delivery
-
-    Fetches one delivery attempt.
-
-    Sends a `GET` request to `/v1/webhook-deliveries/{id}`
-
-    Arguments:
-    - `id`: Webhook delivery attempt ID (`whd_…` or a UUID, depending on the API version).
-    ```ignore
-    let response = client.get_webhook_delivery()
-        .id(id)
-        .send()
-        .await;
-    ```*/
+    /// Get webhook delivery
+    ///
+    /// Fetches one delivery attempt.
+    ///
+    /// Sends a `GET` request to `/v1/webhook-deliveries/{id}`
+    ///
+    /// Arguments:
+    /// - `id`: Webhook delivery attempt ID (`whd_…` or a UUID, depending on the API version).
+    /// ```ignore
+    /// let response = client.get_webhook_delivery()
+    ///     .id(id)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn get_webhook_delivery(&self) -> builder::GetWebhookDelivery<'_> {
         builder::GetWebhookDelivery::new(self)
     }
-    /**Create webhook endpoint
-
-    Creates a developer-managed webhook endpoint. The signing secret is in this response only.
-
-    Sends a `POST` request to `/v1/webhook-endpoints`
-
-    ```ignore
-    let response = client.create_webhook_endpoint()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Create webhook endpoint
+    ///
+    /// Creates a developer-managed webhook endpoint. The signing secret is in this response only.
+    ///
+    /// Sends a `POST` request to `/v1/webhook-endpoints`
+    ///
+    /// ```ignore
+    /// let response = client.create_webhook_endpoint()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn create_webhook_endpoint(&self) -> builder::CreateWebhookEndpoint<'_> {
         builder::CreateWebhookEndpoint::new(self)
     }
-    /**Update webhook endpoint
-
-    Changes the given fields of a webhook endpoint. Managed (integration-owned) endpoints cannot be changed through this API.
-
-    Sends a `PATCH` request to `/v1/webhook-endpoints/{id}`
-
-    Arguments:
-    - `id`: Webhook endpoint public ID (`wh_…`).
-    - `body`
-    ```ignore
-    let response = client.update_webhook_endpoint()
-        .id(id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Update webhook endpoint
+    ///
+    /// Changes the given fields of a webhook endpoint. Managed (integration-owned) endpoints cannot be changed through this API.
+    ///
+    /// Sends a `PATCH` request to `/v1/webhook-endpoints/{id}`
+    ///
+    /// Arguments:
+    /// - `id`: Webhook endpoint public ID (`wh_…`).
+    /// - `body`
+    /// ```ignore
+    /// let response = client.update_webhook_endpoint()
+    ///     .id(id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn update_webhook_endpoint(&self) -> builder::UpdateWebhookEndpoint<'_> {
         builder::UpdateWebhookEndpoint::new(self)
     }
-    /**List webhook deliveries
-
-    Lists the recent delivery attempts for an endpoint, a page at a time: pass the last item's `id` as `starting_after` for the next page.
-
-    Sends a `GET` request to `/v1/webhook-endpoints/{id}/deliveries`
-
-    Arguments:
-    - `id`: Webhook endpoint public ID (`wh_…`).
-    - `limit`: How many attempts to return.
-    - `starting_after`: The `id` of the last item of the previous page.
-    ```ignore
-    let response = client.list_webhook_deliveries()
-        .id(id)
-        .limit(limit)
-        .starting_after(starting_after)
-        .send()
-        .await;
-    ```*/
+    /// List webhook deliveries
+    ///
+    /// Lists the recent delivery attempts for an endpoint, a page at a time: pass the last item's `id` as `starting_after` for the next page.
+    ///
+    /// Sends a `GET` request to `/v1/webhook-endpoints/{id}/deliveries`
+    ///
+    /// Arguments:
+    /// - `id`: Webhook endpoint public ID (`wh_…`).
+    /// - `limit`: How many attempts to return.
+    /// - `starting_after`: The `id` of the last item of the previous page.
+    /// ```ignore
+    /// let response = client.list_webhook_deliveries()
+    ///     .id(id)
+    ///     .limit(limit)
+    ///     .starting_after(starting_after)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn list_webhook_deliveries(&self) -> builder::ListWebhookDeliveries<'_> {
         builder::ListWebhookDeliveries::new(self)
     }
@@ -1441,9 +1441,9 @@ pub mod builder {
         ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, RequestBuilderExt,
         ResponseValue, encode_path,
     };
-    /**Builder for [`Client::get_webhook_delivery`]
-
-    [`Client::get_webhook_delivery`]: super::Client::get_webhook_delivery*/
+    /// Builder for [`Client::get_webhook_delivery`]
+    ///
+    /// [`Client::get_webhook_delivery`]: super::Client::get_webhook_delivery
     #[derive(Debug, Clone)]
     pub struct GetWebhookDelivery<'a> {
         client: &'a super::Client,
@@ -1512,9 +1512,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::create_webhook_endpoint`]
-
-    [`Client::create_webhook_endpoint`]: super::Client::create_webhook_endpoint*/
+    /// Builder for [`Client::create_webhook_endpoint`]
+    ///
+    /// [`Client::create_webhook_endpoint`]: super::Client::create_webhook_endpoint
     #[derive(Debug, Clone)]
     pub struct CreateWebhookEndpoint<'a> {
         client: &'a super::Client,
@@ -1601,9 +1601,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::update_webhook_endpoint`]
-
-    [`Client::update_webhook_endpoint`]: super::Client::update_webhook_endpoint*/
+    /// Builder for [`Client::update_webhook_endpoint`]
+    ///
+    /// [`Client::update_webhook_endpoint`]: super::Client::update_webhook_endpoint
     #[derive(Debug, Clone)]
     pub struct UpdateWebhookEndpoint<'a> {
         client: &'a super::Client,
@@ -1708,9 +1708,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::list_webhook_deliveries`]
-
-    [`Client::list_webhook_deliveries`]: super::Client::list_webhook_deliveries*/
+    /// Builder for [`Client::list_webhook_deliveries`]
+    ///
+    /// [`Client::list_webhook_deliveries`]: super::Client::list_webhook_deliveries
     #[derive(Debug, Clone)]
     pub struct ListWebhookDeliveries<'a> {
         client: &'a super::Client,
