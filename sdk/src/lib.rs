@@ -45,23 +45,23 @@ mod secret;
 mod generated {
     #[cfg(feature = "billing-io")]
     #[rustfmt::skip]
-    #[allow(missing_docs, rustdoc::all, clippy::all, unused)]
+    #[allow(clippy::all)]
     pub mod billing_io;
     #[cfg(feature = "chargeapi")]
     #[rustfmt::skip]
-    #[allow(missing_docs, rustdoc::all, clippy::all, unused)]
+    #[allow(clippy::all)]
     pub mod chargeapi;
     #[cfg(feature = "donutwork")]
     #[rustfmt::skip]
-    #[allow(missing_docs, rustdoc::all, clippy::all, unused)]
+    #[allow(clippy::all)]
     pub mod donutwork;
     #[cfg(feature = "meum")]
     #[rustfmt::skip]
-    #[allow(missing_docs, rustdoc::all, clippy::all, unused)]
+    #[allow(clippy::all)]
     pub mod meum;
     #[cfg(feature = "commet")]
     #[rustfmt::skip]
-    #[allow(missing_docs, rustdoc::all, clippy::all, unused)]
+    #[allow(clippy::all)]
     pub mod commet;
 }
 

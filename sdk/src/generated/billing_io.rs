@@ -19,6 +19,7 @@ pub mod types {
         pub url: ::std::string::String,
     }
     impl CreateWebhookRequest {
+        /// Starts a builder for `CreateWebhookRequest`.
         pub fn builder() -> builder::CreateWebhookRequest {
             Default::default()
         }
@@ -76,9 +77,11 @@ pub mod types {
     ///The error envelope of every failed request.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ErrorResponse {
+        /// The `error` field (see its type).
         pub error: ErrorResponseError,
     }
     impl ErrorResponse {
+        /// Starts a builder for `ErrorResponse`.
         pub fn builder() -> builder::ErrorResponse {
             Default::default()
         }
@@ -93,10 +96,12 @@ pub mod types {
         ///The request parameter at fault, if any.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub param: ::std::option::Option<::std::string::String>,
+        /// The `type` field (see its type).
         #[serde(rename = "type")]
         pub type_: crate::billing_io::ErrorType,
     }
     impl ErrorResponseError {
+        /// Starts a builder for `ErrorResponseError`.
         pub fn builder() -> builder::ErrorResponseError {
             Default::default()
         }
@@ -113,8 +118,10 @@ pub mod types {
         ///The subscribed event types.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub events: ::std::vec::Vec<crate::billing_io::EventType>,
+        /// The `secret` field (see its type).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub secret: ::std::option::Option<crate::Secret>,
+        /// The `status` field (see its type).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<crate::billing_io::WebhookStatus>,
         ///Where events are delivered.
@@ -125,6 +132,7 @@ pub mod types {
         pub webhook_id: ::std::option::Option<::std::string::String>,
     }
     impl WebhookEndpoint {
+        /// Starts a builder for `WebhookEndpoint`.
         pub fn builder() -> builder::WebhookEndpoint {
             Default::default()
         }
@@ -143,12 +151,14 @@ pub mod types {
         pub next_cursor: ::std::option::Option<::std::string::String>,
     }
     impl WebhookEndpointList {
+        /// Starts a builder for `WebhookEndpointList`.
         pub fn builder() -> builder::WebhookEndpointList {
             Default::default()
         }
     }
     /// Types for composing complex structures.
     pub mod builder {
+        /// Builds a `CreateWebhookRequest` field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct CreateWebhookRequest {
             description: ::std::result::Result<
@@ -171,6 +181,7 @@ pub mod types {
             }
         }
         impl CreateWebhookRequest {
+            /// Sets `description`.
             pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -183,6 +194,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for description: {e}"));
                 self
             }
+            /// Sets `events`.
             pub fn events<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<crate::billing_io::EventType>>,
@@ -193,6 +205,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for events: {e}"));
                 self
             }
+            /// Sets `url`.
             pub fn url<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -225,6 +238,7 @@ pub mod types {
                 }
             }
         }
+        /// Builds a `ErrorResponse` field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct ErrorResponse {
             error: ::std::result::Result<super::ErrorResponseError, ::std::string::String>,
@@ -237,6 +251,7 @@ pub mod types {
             }
         }
         impl ErrorResponse {
+            /// Sets `error`.
             pub fn error<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::ErrorResponseError>,
@@ -265,6 +280,7 @@ pub mod types {
                 }
             }
         }
+        /// Builds a `ErrorResponseError` field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct ErrorResponseError {
             code: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -286,6 +302,7 @@ pub mod types {
             }
         }
         impl ErrorResponseError {
+            /// Sets `code`.
             pub fn code<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -296,6 +313,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for code: {e}"));
                 self
             }
+            /// Sets `message`.
             pub fn message<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -306,6 +324,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for message: {e}"));
                 self
             }
+            /// Sets `param`.
             pub fn param<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -316,6 +335,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for param: {e}"));
                 self
             }
+            /// Sets `type_`.
             pub fn type_<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::billing_io::ErrorType>,
@@ -350,6 +370,7 @@ pub mod types {
                 }
             }
         }
+        /// Builds a `WebhookEndpoint` field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct WebhookEndpoint {
             created_at: ::std::result::Result<
@@ -393,6 +414,7 @@ pub mod types {
             }
         }
         impl WebhookEndpoint {
+            /// Sets `created_at`.
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -405,6 +427,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for created_at: {e}"));
                 self
             }
+            /// Sets `description`.
             pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -415,6 +438,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for description: {e}"));
                 self
             }
+            /// Sets `events`.
             pub fn events<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<crate::billing_io::EventType>>,
@@ -425,6 +449,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for events: {e}"));
                 self
             }
+            /// Sets `secret`.
             pub fn secret<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<crate::Secret>>,
@@ -435,6 +460,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for secret: {e}"));
                 self
             }
+            /// Sets `status`.
             pub fn status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<crate::billing_io::WebhookStatus>>,
@@ -445,6 +471,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for status: {e}"));
                 self
             }
+            /// Sets `url`.
             pub fn url<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -455,6 +482,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for url: {e}"));
                 self
             }
+            /// Sets `webhook_id`.
             pub fn webhook_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -495,6 +523,7 @@ pub mod types {
                 }
             }
         }
+        /// Builds a `WebhookEndpointList` field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct WebhookEndpointList {
             data: ::std::result::Result<
@@ -517,6 +546,7 @@ pub mod types {
             }
         }
         impl WebhookEndpointList {
+            /// Sets `data`.
             pub fn data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::WebhookEndpoint>>,
@@ -527,6 +557,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
+            /// Sets `has_more`.
             pub fn has_more<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -537,6 +568,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for has_more: {e}"));
                 self
             }
+            /// Sets `next_cursor`.
             pub fn next_cursor<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -754,6 +786,7 @@ pub mod builder {
         limit: Result<Option<::std::num::NonZeroU64>, String>,
     }
     impl<'a> ListWebhookEndpoints<'a> {
+        /// Starts this request for `client` (the `Client` method of the same name does this).
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -761,6 +794,7 @@ pub mod builder {
                 limit: Ok(None),
             }
         }
+        /// Sets the `cursor` parameter.
         pub fn cursor<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -770,6 +804,7 @@ pub mod builder {
             });
             self
         }
+        /// Sets the `limit` parameter.
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
@@ -842,6 +877,7 @@ pub mod builder {
         body: Result<types::builder::CreateWebhookRequest, String>,
     }
     impl<'a> CreateWebhookEndpoint<'a> {
+        /// Starts this request for `client` (the `Client` method of the same name does this).
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -849,6 +885,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets the `idempotency_key` parameter.
         pub fn idempotency_key<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -858,6 +895,7 @@ pub mod builder {
             });
             self
         }
+        /// Sets the request body.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::CreateWebhookRequest>,
@@ -871,6 +909,7 @@ pub mod builder {
             });
             self
         }
+        /// Sets the request body by changing its builder in place.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -951,12 +990,14 @@ pub mod builder {
         webhook_id: Result<::std::string::String, String>,
     }
     impl<'a> GetWebhookEndpoint<'a> {
+        /// Starts this request for `client` (the `Client` method of the same name does this).
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 webhook_id: Err("webhook_id was not initialized".to_string()),
             }
         }
+        /// Sets the `webhook_id` parameter.
         pub fn webhook_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -1027,12 +1068,14 @@ pub mod builder {
         webhook_id: Result<::std::string::String, String>,
     }
     impl<'a> DeleteWebhookEndpoint<'a> {
+        /// Starts this request for `client` (the `Client` method of the same name does this).
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 webhook_id: Err("webhook_id was not initialized".to_string()),
             }
         }
+        /// Sets the `webhook_id` parameter.
         pub fn webhook_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,

@@ -68,12 +68,14 @@ pub mod types {
         pub description: ::std::option::Option<::std::string::String>,
         ///Event types to subscribe to (for example `charge.succeeded`).
         pub enabled_events: ::std::vec::Vec<::std::string::String>,
+        /// The `metadata` field (see its type).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub metadata: ::std::option::Option<Metadata>,
         ///Public HTTPS URL that receives the event POSTs.
         pub url: ::std::string::String,
     }
     impl CreateWebhookEndpointRequest {
+        /// Starts a builder for `CreateWebhookEndpointRequest`.
         pub fn builder() -> builder::CreateWebhookEndpointRequest {
             Default::default()
         }
@@ -110,6 +112,7 @@ pub mod types {
         pub type_: ::std::option::Option<::std::string::String>,
     }
     impl Error {
+        /// Starts a builder for `Error`.
         pub fn builder() -> builder::Error {
             Default::default()
         }
@@ -205,12 +208,15 @@ pub mod types {
         ///The full new list of event types.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub enabled_events: ::std::vec::Vec<::std::string::String>,
+        /// The `metadata` field (see its type).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub metadata: ::std::option::Option<Metadata>,
+        /// The `status` field (see its type).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<crate::chargeapi::EndpointStatus>,
     }
     impl UpdateWebhookEndpointRequest {
+        /// Starts a builder for `UpdateWebhookEndpointRequest`.
         pub fn builder() -> builder::UpdateWebhookEndpointRequest {
             Default::default()
         }
@@ -224,6 +230,7 @@ pub mod types {
         ///The application the endpoint belongs to, if any.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub application: ::std::option::Option<::std::string::String>,
+        /// The `created` field (see its type).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created: ::std::option::Option<crate::chargeapi::Created>,
         ///An optional note about the endpoint.
@@ -238,13 +245,16 @@ pub mod types {
         ///True in live mode, false in test mode.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub livemode: ::std::option::Option<bool>,
+        /// The `metadata` field (see its type).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub metadata: ::std::option::Option<Metadata>,
         ///The object's type; always `webhook_endpoint`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub object: ::std::option::Option<::std::string::String>,
+        /// The `secret` field (see its type).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub secret: ::std::option::Option<crate::Secret>,
+        /// The `status` field (see its type).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<crate::chargeapi::EndpointStatus>,
         ///The URL that receives the webhook POSTs.
@@ -252,6 +262,7 @@ pub mod types {
         pub url: ::std::option::Option<::std::string::String>,
     }
     impl WebhookEndpoint {
+        /// Starts a builder for `WebhookEndpoint`.
         pub fn builder() -> builder::WebhookEndpoint {
             Default::default()
         }
@@ -270,12 +281,14 @@ pub mod types {
         pub previous_page_url: ::std::option::Option<::std::string::String>,
     }
     impl WebhookEndpointList {
+        /// Starts a builder for `WebhookEndpointList`.
         pub fn builder() -> builder::WebhookEndpointList {
             Default::default()
         }
     }
     /// Types for composing complex structures.
     pub mod builder {
+        /// Builds a `CreateWebhookEndpointRequest` field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct CreateWebhookEndpointRequest {
             api_version: ::std::result::Result<
@@ -308,6 +321,7 @@ pub mod types {
             }
         }
         impl CreateWebhookEndpointRequest {
+            /// Sets `api_version`.
             pub fn api_version<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -318,6 +332,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for api_version: {e}"));
                 self
             }
+            /// Sets `description`.
             pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -328,6 +343,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for description: {e}"));
                 self
             }
+            /// Sets `enabled_events`.
             pub fn enabled_events<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -338,6 +354,7 @@ pub mod types {
                 });
                 self
             }
+            /// Sets `metadata`.
             pub fn metadata<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::Metadata>>,
@@ -348,6 +365,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for metadata: {e}"));
                 self
             }
+            /// Sets `url`.
             pub fn url<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -384,6 +402,7 @@ pub mod types {
                 }
             }
         }
+        /// Builds a `Error` field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct Error {
             code: ::std::result::Result<
@@ -431,6 +450,7 @@ pub mod types {
             }
         }
         impl Error {
+            /// Sets `code`.
             pub fn code<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -441,6 +461,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for code: {e}"));
                 self
             }
+            /// Sets `doc_url`.
             pub fn doc_url<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -451,6 +472,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for doc_url: {e}"));
                 self
             }
+            /// Sets `message`.
             pub fn message<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -461,6 +483,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for message: {e}"));
                 self
             }
+            /// Sets `object`.
             pub fn object<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -471,6 +494,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for object: {e}"));
                 self
             }
+            /// Sets `param`.
             pub fn param<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -481,6 +505,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for param: {e}"));
                 self
             }
+            /// Sets `request`.
             pub fn request<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -491,6 +516,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for request: {e}"));
                 self
             }
+            /// Sets `status`.
             pub fn status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -501,6 +527,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for status: {e}"));
                 self
             }
+            /// Sets `type_`.
             pub fn type_<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -543,6 +570,7 @@ pub mod types {
                 }
             }
         }
+        /// Builds a `UpdateWebhookEndpointRequest` field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct UpdateWebhookEndpointRequest {
             description: ::std::result::Result<
@@ -573,6 +601,7 @@ pub mod types {
             }
         }
         impl UpdateWebhookEndpointRequest {
+            /// Sets `description`.
             pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -583,6 +612,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for description: {e}"));
                 self
             }
+            /// Sets `enabled_events`.
             pub fn enabled_events<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -593,6 +623,7 @@ pub mod types {
                 });
                 self
             }
+            /// Sets `metadata`.
             pub fn metadata<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::Metadata>>,
@@ -603,6 +634,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for metadata: {e}"));
                 self
             }
+            /// Sets `status`.
             pub fn status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<crate::chargeapi::EndpointStatus>>,
@@ -637,6 +669,7 @@ pub mod types {
                 }
             }
         }
+        /// Builds a `WebhookEndpoint` field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct WebhookEndpoint {
             api_version: ::std::result::Result<
@@ -702,6 +735,7 @@ pub mod types {
             }
         }
         impl WebhookEndpoint {
+            /// Sets `api_version`.
             pub fn api_version<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -712,6 +746,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for api_version: {e}"));
                 self
             }
+            /// Sets `application`.
             pub fn application<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -722,6 +757,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for application: {e}"));
                 self
             }
+            /// Sets `created`.
             pub fn created<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<crate::chargeapi::Created>>,
@@ -732,6 +768,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for created: {e}"));
                 self
             }
+            /// Sets `description`.
             pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -742,6 +779,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for description: {e}"));
                 self
             }
+            /// Sets `enabled_events`.
             pub fn enabled_events<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -752,6 +790,7 @@ pub mod types {
                 });
                 self
             }
+            /// Sets `id`.
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -762,6 +801,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            /// Sets `livemode`.
             pub fn livemode<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -772,6 +812,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for livemode: {e}"));
                 self
             }
+            /// Sets `metadata`.
             pub fn metadata<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::Metadata>>,
@@ -782,6 +823,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for metadata: {e}"));
                 self
             }
+            /// Sets `object`.
             pub fn object<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -792,6 +834,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for object: {e}"));
                 self
             }
+            /// Sets `secret`.
             pub fn secret<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<crate::Secret>>,
@@ -802,6 +845,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for secret: {e}"));
                 self
             }
+            /// Sets `status`.
             pub fn status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<crate::chargeapi::EndpointStatus>>,
@@ -812,6 +856,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for status: {e}"));
                 self
             }
+            /// Sets `url`.
             pub fn url<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -862,6 +907,7 @@ pub mod types {
                 }
             }
         }
+        /// Builds a `WebhookEndpointList` field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct WebhookEndpointList {
             data: ::std::result::Result<
@@ -887,6 +933,7 @@ pub mod types {
             }
         }
         impl WebhookEndpointList {
+            /// Sets `data`.
             pub fn data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::WebhookEndpoint>>,
@@ -897,6 +944,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
+            /// Sets `next_page_url`.
             pub fn next_page_url<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -907,6 +955,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for next_page_url: {e}"));
                 self
             }
+            /// Sets `previous_page_url`.
             pub fn previous_page_url<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1128,6 +1177,7 @@ pub mod builder {
         page: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListWebhookEndpoints<'a> {
+        /// Starts this request for `client` (the `Client` method of the same name does this).
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1135,6 +1185,7 @@ pub mod builder {
                 page: Ok(None),
             }
         }
+        /// Sets the `limit` parameter.
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
@@ -1144,6 +1195,7 @@ pub mod builder {
             });
             self
         }
+        /// Sets the `page` parameter.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -1212,6 +1264,7 @@ pub mod builder {
         body: Result<types::builder::CreateWebhookEndpointRequest, String>,
     }
     impl<'a> CreateWebhookEndpoint<'a> {
+        /// Starts this request for `client` (the `Client` method of the same name does this).
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1219,6 +1272,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets the `idempotency_key` parameter.
         pub fn idempotency_key<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::CreateWebhookEndpointIdempotencyKey>,
@@ -1229,6 +1283,7 @@ pub mod builder {
             });
             self
         }
+        /// Sets the request body.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::CreateWebhookEndpointRequest>,
@@ -1243,6 +1298,7 @@ pub mod builder {
             });
             self
         }
+        /// Sets the request body by changing its builder in place.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -1319,12 +1375,14 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> RetrieveWebhookEndpoint<'a> {
+        /// Starts this request for `client` (the `Client` method of the same name does this).
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
             }
         }
+        /// Sets the `id` parameter.
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -1391,6 +1449,7 @@ pub mod builder {
         body: Result<types::builder::UpdateWebhookEndpointRequest, String>,
     }
     impl<'a> UpdateWebhookEndpoint<'a> {
+        /// Starts this request for `client` (the `Client` method of the same name does this).
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1399,6 +1458,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets the `id` parameter.
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -1408,6 +1468,7 @@ pub mod builder {
             });
             self
         }
+        /// Sets the `idempotency_key` parameter.
         pub fn idempotency_key<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UpdateWebhookEndpointIdempotencyKey>,
@@ -1418,6 +1479,7 @@ pub mod builder {
             });
             self
         }
+        /// Sets the request body.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UpdateWebhookEndpointRequest>,
@@ -1432,6 +1494,7 @@ pub mod builder {
             });
             self
         }
+        /// Sets the request body by changing its builder in place.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(

@@ -25,6 +25,7 @@ pub mod types {
         pub url: ::std::string::String,
     }
     impl CreateWebhookRequest {
+        /// Starts a builder for `CreateWebhookRequest`.
         pub fn builder() -> builder::CreateWebhookRequest {
             Default::default()
         }
@@ -57,12 +58,14 @@ pub mod types {
         ///Always `webhook` (absent in some API versions).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub object: ::std::option::Option<::std::string::String>,
+        /// The `secretKey` field (see its type).
         #[serde(rename = "secretKey")]
         pub secret_key: crate::Secret,
         ///Destination URL.
         pub url: ::std::string::String,
     }
     impl CreatedWebhook {
+        /// Starts a builder for `CreatedWebhook`.
         pub fn builder() -> builder::CreatedWebhook {
             Default::default()
         }
@@ -70,11 +73,13 @@ pub mod types {
     ///Success envelope around a created endpoint.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreatedWebhookResponse {
+        /// The `data` field (see its type).
         pub data: CreatedWebhook,
         ///Always true.
         pub success: bool,
     }
     impl CreatedWebhookResponse {
+        /// Starts a builder for `CreatedWebhookResponse`.
         pub fn builder() -> builder::CreatedWebhookResponse {
             Default::default()
         }
@@ -94,6 +99,7 @@ pub mod types {
         pub object: ::std::option::Option<::std::string::String>,
     }
     impl DeletedObject {
+        /// Starts a builder for `DeletedObject`.
         pub fn builder() -> builder::DeletedObject {
             Default::default()
         }
@@ -101,11 +107,13 @@ pub mod types {
     ///Success envelope around a deletion stub.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct DeletedObjectResponse {
+        /// The `data` field (see its type).
         pub data: DeletedObject,
         ///Always true.
         pub success: bool,
     }
     impl DeletedObjectResponse {
+        /// Starts a builder for `DeletedObjectResponse`.
         pub fn builder() -> builder::DeletedObjectResponse {
             Default::default()
         }
@@ -113,11 +121,13 @@ pub mod types {
     ///Error envelope of every failed request.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ErrorResponse {
+        /// The `error` field (see its type).
         pub error: ErrorResponseError,
         ///Always false.
         pub success: bool,
     }
     impl ErrorResponse {
+        /// Starts a builder for `ErrorResponse`.
         pub fn builder() -> builder::ErrorResponse {
             Default::default()
         }
@@ -143,6 +153,7 @@ pub mod types {
         pub type_: ::std::string::String,
     }
     impl ErrorResponseError {
+        /// Starts a builder for `ErrorResponseError`.
         pub fn builder() -> builder::ErrorResponseError {
             Default::default()
         }
@@ -161,124 +172,184 @@ pub mod types {
         PartialOrd,
     )]
     pub enum EventType {
+        /// `subscription.created`
         #[serde(rename = "subscription.created")]
         SubscriptionCreated,
+        /// `subscription.activated`
         #[serde(rename = "subscription.activated")]
         SubscriptionActivated,
+        /// `subscription.reactivated`
         #[serde(rename = "subscription.reactivated")]
         SubscriptionReactivated,
+        /// `subscription.canceled`
         #[serde(rename = "subscription.canceled")]
         SubscriptionCanceled,
+        /// `subscription.updated`
         #[serde(rename = "subscription.updated")]
         SubscriptionUpdated,
+        /// `subscription.plan_changed`
         #[serde(rename = "subscription.plan_changed")]
         SubscriptionPlanChanged,
+        /// `subscription.cancellation_scheduled`
         #[serde(rename = "subscription.cancellation_scheduled")]
         SubscriptionCancellationScheduled,
+        /// `subscription.cancellation_revoked`
         #[serde(rename = "subscription.cancellation_revoked")]
         SubscriptionCancellationRevoked,
+        /// `subscription.plan_change_scheduled`
         #[serde(rename = "subscription.plan_change_scheduled")]
         SubscriptionPlanChangeScheduled,
+        /// `subscription.plan_change_revoked`
         #[serde(rename = "subscription.plan_change_revoked")]
         SubscriptionPlanChangeRevoked,
+        /// `subscription.past_due`
         #[serde(rename = "subscription.past_due")]
         SubscriptionPastDue,
+        /// `trial.started`
         #[serde(rename = "trial.started")]
         TrialStarted,
+        /// `trial.converted`
         #[serde(rename = "trial.converted")]
         TrialConverted,
+        /// `trial.expired`
         #[serde(rename = "trial.expired")]
         TrialExpired,
+        /// `trial.will_end`
         #[serde(rename = "trial.will_end")]
         TrialWillEnd,
+        /// `trial.checkout_ready`
         #[serde(rename = "trial.checkout_ready")]
         TrialCheckoutReady,
+        /// `checkout.ready`
         #[serde(rename = "checkout.ready")]
         CheckoutReady,
+        /// `payment.received`
         #[serde(rename = "payment.received")]
         PaymentReceived,
+        /// `payment.failed`
         #[serde(rename = "payment.failed")]
         PaymentFailed,
+        /// `payment.recovered`
         #[serde(rename = "payment.recovered")]
         PaymentRecovered,
+        /// `payment.retry_failed`
         #[serde(rename = "payment.retry_failed")]
         PaymentRetryFailed,
+        /// `payment.refunded`
         #[serde(rename = "payment.refunded")]
         PaymentRefunded,
+        /// `payment.disputed`
         #[serde(rename = "payment.disputed")]
         PaymentDisputed,
+        /// `payment.dispute_resolved`
         #[serde(rename = "payment.dispute_resolved")]
         PaymentDisputeResolved,
+        /// `payment_link.created`
         #[serde(rename = "payment_link.created")]
         PaymentLinkCreated,
+        /// `payment_link.completed`
         #[serde(rename = "payment_link.completed")]
         PaymentLinkCompleted,
+        /// `payment_link.failed`
         #[serde(rename = "payment_link.failed")]
         PaymentLinkFailed,
+        /// `payment_link.canceled`
         #[serde(rename = "payment_link.canceled")]
         PaymentLinkCanceled,
+        /// `invoice.created`
         #[serde(rename = "invoice.created")]
         InvoiceCreated,
+        /// `invoice.voided`
         #[serde(rename = "invoice.voided")]
         InvoiceVoided,
+        /// `invoice.overdue`
         #[serde(rename = "invoice.overdue")]
         InvoiceOverdue,
+        /// `invoice.upcoming`
         #[serde(rename = "invoice.upcoming")]
         InvoiceUpcoming,
+        /// `payment_method.attached`
         #[serde(rename = "payment_method.attached")]
         PaymentMethodAttached,
+        /// `payment_method.updated`
         #[serde(rename = "payment_method.updated")]
         PaymentMethodUpdated,
+        /// `customer.created`
         #[serde(rename = "customer.created")]
         CustomerCreated,
+        /// `customer.updated`
         #[serde(rename = "customer.updated")]
         CustomerUpdated,
+        /// `customer.state_changed`
         #[serde(rename = "customer.state_changed")]
         CustomerStateChanged,
+        /// `plan_grant.created`
         #[serde(rename = "plan_grant.created")]
         PlanGrantCreated,
+        /// `plan_grant.updated`
         #[serde(rename = "plan_grant.updated")]
         PlanGrantUpdated,
+        /// `plan_grant.expired`
         #[serde(rename = "plan_grant.expired")]
         PlanGrantExpired,
+        /// `plan_grant.revoked`
         #[serde(rename = "plan_grant.revoked")]
         PlanGrantRevoked,
+        /// `credits.granted`
         #[serde(rename = "credits.granted")]
         CreditsGranted,
+        /// `credits.purchased`
         #[serde(rename = "credits.purchased")]
         CreditsPurchased,
+        /// `credits.low`
         #[serde(rename = "credits.low")]
         CreditsLow,
+        /// `credits.depleted`
         #[serde(rename = "credits.depleted")]
         CreditsDepleted,
+        /// `credits.expired`
         #[serde(rename = "credits.expired")]
         CreditsExpired,
+        /// `balance.topped_up`
         #[serde(rename = "balance.topped_up")]
         BalanceToppedUp,
+        /// `balance.low`
         #[serde(rename = "balance.low")]
         BalanceLow,
+        /// `balance.depleted`
         #[serde(rename = "balance.depleted")]
         BalanceDepleted,
+        /// `quota.threshold_reached`
         #[serde(rename = "quota.threshold_reached")]
         QuotaThresholdReached,
+        /// `quota.exceeded`
         #[serde(rename = "quota.exceeded")]
         QuotaExceeded,
+        /// `seats.updated`
         #[serde(rename = "seats.updated")]
         SeatsUpdated,
+        /// `seats.limit_reached`
         #[serde(rename = "seats.limit_reached")]
         SeatsLimitReached,
+        /// `addon.activated`
         #[serde(rename = "addon.activated")]
         AddonActivated,
+        /// `addon.deactivated`
         #[serde(rename = "addon.deactivated")]
         AddonDeactivated,
+        /// `usage.recorded`
         #[serde(rename = "usage.recorded")]
         UsageRecorded,
+        /// `payout.available`
         #[serde(rename = "payout.available")]
         PayoutAvailable,
+        /// `payout.created`
         #[serde(rename = "payout.created")]
         PayoutCreated,
+        /// `payout.paid`
         #[serde(rename = "payout.paid")]
         PayoutPaid,
+        /// `payout.failed`
         #[serde(rename = "payout.failed")]
         PayoutFailed,
     }
@@ -466,6 +537,7 @@ pub mod types {
         pub url: ::std::option::Option<::std::string::String>,
     }
     impl UpdateWebhookRequest {
+        /// Starts a builder for `UpdateWebhookRequest`.
         pub fn builder() -> builder::UpdateWebhookRequest {
             Default::default()
         }
@@ -502,6 +574,7 @@ pub mod types {
         pub url: ::std::string::String,
     }
     impl Webhook {
+        /// Starts a builder for `Webhook`.
         pub fn builder() -> builder::Webhook {
             Default::default()
         }
@@ -524,6 +597,7 @@ pub mod types {
         pub success: bool,
     }
     impl WebhookListResponse {
+        /// Starts a builder for `WebhookListResponse`.
         pub fn builder() -> builder::WebhookListResponse {
             Default::default()
         }
@@ -531,11 +605,13 @@ pub mod types {
     ///Success envelope around an endpoint.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct WebhookResponse {
+        /// The `data` field (see its type).
         pub data: Webhook,
         ///Always true.
         pub success: bool,
     }
     impl WebhookResponse {
+        /// Starts a builder for `WebhookResponse`.
         pub fn builder() -> builder::WebhookResponse {
             Default::default()
         }
@@ -559,6 +635,7 @@ pub mod types {
         pub success: bool,
     }
     impl WebhookTest {
+        /// Starts a builder for `WebhookTest`.
         pub fn builder() -> builder::WebhookTest {
             Default::default()
         }
@@ -566,17 +643,20 @@ pub mod types {
     ///Success envelope around a test delivery's outcome.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct WebhookTestResponse {
+        /// The `data` field (see its type).
         pub data: WebhookTest,
         ///Always true.
         pub success: bool,
     }
     impl WebhookTestResponse {
+        /// Starts a builder for `WebhookTestResponse`.
         pub fn builder() -> builder::WebhookTestResponse {
             Default::default()
         }
     }
     /// Types for composing complex structures.
     pub mod builder {
+        /// Builds a `CreateWebhookRequest` field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct CreateWebhookRequest {
             api_version: ::std::result::Result<
@@ -601,6 +681,7 @@ pub mod types {
             }
         }
         impl CreateWebhookRequest {
+            /// Sets `api_version`.
             pub fn api_version<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -611,6 +692,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for api_version: {e}"));
                 self
             }
+            /// Sets `description`.
             pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -621,6 +703,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for description: {e}"));
                 self
             }
+            /// Sets `events`.
             pub fn events<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::EventType>>,
@@ -631,6 +714,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for events: {e}"));
                 self
             }
+            /// Sets `url`.
             pub fn url<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -665,6 +749,7 @@ pub mod types {
                 }
             }
         }
+        /// Builds a `CreatedWebhook` field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct CreatedWebhook {
             api_version: ::std::result::Result<
@@ -710,6 +795,7 @@ pub mod types {
             }
         }
         impl CreatedWebhook {
+            /// Sets `api_version`.
             pub fn api_version<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -720,6 +806,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for api_version: {e}"));
                 self
             }
+            /// Sets `created_at`.
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -730,6 +817,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for created_at: {e}"));
                 self
             }
+            /// Sets `description`.
             pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -740,6 +828,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for description: {e}"));
                 self
             }
+            /// Sets `events`.
             pub fn events<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -750,6 +839,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for events: {e}"));
                 self
             }
+            /// Sets `id`.
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -760,6 +850,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            /// Sets `is_active`.
             pub fn is_active<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -770,6 +861,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for is_active: {e}"));
                 self
             }
+            /// Sets `livemode`.
             pub fn livemode<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -780,6 +872,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for livemode: {e}"));
                 self
             }
+            /// Sets `object`.
             pub fn object<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -790,6 +883,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for object: {e}"));
                 self
             }
+            /// Sets `secret_key`.
             pub fn secret_key<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::Secret>,
@@ -800,6 +894,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for secret_key: {e}"));
                 self
             }
+            /// Sets `url`.
             pub fn url<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -846,6 +941,7 @@ pub mod types {
                 }
             }
         }
+        /// Builds a `CreatedWebhookResponse` field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct CreatedWebhookResponse {
             data: ::std::result::Result<super::CreatedWebhook, ::std::string::String>,
@@ -860,6 +956,7 @@ pub mod types {
             }
         }
         impl CreatedWebhookResponse {
+            /// Sets `data`.
             pub fn data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreatedWebhook>,
@@ -870,6 +967,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
+            /// Sets `success`.
             pub fn success<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -900,6 +998,7 @@ pub mod types {
                 }
             }
         }
+        /// Builds a `DeletedObject` field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct DeletedObject {
             deleted: ::std::result::Result<bool, ::std::string::String>,
@@ -921,6 +1020,7 @@ pub mod types {
             }
         }
         impl DeletedObject {
+            /// Sets `deleted`.
             pub fn deleted<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -931,6 +1031,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for deleted: {e}"));
                 self
             }
+            /// Sets `id`.
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -941,6 +1042,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            /// Sets `livemode`.
             pub fn livemode<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -951,6 +1053,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for livemode: {e}"));
                 self
             }
+            /// Sets `object`.
             pub fn object<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -985,6 +1088,7 @@ pub mod types {
                 }
             }
         }
+        /// Builds a `DeletedObjectResponse` field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct DeletedObjectResponse {
             data: ::std::result::Result<super::DeletedObject, ::std::string::String>,
@@ -999,6 +1103,7 @@ pub mod types {
             }
         }
         impl DeletedObjectResponse {
+            /// Sets `data`.
             pub fn data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::DeletedObject>,
@@ -1009,6 +1114,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
+            /// Sets `success`.
             pub fn success<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -1039,6 +1145,7 @@ pub mod types {
                 }
             }
         }
+        /// Builds a `ErrorResponse` field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct ErrorResponse {
             error: ::std::result::Result<super::ErrorResponseError, ::std::string::String>,
@@ -1053,6 +1160,7 @@ pub mod types {
             }
         }
         impl ErrorResponse {
+            /// Sets `error`.
             pub fn error<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::ErrorResponseError>,
@@ -1063,6 +1171,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for error: {e}"));
                 self
             }
+            /// Sets `success`.
             pub fn success<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -1093,6 +1202,7 @@ pub mod types {
                 }
             }
         }
+        /// Builds a `ErrorResponseError` field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct ErrorResponseError {
             code: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -1124,6 +1234,7 @@ pub mod types {
             }
         }
         impl ErrorResponseError {
+            /// Sets `code`.
             pub fn code<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1134,6 +1245,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for code: {e}"));
                 self
             }
+            /// Sets `details`.
             pub fn details<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
@@ -1144,6 +1256,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for details: {e}"));
                 self
             }
+            /// Sets `doc_url`.
             pub fn doc_url<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1154,6 +1267,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for doc_url: {e}"));
                 self
             }
+            /// Sets `message`.
             pub fn message<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1164,6 +1278,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for message: {e}"));
                 self
             }
+            /// Sets `param`.
             pub fn param<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1174,6 +1289,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for param: {e}"));
                 self
             }
+            /// Sets `type_`.
             pub fn type_<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1212,6 +1328,7 @@ pub mod types {
                 }
             }
         }
+        /// Builds a `UpdateWebhookRequest` field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct UpdateWebhookRequest {
             api_version: ::std::result::Result<
@@ -1241,6 +1358,7 @@ pub mod types {
             }
         }
         impl UpdateWebhookRequest {
+            /// Sets `api_version`.
             pub fn api_version<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1251,6 +1369,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for api_version: {e}"));
                 self
             }
+            /// Sets `description`.
             pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1261,6 +1380,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for description: {e}"));
                 self
             }
+            /// Sets `events`.
             pub fn events<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::EventType>>,
@@ -1271,6 +1391,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for events: {e}"));
                 self
             }
+            /// Sets `is_active`.
             pub fn is_active<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -1281,6 +1402,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for is_active: {e}"));
                 self
             }
+            /// Sets `url`.
             pub fn url<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1317,6 +1439,7 @@ pub mod types {
                 }
             }
         }
+        /// Builds a `Webhook` field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct Webhook {
             api_version: ::std::result::Result<
@@ -1360,6 +1483,7 @@ pub mod types {
             }
         }
         impl Webhook {
+            /// Sets `api_version`.
             pub fn api_version<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1370,6 +1494,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for api_version: {e}"));
                 self
             }
+            /// Sets `created_at`.
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -1380,6 +1505,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for created_at: {e}"));
                 self
             }
+            /// Sets `description`.
             pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1390,6 +1516,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for description: {e}"));
                 self
             }
+            /// Sets `events`.
             pub fn events<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -1400,6 +1527,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for events: {e}"));
                 self
             }
+            /// Sets `id`.
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1410,6 +1538,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            /// Sets `is_active`.
             pub fn is_active<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -1420,6 +1549,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for is_active: {e}"));
                 self
             }
+            /// Sets `livemode`.
             pub fn livemode<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -1430,6 +1560,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for livemode: {e}"));
                 self
             }
+            /// Sets `object`.
             pub fn object<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1440,6 +1571,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for object: {e}"));
                 self
             }
+            /// Sets `url`.
             pub fn url<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1484,6 +1616,7 @@ pub mod types {
                 }
             }
         }
+        /// Builds a `WebhookListResponse` field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct WebhookListResponse {
             data: ::std::result::Result<::std::vec::Vec<super::Webhook>, ::std::string::String>,
@@ -1505,6 +1638,7 @@ pub mod types {
             }
         }
         impl WebhookListResponse {
+            /// Sets `data`.
             pub fn data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::Webhook>>,
@@ -1515,6 +1649,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
+            /// Sets `has_more`.
             pub fn has_more<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -1525,6 +1660,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for has_more: {e}"));
                 self
             }
+            /// Sets `next_cursor`.
             pub fn next_cursor<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1535,6 +1671,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for next_cursor: {e}"));
                 self
             }
+            /// Sets `success`.
             pub fn success<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -1569,6 +1706,7 @@ pub mod types {
                 }
             }
         }
+        /// Builds a `WebhookResponse` field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct WebhookResponse {
             data: ::std::result::Result<super::Webhook, ::std::string::String>,
@@ -1583,6 +1721,7 @@ pub mod types {
             }
         }
         impl WebhookResponse {
+            /// Sets `data`.
             pub fn data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Webhook>,
@@ -1593,6 +1732,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
+            /// Sets `success`.
             pub fn success<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -1623,6 +1763,7 @@ pub mod types {
                 }
             }
         }
+        /// Builds a `WebhookTest` field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct WebhookTest {
             delivered_at: ::std::result::Result<
@@ -1649,6 +1790,7 @@ pub mod types {
             }
         }
         impl WebhookTest {
+            /// Sets `delivered_at`.
             pub fn delivered_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -1659,6 +1801,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for delivered_at: {e}"));
                 self
             }
+            /// Sets `delivery_id`.
             pub fn delivery_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1669,6 +1812,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for delivery_id: {e}"));
                 self
             }
+            /// Sets `livemode`.
             pub fn livemode<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -1679,6 +1823,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for livemode: {e}"));
                 self
             }
+            /// Sets `object`.
             pub fn object<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1689,6 +1834,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for object: {e}"));
                 self
             }
+            /// Sets `success`.
             pub fn success<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -1725,6 +1871,7 @@ pub mod types {
                 }
             }
         }
+        /// Builds a `WebhookTestResponse` field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct WebhookTestResponse {
             data: ::std::result::Result<super::WebhookTest, ::std::string::String>,
@@ -1739,6 +1886,7 @@ pub mod types {
             }
         }
         impl WebhookTestResponse {
+            /// Sets `data`.
             pub fn data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::WebhookTest>,
@@ -1749,6 +1897,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
+            /// Sets `success`.
             pub fn success<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -2004,6 +2153,7 @@ pub mod builder {
         limit: Result<Option<::std::num::NonZeroU64>, String>,
     }
     impl<'a> ListWebhookEndpoints<'a> {
+        /// Starts this request for `client` (the `Client` method of the same name does this).
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2011,6 +2161,7 @@ pub mod builder {
                 limit: Ok(None),
             }
         }
+        /// Sets the `cursor` parameter.
         pub fn cursor<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2020,6 +2171,7 @@ pub mod builder {
             });
             self
         }
+        /// Sets the `limit` parameter.
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
@@ -2092,6 +2244,7 @@ pub mod builder {
         body: Result<types::builder::CreateWebhookRequest, String>,
     }
     impl<'a> CreateWebhookEndpoint<'a> {
+        /// Starts this request for `client` (the `Client` method of the same name does this).
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2099,6 +2252,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets the `idempotency_key` parameter.
         pub fn idempotency_key<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2108,6 +2262,7 @@ pub mod builder {
             });
             self
         }
+        /// Sets the request body.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::CreateWebhookRequest>,
@@ -2121,6 +2276,7 @@ pub mod builder {
             });
             self
         }
+        /// Sets the request body by changing its builder in place.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -2199,12 +2355,14 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> GetWebhookEndpoint<'a> {
+        /// Starts this request for `client` (the `Client` method of the same name does this).
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
             }
         }
+        /// Sets the `id` parameter.
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2274,6 +2432,7 @@ pub mod builder {
         body: Result<types::builder::UpdateWebhookRequest, String>,
     }
     impl<'a> UpdateWebhookEndpoint<'a> {
+        /// Starts this request for `client` (the `Client` method of the same name does this).
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2282,6 +2441,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets the `id` parameter.
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2291,6 +2451,7 @@ pub mod builder {
             });
             self
         }
+        /// Sets the `idempotency_key` parameter.
         pub fn idempotency_key<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2300,6 +2461,7 @@ pub mod builder {
             });
             self
         }
+        /// Sets the request body.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UpdateWebhookRequest>,
@@ -2313,6 +2475,7 @@ pub mod builder {
             });
             self
         }
+        /// Sets the request body by changing its builder in place.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -2399,12 +2562,14 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> DeleteWebhookEndpoint<'a> {
+        /// Starts this request for `client` (the `Client` method of the same name does this).
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
             }
         }
+        /// Sets the `id` parameter.
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2474,6 +2639,7 @@ pub mod builder {
         idempotency_key: Result<Option<::std::string::String>, String>,
     }
     impl<'a> TestWebhookEndpoint<'a> {
+        /// Starts this request for `client` (the `Client` method of the same name does this).
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2481,6 +2647,7 @@ pub mod builder {
                 idempotency_key: Ok(None),
             }
         }
+        /// Sets the `id` parameter.
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2490,6 +2657,7 @@ pub mod builder {
             });
             self
         }
+        /// Sets the `idempotency_key` parameter.
         pub fn idempotency_key<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,

@@ -10,9 +10,11 @@ pub mod types {
     ///Create bodies wrap the resource in a `webhook` key.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateWebhookRequest {
+        /// The `webhook` field (see its type).
         pub webhook: WebhookInput,
     }
     impl CreateWebhookRequest {
+        /// Starts a builder for `CreateWebhookRequest`.
         pub fn builder() -> builder::CreateWebhookRequest {
             Default::default()
         }
@@ -28,6 +30,7 @@ pub mod types {
         pub id: ::std::option::Option<::std::string::String>,
     }
     impl DeletedWebhook {
+        /// Starts a builder for `DeletedWebhook`.
         pub fn builder() -> builder::DeletedWebhook {
             Default::default()
         }
@@ -39,6 +42,7 @@ pub mod types {
         pub error: ::std::string::String,
     }
     impl Error {
+        /// Starts a builder for `Error`.
         pub fn builder() -> builder::Error {
             Default::default()
         }
@@ -47,7 +51,9 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
     pub enum EventNames {
+        /// `Array`
         Array(::std::vec::Vec<::std::string::String>),
+        /// `String`
         String(::std::string::String),
     }
     impl ::std::convert::From<::std::vec::Vec<::std::string::String>> for EventNames {
@@ -66,6 +72,7 @@ pub mod types {
         pub max: ::std::option::Option<i64>,
     }
     impl Pages {
+        /// Starts a builder for `Pages`.
         pub fn builder() -> builder::Pages {
             Default::default()
         }
@@ -85,6 +92,7 @@ pub mod types {
         ///Display name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
+        /// The `token` field (see its type).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub token: ::std::option::Option<crate::Secret>,
         ///Where payloads are delivered.
@@ -92,6 +100,7 @@ pub mod types {
         pub url: ::std::option::Option<::std::string::String>,
     }
     impl Webhook {
+        /// Starts a builder for `Webhook`.
         pub fn builder() -> builder::Webhook {
             Default::default()
         }
@@ -102,6 +111,7 @@ pub mod types {
         ///Free text for internal use.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
+        /// The `events` field (see its type).
         pub events: EventNames,
         ///Display name of the subscription.
         pub name: ::std::string::String,
@@ -109,6 +119,7 @@ pub mod types {
         pub url: ::std::string::String,
     }
     impl WebhookInput {
+        /// Starts a builder for `WebhookInput`.
         pub fn builder() -> builder::WebhookInput {
             Default::default()
         }
@@ -125,6 +136,7 @@ pub mod types {
         ///The type of the listed elements (`Webhook`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub entities: ::std::option::Option<::std::string::String>,
+        /// The `pages` field (see its type).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pages: ::std::option::Option<Pages>,
         ///Page size used.
@@ -132,12 +144,14 @@ pub mod types {
         pub per_page: ::std::option::Option<i64>,
     }
     impl WebhookList {
+        /// Starts a builder for `WebhookList`.
         pub fn builder() -> builder::WebhookList {
             Default::default()
         }
     }
     /// Types for composing complex structures.
     pub mod builder {
+        /// Builds a `CreateWebhookRequest` field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct CreateWebhookRequest {
             webhook: ::std::result::Result<super::WebhookInput, ::std::string::String>,
@@ -150,6 +164,7 @@ pub mod types {
             }
         }
         impl CreateWebhookRequest {
+            /// Sets `webhook`.
             pub fn webhook<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::WebhookInput>,
@@ -178,6 +193,7 @@ pub mod types {
                 }
             }
         }
+        /// Builds a `DeletedWebhook` field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct DeletedWebhook {
             deleted: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
@@ -195,6 +211,7 @@ pub mod types {
             }
         }
         impl DeletedWebhook {
+            /// Sets `deleted`.
             pub fn deleted<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -205,6 +222,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for deleted: {e}"));
                 self
             }
+            /// Sets `id`.
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -235,6 +253,7 @@ pub mod types {
                 }
             }
         }
+        /// Builds a `Error` field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct Error {
             error: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -247,6 +266,7 @@ pub mod types {
             }
         }
         impl Error {
+            /// Sets `error`.
             pub fn error<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -275,6 +295,7 @@ pub mod types {
                 }
             }
         }
+        /// Builds a `Pages` field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct Pages {
             current: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
@@ -289,6 +310,7 @@ pub mod types {
             }
         }
         impl Pages {
+            /// Sets `current`.
             pub fn current<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -299,6 +321,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for current: {e}"));
                 self
             }
+            /// Sets `max`.
             pub fn max<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -329,6 +352,7 @@ pub mod types {
                 }
             }
         }
+        /// Builds a `Webhook` field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct Webhook {
             description: ::std::result::Result<
@@ -367,6 +391,7 @@ pub mod types {
             }
         }
         impl Webhook {
+            /// Sets `description`.
             pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -377,6 +402,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for description: {e}"));
                 self
             }
+            /// Sets `events`.
             pub fn events<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -387,6 +413,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for events: {e}"));
                 self
             }
+            /// Sets `id`.
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -397,6 +424,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            /// Sets `name`.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -407,6 +435,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for name: {e}"));
                 self
             }
+            /// Sets `token`.
             pub fn token<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<crate::Secret>>,
@@ -417,6 +446,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for token: {e}"));
                 self
             }
+            /// Sets `url`.
             pub fn url<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -455,6 +485,7 @@ pub mod types {
                 }
             }
         }
+        /// Builds a `WebhookInput` field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct WebhookInput {
             description: ::std::result::Result<
@@ -476,6 +507,7 @@ pub mod types {
             }
         }
         impl WebhookInput {
+            /// Sets `description`.
             pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -486,6 +518,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for description: {e}"));
                 self
             }
+            /// Sets `events`.
             pub fn events<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::EventNames>,
@@ -496,6 +529,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for events: {e}"));
                 self
             }
+            /// Sets `name`.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -506,6 +540,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for name: {e}"));
                 self
             }
+            /// Sets `url`.
             pub fn url<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -540,6 +575,7 @@ pub mod types {
                 }
             }
         }
+        /// Builds a `WebhookList` field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct WebhookList {
             count: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
@@ -564,6 +600,7 @@ pub mod types {
             }
         }
         impl WebhookList {
+            /// Sets `count`.
             pub fn count<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -574,6 +611,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for count: {e}"));
                 self
             }
+            /// Sets `elements`.
             pub fn elements<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::Webhook>>,
@@ -584,6 +622,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for elements: {e}"));
                 self
             }
+            /// Sets `entities`.
             pub fn entities<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -594,6 +633,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for entities: {e}"));
                 self
             }
+            /// Sets `pages`.
             pub fn pages<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::Pages>>,
@@ -604,6 +644,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for pages: {e}"));
                 self
             }
+            /// Sets `per_page`.
             pub fn per_page<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -833,6 +874,7 @@ pub mod builder {
         size: Result<Option<::std::num::NonZeroU64>, String>,
     }
     impl<'a> ListWebhooks<'a> {
+        /// Starts this request for `client` (the `Client` method of the same name does this).
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -840,6 +882,7 @@ pub mod builder {
                 size: Ok(None),
             }
         }
+        /// Sets the `page` parameter.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
@@ -849,6 +892,7 @@ pub mod builder {
             });
             self
         }
+        /// Sets the `size` parameter.
         pub fn size<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
@@ -907,12 +951,14 @@ pub mod builder {
         body: Result<types::builder::CreateWebhookRequest, String>,
     }
     impl<'a> CreateWebhook<'a> {
+        /// Starts this request for `client` (the `Client` method of the same name does this).
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets the request body.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::CreateWebhookRequest>,
@@ -926,6 +972,7 @@ pub mod builder {
             });
             self
         }
+        /// Sets the request body by changing its builder in place.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -989,6 +1036,7 @@ pub mod builder {
         client: &'a super::Client,
     }
     impl<'a> ListWebhookTypes<'a> {
+        /// Starts this request for `client` (the `Client` method of the same name does this).
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
@@ -1040,12 +1088,14 @@ pub mod builder {
         webhook_id: Result<::std::string::String, String>,
     }
     impl<'a> GetWebhook<'a> {
+        /// Starts this request for `client` (the `Client` method of the same name does this).
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 webhook_id: Err("webhook_id was not initialized".to_string()),
             }
         }
+        /// Sets the `webhook_id` parameter.
         pub fn webhook_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -1108,12 +1158,14 @@ pub mod builder {
         webhook_id: Result<::std::string::String, String>,
     }
     impl<'a> DeleteWebhook<'a> {
+        /// Starts this request for `client` (the `Client` method of the same name does this).
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 webhook_id: Err("webhook_id was not initialized".to_string()),
             }
         }
+        /// Sets the `webhook_id` parameter.
         pub fn webhook_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,

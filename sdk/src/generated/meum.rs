@@ -20,6 +20,7 @@ pub mod types {
         pub url: ::std::string::String,
     }
     impl CreateWebhookEndpointRequest {
+        /// Starts a builder for `CreateWebhookEndpointRequest`.
         pub fn builder() -> builder::CreateWebhookEndpointRequest {
             Default::default()
         }
@@ -85,6 +86,7 @@ pub mod types {
         ///Subscribed event types.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub events: ::std::vec::Vec<::std::string::String>,
+        /// The `id` field (see its type).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<PublicId>,
         ///Reminder to save the secret now.
@@ -93,6 +95,7 @@ pub mod types {
         ///Endpoint display name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
+        /// The `secret` field (see its type).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub secret: ::std::option::Option<crate::Secret>,
         ///The secret's first characters, to recognise it later.
@@ -103,6 +106,7 @@ pub mod types {
         pub url: ::std::option::Option<::std::string::String>,
     }
     impl CreatedWebhookEndpoint {
+        /// Starts a builder for `CreatedWebhookEndpoint`.
         pub fn builder() -> builder::CreatedWebhookEndpoint {
             Default::default()
         }
@@ -121,8 +125,10 @@ pub mod types {
         PartialOrd,
     )]
     pub enum EndpointStatus {
+        /// `ACTIVE`
         #[serde(rename = "ACTIVE")]
         Active,
+        /// `DISABLED`
         #[serde(rename = "DISABLED")]
         Disabled,
     }
@@ -161,9 +167,11 @@ pub mod types {
     ///The error body of every failed request.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ErrorResponse {
+        /// The `error` field (see its type).
         pub error: ErrorResponseError,
     }
     impl ErrorResponse {
+        /// Starts a builder for `ErrorResponse`.
         pub fn builder() -> builder::ErrorResponse {
             Default::default()
         }
@@ -177,6 +185,7 @@ pub mod types {
         pub message: ::std::string::String,
     }
     impl ErrorResponseError {
+        /// Starts a builder for `ErrorResponseError`.
         pub fn builder() -> builder::ErrorResponseError {
             Default::default()
         }
@@ -248,6 +257,7 @@ pub mod types {
         ///New display name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<UpdateWebhookEndpointRequestName>,
+        /// The `status` field (see its type).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<EndpointStatus>,
         ///New destination URL.
@@ -255,6 +265,7 @@ pub mod types {
         pub url: ::std::option::Option<::std::string::String>,
     }
     impl UpdateWebhookEndpointRequest {
+        /// Starts a builder for `UpdateWebhookEndpointRequest`.
         pub fn builder() -> builder::UpdateWebhookEndpointRequest {
             Default::default()
         }
@@ -325,6 +336,7 @@ pub mod types {
         pub status_code: ::std::option::Option<i64>,
     }
     impl WebhookDelivery {
+        /// Starts a builder for `WebhookDelivery`.
         pub fn builder() -> builder::WebhookDelivery {
             Default::default()
         }
@@ -343,10 +355,12 @@ pub mod types {
         ///HTTP status the endpoint answered; null when no response came back.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status_code: ::std::option::Option<i64>,
+        /// The `webhook_endpoint_id` field (see its type).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub webhook_endpoint_id: ::std::option::Option<PublicId>,
     }
     impl WebhookDeliveryDetail {
+        /// Starts a builder for `WebhookDeliveryDetail`.
         pub fn builder() -> builder::WebhookDeliveryDetail {
             Default::default()
         }
@@ -358,6 +372,7 @@ pub mod types {
         pub data: ::std::vec::Vec<WebhookDelivery>,
     }
     impl WebhookDeliveryList {
+        /// Starts a builder for `WebhookDeliveryList`.
         pub fn builder() -> builder::WebhookDeliveryList {
             Default::default()
         }
@@ -374,6 +389,7 @@ pub mod types {
         ///Consecutive failed deliveries.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub failure_count: ::std::option::Option<i64>,
+        /// The `id` field (see its type).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<PublicId>,
         ///When the last delivery was attempted.
@@ -396,12 +412,14 @@ pub mod types {
         pub url: ::std::option::Option<::std::string::String>,
     }
     impl WebhookEndpoint {
+        /// Starts a builder for `WebhookEndpoint`.
         pub fn builder() -> builder::WebhookEndpoint {
             Default::default()
         }
     }
     /// Types for composing complex structures.
     pub mod builder {
+        /// Builds a `CreateWebhookEndpointRequest` field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct CreateWebhookEndpointRequest {
             events: ::std::result::Result<
@@ -424,6 +442,7 @@ pub mod types {
             }
         }
         impl CreateWebhookEndpointRequest {
+            /// Sets `events`.
             pub fn events<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -434,6 +453,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for events: {e}"));
                 self
             }
+            /// Sets `name`.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateWebhookEndpointRequestName>,
@@ -444,6 +464,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for name: {e}"));
                 self
             }
+            /// Sets `url`.
             pub fn url<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -476,6 +497,7 @@ pub mod types {
                 }
             }
         }
+        /// Builds a `CreatedWebhookEndpoint` field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct CreatedWebhookEndpoint {
             events: ::std::result::Result<
@@ -519,6 +541,7 @@ pub mod types {
             }
         }
         impl CreatedWebhookEndpoint {
+            /// Sets `events`.
             pub fn events<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -529,6 +552,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for events: {e}"));
                 self
             }
+            /// Sets `id`.
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::PublicId>>,
@@ -539,6 +563,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            /// Sets `message`.
             pub fn message<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -549,6 +574,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for message: {e}"));
                 self
             }
+            /// Sets `name`.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -559,6 +585,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for name: {e}"));
                 self
             }
+            /// Sets `secret`.
             pub fn secret<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<crate::Secret>>,
@@ -569,6 +596,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for secret: {e}"));
                 self
             }
+            /// Sets `secret_prefix`.
             pub fn secret_prefix<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -579,6 +607,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for secret_prefix: {e}"));
                 self
             }
+            /// Sets `url`.
             pub fn url<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -619,6 +648,7 @@ pub mod types {
                 }
             }
         }
+        /// Builds a `ErrorResponse` field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct ErrorResponse {
             error: ::std::result::Result<super::ErrorResponseError, ::std::string::String>,
@@ -631,6 +661,7 @@ pub mod types {
             }
         }
         impl ErrorResponse {
+            /// Sets `error`.
             pub fn error<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::ErrorResponseError>,
@@ -659,6 +690,7 @@ pub mod types {
                 }
             }
         }
+        /// Builds a `ErrorResponseError` field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct ErrorResponseError {
             code: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -673,6 +705,7 @@ pub mod types {
             }
         }
         impl ErrorResponseError {
+            /// Sets `code`.
             pub fn code<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -683,6 +716,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for code: {e}"));
                 self
             }
+            /// Sets `message`.
             pub fn message<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -713,6 +747,7 @@ pub mod types {
                 }
             }
         }
+        /// Builds a `UpdateWebhookEndpointRequest` field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct UpdateWebhookEndpointRequest {
             events: ::std::result::Result<
@@ -743,6 +778,7 @@ pub mod types {
             }
         }
         impl UpdateWebhookEndpointRequest {
+            /// Sets `events`.
             pub fn events<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -753,6 +789,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for events: {e}"));
                 self
             }
+            /// Sets `name`.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -765,6 +802,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for name: {e}"));
                 self
             }
+            /// Sets `status`.
             pub fn status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::EndpointStatus>>,
@@ -775,6 +813,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for status: {e}"));
                 self
             }
+            /// Sets `url`.
             pub fn url<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -809,6 +848,7 @@ pub mod types {
                 }
             }
         }
+        /// Builds a `WebhookDelivery` field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct WebhookDelivery {
             attempt_number: ::std::result::Result<i64, ::std::string::String>,
@@ -832,6 +872,7 @@ pub mod types {
             }
         }
         impl WebhookDelivery {
+            /// Sets `attempt_number`.
             pub fn attempt_number<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -842,6 +883,7 @@ pub mod types {
                 });
                 self
             }
+            /// Sets `attempted_at`.
             pub fn attempted_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -852,6 +894,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for attempted_at: {e}"));
                 self
             }
+            /// Sets `event_id`.
             pub fn event_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -862,6 +905,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for event_id: {e}"));
                 self
             }
+            /// Sets `id`.
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -872,6 +916,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            /// Sets `status_code`.
             pub fn status_code<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -908,6 +953,7 @@ pub mod types {
                 }
             }
         }
+        /// Builds a `WebhookDeliveryDetail` field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct WebhookDeliveryDetail {
             attempt_number: ::std::result::Result<i64, ::std::string::String>,
@@ -936,6 +982,7 @@ pub mod types {
             }
         }
         impl WebhookDeliveryDetail {
+            /// Sets `attempt_number`.
             pub fn attempt_number<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -946,6 +993,7 @@ pub mod types {
                 });
                 self
             }
+            /// Sets `attempted_at`.
             pub fn attempted_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -956,6 +1004,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for attempted_at: {e}"));
                 self
             }
+            /// Sets `event_id`.
             pub fn event_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -966,6 +1015,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for event_id: {e}"));
                 self
             }
+            /// Sets `id`.
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -976,6 +1026,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            /// Sets `status_code`.
             pub fn status_code<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -986,6 +1037,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for status_code: {e}"));
                 self
             }
+            /// Sets `webhook_endpoint_id`.
             pub fn webhook_endpoint_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::PublicId>>,
@@ -1024,6 +1076,7 @@ pub mod types {
                 }
             }
         }
+        /// Builds a `WebhookDeliveryList` field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct WebhookDeliveryList {
             data: ::std::result::Result<
@@ -1039,6 +1092,7 @@ pub mod types {
             }
         }
         impl WebhookDeliveryList {
+            /// Sets `data`.
             pub fn data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::WebhookDelivery>>,
@@ -1065,6 +1119,7 @@ pub mod types {
                 }
             }
         }
+        /// Builds a `WebhookEndpoint` field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct WebhookEndpoint {
             created_at: ::std::result::Result<
@@ -1119,6 +1174,7 @@ pub mod types {
             }
         }
         impl WebhookEndpoint {
+            /// Sets `created_at`.
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1131,6 +1187,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for created_at: {e}"));
                 self
             }
+            /// Sets `events`.
             pub fn events<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -1141,6 +1198,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for events: {e}"));
                 self
             }
+            /// Sets `failure_count`.
             pub fn failure_count<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -1151,6 +1209,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for failure_count: {e}"));
                 self
             }
+            /// Sets `id`.
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::PublicId>>,
@@ -1161,6 +1220,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            /// Sets `last_delivery_at`.
             pub fn last_delivery_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1173,6 +1233,7 @@ pub mod types {
                 });
                 self
             }
+            /// Sets `last_delivery_status`.
             pub fn last_delivery_status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1183,6 +1244,7 @@ pub mod types {
                 });
                 self
             }
+            /// Sets `managed`.
             pub fn managed<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -1193,6 +1255,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for managed: {e}"));
                 self
             }
+            /// Sets `name`.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1203,6 +1266,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for name: {e}"));
                 self
             }
+            /// Sets `secret_prefix`.
             pub fn secret_prefix<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1213,6 +1277,7 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for secret_prefix: {e}"));
                 self
             }
+            /// Sets `url`.
             pub fn url<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1450,12 +1515,14 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> GetWebhookDelivery<'a> {
+        /// Starts this request for `client` (the `Client` method of the same name does this).
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
             }
         }
+        /// Sets the `id` parameter.
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -1521,12 +1588,14 @@ pub mod builder {
         body: Result<types::builder::CreateWebhookEndpointRequest, String>,
     }
     impl<'a> CreateWebhookEndpoint<'a> {
+        /// Starts this request for `client` (the `Client` method of the same name does this).
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets the request body.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::CreateWebhookEndpointRequest>,
@@ -1541,6 +1610,7 @@ pub mod builder {
             });
             self
         }
+        /// Sets the request body by changing its builder in place.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -1611,6 +1681,7 @@ pub mod builder {
         body: Result<types::builder::UpdateWebhookEndpointRequest, String>,
     }
     impl<'a> UpdateWebhookEndpoint<'a> {
+        /// Starts this request for `client` (the `Client` method of the same name does this).
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1618,6 +1689,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets the `id` parameter.
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::PublicId>,
@@ -1627,6 +1699,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `PublicId` for id failed".to_string());
             self
         }
+        /// Sets the request body.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UpdateWebhookEndpointRequest>,
@@ -1641,6 +1714,7 @@ pub mod builder {
             });
             self
         }
+        /// Sets the request body by changing its builder in place.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -1719,6 +1793,7 @@ pub mod builder {
         starting_after: Result<Option<types::PublicId>, String>,
     }
     impl<'a> ListWebhookDeliveries<'a> {
+        /// Starts this request for `client` (the `Client` method of the same name does this).
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1727,6 +1802,7 @@ pub mod builder {
                 starting_after: Ok(None),
             }
         }
+        /// Sets the `id` parameter.
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::PublicId>,
@@ -1736,6 +1812,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `PublicId` for id failed".to_string());
             self
         }
+        /// Sets the `limit` parameter.
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
@@ -1745,6 +1822,7 @@ pub mod builder {
             });
             self
         }
+        /// Sets the `starting_after` parameter.
         pub fn starting_after<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::PublicId>,
