@@ -81,3 +81,8 @@ pub use client::{
     Provider, USER_AGENT, VersionedProvider,
 };
 pub use secret::Secret;
+
+/// The README's examples, compiled as doc tests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeExamples;
