@@ -4,6 +4,7 @@
 //! Everything takes the repository root as a parameter so the tests can run
 //! the checks on a scratch copy.
 
+pub mod agreement;
 pub mod examples;
 pub mod generate;
 pub mod inferred;
@@ -79,6 +80,7 @@ pub fn check(root: &Path) -> Vec<Problem> {
         problems.extend(spec::check_structure(loaded));
         problems.extend(spec::check_operations(loaded));
         problems.extend(examples::check_examples(loaded));
+        problems.extend(agreement::check_agreement(loaded));
         match generate::generate_code(loaded) {
             Ok(code) => problems.extend(generate::compare_with_file(root, loaded, &code)),
             Err(p) => problems.push(p),

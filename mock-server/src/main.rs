@@ -1,0 +1,146 @@
+//! `webhooks-mock`: the five providers' webhook-endpoint APIs on one port.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use webhooks_mock::Provider;
+
+const HELP: &str = "\
+webhooks-mock: a stateful mock of the webhook-endpoint APIs of billing.io,
+chargeapi.co, Donutwork, meum.io and Commet.
+
+usage: webhooks-mock [--addr ADDR] [--provider NAME]
+
+options:
+  --addr ADDR       where to listen (default 127.0.0.1:8080; port 0 picks one)
+  --provider NAME   serve only this provider, at its real base path
+                    (billing-io, chargeapi, donutwork, meum, commet);
+                    without it all five are served under /<name><base path>
+  -h, --help        this text
+
+Also served: /<prefix>/openapi.json per provider, /docs (Swagger UI, offline),
+POST /__mock/reset[?api_key=KEY], GET /__mock/requests.
+Logs one line per request; RUST_LOG=warn quiets it. Stops on Ctrl-C or SIGTERM.";
+
+struct Args {
+    addr: SocketAddr,
+    provider: Option<Provider>,
+}
+
+fn parse_args() -> Result<Option<Args>, String> {
+    let mut args = Args {
+        addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
+        provider: None,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) => (f.to_string(), Some(v.to_string())),
+            None => (arg.clone(), None),
+        };
+        let mut value = |name: &str| {
+            inline
+                .clone()
+                .or_else(|| it.next())
+                .ok_or_else(|| format!("{name} needs a value"))
+        };
+        match flag.as_str() {
+            "-h" | "--help" => return Ok(None),
+            "--addr" => {
+                let v = value("--addr")?;
+                args.addr = v.parse().map_err(|e| format!("--addr {v}: {e}"))?;
+            }
+            "--provider" => {
+                let v = value("--provider")?;
+                args.provider = Some(Provider::from_name(&v).ok_or_else(|| {
+                    format!(
+                        "--provider {v}: not one of billing-io, chargeapi, donutwork, meum, commet"
+                    )
+                })?);
+            }
+            other => return Err(format!("unknown argument {other}")),
+        }
+    }
+    Ok(Some(args))
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    eprintln!("webhooks-mock: shutting down");
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = match parse_args() {
+        Ok(Some(args)) => args,
+        Ok(None) => {
+            println!("{HELP}");
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("webhooks-mock: {e}\n\n{HELP}");
+            return ExitCode::from(2);
+        }
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_target(false)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
+        .init();
+    let listener = match tokio::net::TcpListener::bind(args.addr).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("webhooks-mock: cannot listen on {}: {e}", args.addr);
+            return ExitCode::FAILURE;
+        }
+    };
+    let addr = listener
+        .local_addr()
+        .expect("a bound listener has an address");
+    println!("webhooks-mock listening on http://{addr}");
+    for provider in Provider::ALL {
+        match args.provider {
+            Some(only) if only != provider => {}
+            Some(_) => println!(
+                "  {:<11} http://{addr}{}",
+                provider.name(),
+                provider.base_path()
+            ),
+            None => println!(
+                "  {:<11} http://{addr}{}",
+                provider.name(),
+                provider.shared_prefix()
+            ),
+        }
+    }
+    println!("  docs        http://{addr}/docs/");
+    let app = webhooks_mock::app(args.provider);
+    if let Err(e) = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+    {
+        eprintln!("webhooks-mock: {e}");
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}
