@@ -208,7 +208,15 @@ impl<P: ProviderApi, T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Jso
                 format!("The request body is not valid JSON: {e}."),
             )
         })?;
-        let typed = T::deserialize(&value).map_err(|e| invalid_body(provider, &e.to_string()))?;
+        let typed = serde_path_to_error::deserialize(&value).map_err(|e| {
+            // The top-level field at fault: `events` for a bad `events[0]`.
+            let path = e.path().to_string();
+            let field = path
+                .split(['.', '['])
+                .next()
+                .filter(|f| !f.is_empty() && *f != "?");
+            invalid_body(provider, &e.inner().to_string(), field)
+        })?;
         Ok(JsonBody(typed, value, PhantomData))
     }
 }
@@ -227,13 +235,14 @@ pub fn too_large(provider: Provider) -> ApiError {
 }
 
 /// A body that is JSON but not of the expected shape.
-fn invalid_body(provider: Provider, serde_message: &str) -> ApiError {
-    // serde says "unknown field `x`, expected …" or "missing field `x`": name the field.
+fn invalid_body(provider: Provider, serde_message: &str, at: Option<&str>) -> ApiError {
+    // serde says "unknown field `x`, expected …" or "missing field `x`": name that field.
     let field = serde_message
         .split('`')
         .nth(1)
-        .map(str::to_string)
-        .filter(|_| serde_message.contains("field"));
+        .filter(|_| serde_message.contains(" field `"))
+        .or(at)
+        .map(str::to_string);
     let message = format!("The request body is invalid: {serde_message}.");
     let code = if serde_message.starts_with("missing field") {
         "missing_required_field"

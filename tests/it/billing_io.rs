@@ -116,3 +116,207 @@ async fn the_secret_is_readable_but_not_in_debug_output() {
     );
     assert_documented_headers(&request, ("authorization", "Bearer sk_test_abc"), None);
 }
+
+mod against_the_mock {
+    use reqwest::Method;
+    use serde_json::json;
+    use webhooks_mock::{MockServer, Provider};
+    use webhooks_sdk::billing_io::{Client, Error, EventType};
+
+    use crate::mock::send;
+
+    const KEY: &str = "sk_test_lifecycle";
+
+    async fn client(mock: &MockServer, key: &str) -> Client {
+        Client::with_api_key(&mock.base_url(Provider::BillingIo), key).unwrap()
+    }
+
+    #[tokio::test]
+    async fn create_list_across_pages_get_delete() {
+        let mock = MockServer::start().await.unwrap();
+        let client = client(&mock, KEY).await;
+        let mut created = Vec::new();
+        for i in 0..7 {
+            let endpoint = client
+                .create_webhook_endpoint()
+                .body_map(|b| {
+                    b.url(format!("https://example.com/hooks/{i}"))
+                        .events(vec![EventType::CheckoutCompleted])
+                })
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(endpoint.status().as_u16(), 201);
+            let endpoint = endpoint.into_inner();
+            assert!(endpoint.secret.unwrap().expose().starts_with("whsec_"));
+            created.push(endpoint.webhook_id.unwrap());
+        }
+        let mut seen = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let mut request = client.list_webhook_endpoints().limit(3);
+            if let Some(c) = cursor.take() {
+                request = request.cursor(c);
+            }
+            let page = request.send().await.unwrap().into_inner();
+            assert!(page.data.len() <= 3);
+            for e in page.data {
+                assert!(e.secret.is_none(), "secrets only at creation");
+                seen.push(e.webhook_id.unwrap());
+            }
+            if !page.has_more.unwrap() {
+                assert!(page.next_cursor.is_none());
+                break;
+            }
+            cursor = page.next_cursor;
+        }
+        created.reverse(); // newest first
+        assert_eq!(seen, created, "every endpoint once, in a stable order");
+
+        let id = &created[0];
+        let got = client
+            .get_webhook_endpoint()
+            .webhook_id(id)
+            .send()
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(got.url.as_deref(), Some("https://example.com/hooks/6"));
+        let deleted = client
+            .delete_webhook_endpoint()
+            .webhook_id(id)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(deleted.status().as_u16(), 204);
+        match client.get_webhook_endpoint().webhook_id(id).send().await {
+            Err(Error::ErrorResponse(e)) => {
+                assert_eq!(e.status().as_u16(), 404);
+                assert_eq!(e.error.type_, webhooks_sdk::billing_io::ErrorType::NotFound);
+            }
+            other => panic!("expected a typed 404, got {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn every_documented_rule_is_enforced() {
+        let mock = MockServer::start().await.unwrap();
+        let ok = json!({"url": "https://example.com/h", "events": ["checkout.created"]});
+        let cases = [
+            (
+                "sk_test_rules",
+                json!({"events": ["checkout.created"]}),
+                "url",
+            ),
+            (
+                "sk_test_rules",
+                json!({"url": "not a url", "events": ["checkout.created"]}),
+                "url",
+            ),
+            (
+                "sk_live_rules",
+                json!({"url": "http://example.com/h", "events": ["checkout.created"]}),
+                "url",
+            ),
+            (
+                "sk_test_rules",
+                json!({"url": "https://example.com/h"}),
+                "events",
+            ),
+            (
+                "sk_test_rules",
+                json!({"url": "https://example.com/h", "events": []}),
+                "events",
+            ),
+            (
+                "sk_test_rules",
+                json!({"url": "https://example.com/h", "events": ["payout.settled"]}),
+                "events",
+            ),
+            (
+                "sk_test_rules",
+                json!({"url": "https://example.com/h", "events": ["checkout.created"], "description": "x".repeat(257)}),
+                "description",
+            ),
+        ];
+        for (key, body, param) in cases {
+            let (status, error) = send(
+                &mock,
+                Provider::BillingIo,
+                Some(key),
+                Method::POST,
+                "/webhooks",
+                Some(&body),
+            )
+            .await;
+            assert_eq!(status, 400, "{body}: {error}");
+            assert_eq!(error["error"]["type"], "invalid_request");
+            assert_eq!(error["error"]["param"], param, "{error}");
+        }
+        // Sandbox keys may use http://, and a 256-character description is fine.
+        let mut sandbox = ok.clone();
+        sandbox["url"] = json!("http://example.com/h");
+        sandbox["description"] = json!("x".repeat(256));
+        let (status, _) = send(
+            &mock,
+            Provider::BillingIo,
+            Some("sk_test_rules"),
+            Method::POST,
+            "/webhooks",
+            Some(&sandbox),
+        )
+        .await;
+        assert_eq!(status, 201);
+        let (status, _) = send(
+            &mock,
+            Provider::BillingIo,
+            Some("sk_test_rules"),
+            Method::GET,
+            "/webhooks?limit=0",
+            None,
+        )
+        .await;
+        assert_eq!(status, 400);
+        let (status, _) = send(
+            &mock,
+            Provider::BillingIo,
+            Some("sk_test_rules"),
+            Method::GET,
+            "/webhooks?limit=101",
+            None,
+        )
+        .await;
+        assert_eq!(status, 400);
+    }
+
+    #[tokio::test]
+    async fn an_idempotency_key_replays_or_conflicts() {
+        let mock = MockServer::start().await.unwrap();
+        let client = client(&mock, KEY).await;
+        let key = "6f0c1b3e-8c4d-4f5a-9b2e-1d3c5e7f9a0b";
+        let create = |url: &'static str| {
+            client
+                .create_webhook_endpoint()
+                .idempotency_key(key)
+                .body_map(move |b| b.url(url).events(vec![EventType::CheckoutCreated]))
+                .send()
+        };
+        let first = create("https://example.com/a").await.unwrap().into_inner();
+        let again = create("https://example.com/a").await.unwrap().into_inner();
+        assert_eq!(first.webhook_id, again.webhook_id);
+        match create("https://example.com/b").await {
+            Err(Error::ErrorResponse(e)) => {
+                assert_eq!(e.status().as_u16(), 409);
+                assert_eq!(e.error.code, "idempotency_key_reused");
+            }
+            other => panic!("expected a 409, got {other:?}"),
+        }
+        let page = client
+            .list_webhook_endpoints()
+            .send()
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(page.data.len(), 1);
+    }
+}

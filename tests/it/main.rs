@@ -7,4 +7,5 @@ mod chargeapi;
 mod commet;
 mod donutwork;
 mod meum;
+mod mock;
 mod sdk;
