@@ -7,6 +7,9 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use webhooks_mock::{MockServer, Provider};
 
+/// Reads how many items a list response holds.
+pub type CountItems = fn(&Value) -> usize;
+
 /// What the table-driven checks need to know about a provider.
 pub struct Case {
     pub provider: Provider,
@@ -19,7 +22,7 @@ pub struct Case {
     /// A path that reads (or for meum, changes) one resource, and its method.
     pub one: (Method, fn(&str) -> String),
     /// A list path with a page size that fits everything, and how many it holds.
-    pub count: Option<(&'static str, fn(&Value) -> usize)>,
+    pub count: Option<(&'static str, CountItems)>,
 }
 
 fn auth(provider: Provider, key: &str) -> (&'static str, String) {
