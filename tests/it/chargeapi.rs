@@ -121,3 +121,197 @@ async fn a_callers_reqwest_client_still_carries_the_key() {
     let request = only_request(&server).await;
     assert_documented_headers(&request, ("authorization", "Bearer ch_sk_test_abc"), None);
 }
+
+mod against_the_mock {
+    use reqwest::Method;
+    use serde_json::json;
+    use webhooks_mock::{MockServer, Provider};
+    use webhooks_sdk::chargeapi::{Client, EndpointStatus, Error};
+
+    use crate::mock::send;
+
+    #[tokio::test]
+    async fn create_page_through_links_retrieve_update_and_404() {
+        let mock = MockServer::start().await.unwrap();
+        let client =
+            Client::with_api_key(&mock.base_url(Provider::Chargeapi), "ch_sk_live_life").unwrap();
+        let mut created = Vec::new();
+        for i in 0..5 {
+            let e = client
+                .create_webhook_endpoint()
+                .body_map(|b| {
+                    b.url(format!("https://example.com/{i}"))
+                        .enabled_events(vec!["report.succeeded".to_string()])
+                })
+                .send()
+                .await
+                .unwrap()
+                .into_inner();
+            assert_eq!(e.livemode, Some(true));
+            assert_eq!(e.object.as_deref(), Some("webhook_endpoint"));
+            assert!(e.secret.unwrap().expose().starts_with("whsec_"));
+            created.push(e.id.unwrap());
+        }
+        // Follow next_page_url forwards, then previous_page_url back.
+        let mut seen = Vec::new();
+        let mut page = client
+            .list_webhook_endpoints()
+            .limit(2)
+            .send()
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(page.previous_page_url.is_none());
+        let mut pages = vec![page.clone()];
+        loop {
+            seen.extend(page.data.iter().map(|e| e.id.clone().unwrap()));
+            let Some(next) = page.next_page_url.clone() else {
+                break;
+            };
+            let token = next.split("page=").nth(1).unwrap().to_string();
+            page = client
+                .list_webhook_endpoints()
+                .limit(2)
+                .page(token)
+                .send()
+                .await
+                .unwrap()
+                .into_inner();
+            pages.push(page.clone());
+        }
+        created.reverse();
+        assert_eq!(seen, created);
+        let last = pages.last().unwrap();
+        let token = last
+            .previous_page_url
+            .as_ref()
+            .unwrap()
+            .split("page=")
+            .nth(1)
+            .unwrap()
+            .to_string();
+        let back = client
+            .list_webhook_endpoints()
+            .limit(2)
+            .page(token)
+            .send()
+            .await
+            .unwrap()
+            .into_inner();
+        let ids = |p: &webhooks_sdk::chargeapi::types::WebhookEndpointList| {
+            p.data.iter().map(|e| e.id.clone()).collect::<Vec<_>>()
+        };
+        assert_eq!(ids(&back), ids(&pages[pages.len() - 2]));
+
+        let id = &created[0];
+        let updated = client
+            .update_webhook_endpoint()
+            .id(id)
+            .body_map(|b| {
+                b.description(Some("Primary webhook endpoint.".to_string()))
+                    .status(Some(EndpointStatus::Disabled))
+            })
+            .send()
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(updated.status, Some(EndpointStatus::Disabled));
+        let got = client
+            .retrieve_webhook_endpoint()
+            .id(id)
+            .send()
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(
+            got.description.as_deref(),
+            Some("Primary webhook endpoint.")
+        );
+        match client
+            .retrieve_webhook_endpoint()
+            .id("wh_missing")
+            .send()
+            .await
+        {
+            Err(Error::ErrorResponse(e)) => {
+                assert_eq!(e.status().as_u16(), 404);
+                assert_eq!(e.status, Some(404));
+                assert_eq!(e.type_.as_deref(), Some("invalid_request_error"));
+            }
+            other => panic!("expected a typed 404, got {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn rules_and_idempotency() {
+        let mock = MockServer::start().await.unwrap();
+        let key = "ch_sk_test_rules";
+        for (body, param) in [
+            (json!({"enabled_events": ["a"]}), "url"),
+            (
+                json!({"url": "http://example.com", "enabled_events": ["a"]}),
+                "url",
+            ),
+            (json!({"url": "https://example.com"}), "enabled_events"),
+            (
+                json!({"url": "https://example.com", "enabled_events": []}),
+                "enabled_events",
+            ),
+            (
+                json!({"url": "https://example.com", "enabled_events": ["a"], "metadata": {"n": 1}}),
+                "metadata",
+            ),
+        ] {
+            let (status, error) = send(
+                &mock,
+                Provider::Chargeapi,
+                Some(key),
+                Method::POST,
+                "/webhook_endpoints",
+                Some(&body),
+            )
+            .await;
+            assert_eq!(
+                (status, error["param"].as_str()),
+                (400, Some(param)),
+                "{body}: {error}"
+            );
+            assert_eq!(error["status"], 400);
+        }
+        let (status, error) = send(
+            &mock,
+            Provider::Chargeapi,
+            Some(key),
+            Method::GET,
+            "/webhook_endpoints?page=bogus",
+            None,
+        )
+        .await;
+        assert_eq!(status, 400, "{error}");
+
+        let client = Client::with_api_key(&mock.base_url(Provider::Chargeapi), key).unwrap();
+        let create = |url: &'static str| {
+            client
+                .create_webhook_endpoint()
+                .idempotency_key("retry-1")
+                .body_map(move |b| {
+                    b.url(url)
+                        .enabled_events(vec!["report.succeeded".to_string()])
+                })
+                .send()
+        };
+        let a = create("https://example.com/a").await.unwrap().into_inner();
+        assert_eq!(
+            create("https://example.com/a")
+                .await
+                .unwrap()
+                .into_inner()
+                .id,
+            a.id
+        );
+        match create("https://example.com/b").await {
+            Err(Error::ErrorResponse(e)) => assert_eq!(e.status().as_u16(), 409),
+            other => panic!("expected 409, got {other:?}"),
+        }
+    }
+}

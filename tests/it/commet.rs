@@ -94,3 +94,271 @@ async fn the_secret_key_is_redacted_and_errors_are_typed() {
     };
     assert_eq!(body.error.code, "webhook_not_found");
 }
+
+mod against_the_mock {
+    use reqwest::Method;
+    use serde_json::json;
+    use webhooks_mock::{MockServer, Provider};
+    use webhooks_sdk::commet::types::EventType;
+    use webhooks_sdk::commet::{Client, Error};
+
+    use crate::mock::send;
+
+    #[tokio::test]
+    async fn create_page_get_update_test_delete_and_404() {
+        let mock = MockServer::start().await.unwrap();
+        let client = Client::builder("ck_sandbox_life")
+            .base_url(mock.base_url(Provider::Commet))
+            .api_version("2026-07-31")
+            .build()
+            .unwrap();
+        let mut created = Vec::new();
+        for i in 0..5 {
+            let w = client
+                .create_webhook_endpoint()
+                .body_map(|b| {
+                    b.url(format!("http://example.com/{i}"))
+                        .events(vec![EventType::SubscriptionCreated])
+                })
+                .send()
+                .await
+                .unwrap()
+                .into_inner()
+                .data;
+            assert!(w.secret_key.expose().starts_with("whsec_"));
+            assert_eq!(
+                w.api_version.as_deref(),
+                Some("2026-07-31"),
+                "inherits the creating request's version"
+            );
+            assert_eq!(w.livemode, Some(false));
+            created.push(w.id);
+        }
+        let mut seen = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let mut request = client.list_webhook_endpoints().limit(2);
+            if let Some(c) = cursor.take() {
+                request = request.cursor(c);
+            }
+            let page = request.send().await.unwrap().into_inner();
+            seen.extend(page.data.into_iter().map(|w| w.id));
+            if !page.has_more {
+                break;
+            }
+            cursor = page.next_cursor;
+        }
+        created.reverse();
+        assert_eq!(seen, created);
+
+        let id = &created[0];
+        let updated = client
+            .update_webhook_endpoint()
+            .id(id)
+            .body_map(|b| b.is_active(false).description(Some("paused".to_string())))
+            .send()
+            .await
+            .unwrap()
+            .into_inner()
+            .data;
+        assert!(!updated.is_active);
+        assert_eq!(updated.description.as_deref(), Some("paused"));
+        // The receiver at example.com is not loopback: the mock does not forward there.
+        let test = client
+            .test_webhook_endpoint()
+            .id(id)
+            .send()
+            .await
+            .unwrap()
+            .into_inner()
+            .data;
+        assert!(!test.success);
+        let deleted = client
+            .delete_webhook_endpoint()
+            .id(id)
+            .send()
+            .await
+            .unwrap()
+            .into_inner()
+            .data;
+        assert!(deleted.deleted);
+        match client.get_webhook_endpoint().id(id).send().await {
+            Err(Error::ErrorResponse(e)) => {
+                assert_eq!(e.status().as_u16(), 404);
+                assert_eq!(
+                    (e.error.type_.as_str(), e.error.code.as_str()),
+                    ("not_found_error", "webhook_not_found")
+                );
+            }
+            other => panic!("expected a typed 404, got {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn rules_idempotency_and_a_null_description() {
+        let mock = MockServer::start().await.unwrap();
+        for (key, body, field) in [
+            (
+                "ck_sandbox_rules",
+                json!({"events": ["subscription.created"]}),
+                "url",
+            ),
+            (
+                "ck_live_rules",
+                json!({"url": "http://example.com", "events": ["subscription.created"]}),
+                "url",
+            ),
+            (
+                "ck_sandbox_rules",
+                json!({"url": "https://example.com"}),
+                "events",
+            ),
+            (
+                "ck_sandbox_rules",
+                json!({"url": "https://example.com", "events": []}),
+                "events",
+            ),
+            (
+                "ck_sandbox_rules",
+                json!({"url": "https://example.com", "events": ["subscription.teleported"]}),
+                "events",
+            ),
+        ] {
+            let (status, error) = send(
+                &mock,
+                Provider::Commet,
+                Some(key),
+                Method::POST,
+                "/webhooks",
+                Some(&body),
+            )
+            .await;
+            assert_eq!(status, 400, "{body}: {error}");
+            assert_eq!(error["error"]["code"], "validation_error");
+            assert_eq!(error["error"]["details"][0]["field"], field, "{error}");
+        }
+        let (_, created) = send(&mock, Provider::Commet, Some("ck_sandbox_rules"), Method::POST, "/webhooks", Some(&json!({"url": "https://e.example", "events": ["trial.started"], "description": "d"}))).await;
+        let path = format!("/webhooks/{}", created["data"]["id"].as_str().unwrap());
+        let (status, updated) = send(
+            &mock,
+            Provider::Commet,
+            Some("ck_sandbox_rules"),
+            Method::PUT,
+            &path,
+            Some(&json!({"description": null})),
+        )
+        .await;
+        assert_eq!(status, 200);
+        assert_eq!(
+            updated["data"]["description"],
+            serde_json::Value::Null,
+            "null clears it"
+        );
+
+        let client =
+            Client::with_api_key(&mock.base_url(Provider::Commet), "ck_sandbox_idem").unwrap();
+        let create = |url: &'static str| {
+            client
+                .create_webhook_endpoint()
+                .idempotency_key("k-1")
+                .body_map(move |b| b.url(url).events(vec![EventType::TrialStarted]))
+                .send()
+        };
+        let a = create("https://example.com/a")
+            .await
+            .unwrap()
+            .into_inner()
+            .data;
+        let again = create("https://example.com/a")
+            .await
+            .unwrap()
+            .into_inner()
+            .data;
+        assert_eq!((a.id, a.secret_key), (again.id, again.secret_key));
+        match create("https://example.com/b").await {
+            Err(Error::ErrorResponse(e)) => assert_eq!(
+                (e.status().as_u16(), e.error.code.as_str()),
+                (409, "idempotency_key_mismatch")
+            ),
+            other => panic!("expected 409, got {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn the_test_operation_delivers_a_signed_event_to_a_loopback_receiver() {
+        let receiver = wiremock::MockServer::start().await;
+        wiremock::Mock::given(wiremock::matchers::method("POST"))
+            .respond_with(wiremock::ResponseTemplate::new(200))
+            .mount(&receiver)
+            .await;
+        let mock = MockServer::start().await.unwrap();
+        let client =
+            Client::with_api_key(&mock.base_url(Provider::Commet), "ck_sandbox_deliver").unwrap();
+        let created = client
+            .create_webhook_endpoint()
+            .body_map(|b| {
+                b.url(format!("{}/hooks", receiver.uri()))
+                    .events(vec![EventType::SubscriptionCreated])
+            })
+            .send()
+            .await
+            .unwrap()
+            .into_inner()
+            .data;
+        let test = client
+            .test_webhook_endpoint()
+            .id(&created.id)
+            .send()
+            .await
+            .unwrap()
+            .into_inner()
+            .data;
+        assert!(test.success);
+        let received = receiver.received_requests().await.unwrap();
+        assert_eq!(received.len(), 1);
+        let delivery = &received[0];
+        let signature = delivery
+            .headers
+            .get("x-commet-signature")
+            .unwrap()
+            .to_str()
+            .unwrap();
+        // Commet's scheme: hex HMAC-SHA256 of the raw body, computed here by openssl.
+        let expected = hmac_hex(created.secret_key.expose().as_bytes(), &delivery.body);
+        assert_eq!(signature, expected);
+        let event: serde_json::Value = serde_json::from_slice(&delivery.body).unwrap();
+        assert_eq!(event["event"], "webhook.test");
+        assert_eq!(
+            delivery
+                .headers
+                .get("x-commet-event-id")
+                .unwrap()
+                .to_str()
+                .unwrap(),
+            event["id"]
+        );
+    }
+
+    /// HMAC-SHA256 computed by openssl, so the check shares no code with the mock.
+    fn hmac_hex(key: &[u8], message: &[u8]) -> String {
+        use std::io::Write;
+        use std::process::{Command, Stdio};
+        let key_hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
+        let mut child = Command::new("openssl")
+            .args([
+                "dgst",
+                "-sha256",
+                "-mac",
+                "HMAC",
+                "-macopt",
+                &format!("hexkey:{key_hex}"),
+            ])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("openssl is installed");
+        child.stdin.take().unwrap().write_all(message).unwrap();
+        let out = String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap();
+        out.trim().rsplit(' ').next().unwrap().to_string()
+    }
+}

@@ -45,3 +45,169 @@ async fn an_extra_field_parses_and_the_token_is_redacted() {
         "/webhooks/wh_001.json"
     );
 }
+
+mod against_the_mock {
+    use reqwest::Method;
+    use serde_json::json;
+    use webhooks_mock::{MockServer, Provider};
+    use webhooks_sdk::donutwork::types::{EventNames, WebhookInput};
+    use webhooks_sdk::donutwork::{Client, Error};
+
+    use crate::mock::send;
+
+    #[tokio::test]
+    async fn create_page_get_delete_and_404() {
+        let mock = MockServer::start().await.unwrap();
+        let client =
+            Client::with_api_key(&mock.base_url(Provider::Donutwork), "donut-life").unwrap();
+        let types = client
+            .list_webhook_types()
+            .send()
+            .await
+            .unwrap()
+            .into_inner();
+        let mut created = Vec::new();
+        for i in 0..5 {
+            let w = client
+                .create_webhook()
+                .body_map(|b| {
+                    b.webhook(WebhookInput {
+                        name: format!("hook {i}"),
+                        description: None,
+                        url: format!("https://example.com/{i}"),
+                        events: EventNames::String(types[0].clone()),
+                    })
+                })
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(w.status().as_u16(), 201);
+            let w = w.into_inner();
+            assert_ne!(w.token.as_ref().unwrap().expose(), "redacted");
+            assert_eq!(w.events, vec![types[0].clone()]);
+            created.push(w.id.unwrap());
+        }
+        let mut seen = Vec::new();
+        for page in 1..=3 {
+            let list = client
+                .list_webhooks()
+                .page(page)
+                .size(2)
+                .send()
+                .await
+                .unwrap()
+                .into_inner();
+            assert_eq!((list.count, list.per_page), (Some(5), Some(2)));
+            assert_eq!(list.pages.as_ref().unwrap().max, Some(3));
+            for w in list.elements {
+                assert_eq!(w.token.unwrap().expose(), "redacted");
+                seen.push(w.id.unwrap());
+            }
+        }
+        assert_eq!(seen, created);
+        let got = client
+            .get_webhook()
+            .webhook_id(&created[0])
+            .send()
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(got.token.unwrap().expose(), "redacted");
+        let deleted = client
+            .delete_webhook()
+            .webhook_id(&created[0])
+            .send()
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(deleted.deleted, Some(true));
+        match client.get_webhook().webhook_id(&created[0]).send().await {
+            Err(Error::ErrorResponse(e)) => assert_eq!(
+                (e.status().as_u16(), e.error.as_str()),
+                (404, "Webhook not found.")
+            ),
+            other => panic!("expected a typed 404, got {other:?}"),
+        }
+        match client.delete_webhook().webhook_id(&created[0]).send().await {
+            Err(Error::ErrorResponse(e)) => assert_eq!(
+                e.error,
+                "Webhook not found. Unable to delete unknown resource"
+            ),
+            other => panic!("expected a typed 404, got {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn the_documented_messages_for_each_rule() {
+        let mock = MockServer::start().await.unwrap();
+        let good = json!({"name": "n", "url": "https://example.com/h", "events": ["RecurringPayments.charge.paid"]});
+        let with = |field: &str, value: serde_json::Value| {
+            let mut w = good.clone();
+            if value.is_null() {
+                w.as_object_mut().unwrap().remove(field);
+            } else {
+                w[field] = value;
+            }
+            json!({"webhook": w})
+        };
+        for (body, status, message) in [
+            (
+                with("url", json!(null)),
+                400,
+                "A valid \"url\" must be specified.",
+            ),
+            (
+                with("name", json!(null)),
+                400,
+                "A valid \"name\" must be specified.",
+            ),
+            (
+                with("events", json!(null)),
+                400,
+                "A valid \"events\" must be specified.",
+            ),
+            (
+                with("url", json!("http://example.com/h")),
+                400,
+                "TLS certificate validation failed.",
+            ),
+            (
+                with("url", json!("not a url")),
+                422,
+                "A valid \"url\" must be specified.",
+            ),
+            (
+                with("events", json!(["Nope.event"])),
+                422,
+                "Some events are not available",
+            ),
+        ] {
+            let (got, error) = send(
+                &mock,
+                Provider::Donutwork,
+                Some("donut-rules"),
+                Method::POST,
+                "/webhooks.json",
+                Some(&body),
+            )
+            .await;
+            assert_eq!(
+                (got, error["error"].as_str().unwrap()),
+                (status, message),
+                "{body}"
+            );
+        }
+        for query in ["size=0", "size=101", "page=0"] {
+            let (status, _) = send(
+                &mock,
+                Provider::Donutwork,
+                Some("donut-rules"),
+                Method::GET,
+                &format!("/webhooks.json?{query}"),
+                None,
+            )
+            .await;
+            assert_eq!(status, 400, "{query}");
+        }
+    }
+}

@@ -63,3 +63,172 @@ async fn the_creation_secret_is_redacted_in_debug() {
         json!({"url": "https://api.example.com/webhooks/meum", "name": "Default"})
     );
 }
+
+mod against_the_mock {
+    use reqwest::Method;
+    use serde_json::json;
+    use webhooks_mock::{MockServer, Provider};
+    use webhooks_sdk::meum::types::EndpointStatus;
+    use webhooks_sdk::meum::{Client, Error};
+
+    use crate::mock::send;
+
+    #[tokio::test]
+    async fn create_update_deliveries_and_404() {
+        let mock = MockServer::start().await.unwrap();
+        let client = Client::with_api_key(&mock.base_url(Provider::Meum), "sk_live_life").unwrap();
+        let created = client
+            .create_webhook_endpoint()
+            .body_map(|b| b.url("https://api.example.com/webhooks/meum"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(created.status().as_u16(), 201);
+        let created = created.into_inner();
+        assert_eq!(
+            created.name.as_deref(),
+            Some("Default"),
+            "the documented default name"
+        );
+        assert!(
+            created.events.contains(&"invoice.paid".to_string()),
+            "the default events"
+        );
+        let secret = created.secret.unwrap();
+        assert_eq!(secret.expose().len(), 64);
+        assert_eq!(
+            created.secret_prefix.as_deref(),
+            Some(&secret.expose()[..8])
+        );
+        let id = created.id.unwrap();
+
+        let updated = client
+            .update_webhook_endpoint()
+            .id(id.clone())
+            .body_map(|b| {
+                b.name(Some("Renamed".parse().unwrap()))
+                    .status(Some(EndpointStatus::Disabled))
+                    .events(vec!["invoice.paid".to_string()])
+            })
+            .send()
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(updated.name.as_deref(), Some("Renamed"));
+        assert_eq!(updated.events, vec!["invoice.paid".to_string()]);
+        assert_eq!(
+            (updated.managed, updated.failure_count),
+            (Some(false), Some(0))
+        );
+
+        let deliveries = client
+            .list_webhook_deliveries()
+            .id(id.clone())
+            .limit(5)
+            .send()
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(deliveries.data.is_empty(), "no events were sent yet");
+
+        let other = Client::with_api_key(&mock.base_url(Provider::Meum), "sk_live_other").unwrap();
+        match other
+            .update_webhook_endpoint()
+            .id(id)
+            .body_map(|b| b.events(vec![]))
+            .send()
+            .await
+        {
+            Err(Error::ErrorResponse(e)) => assert_eq!(
+                (e.status().as_u16(), e.error.code.as_str()),
+                (404, "NOT_FOUND")
+            ),
+            other => panic!("expected a typed 404, got {other:?}"),
+        }
+        match client
+            .get_webhook_delivery()
+            .id("whd_0000000000000000000000")
+            .send()
+            .await
+        {
+            Err(Error::ErrorResponse(e)) => assert_eq!(e.status().as_u16(), 404),
+            other => panic!("expected a typed 404, got {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn every_documented_rule_is_enforced() {
+        let mock = MockServer::start().await.unwrap();
+        for body in [
+            json!({"name": "x"}),
+            json!({"url": "not a url"}),
+            json!({"url": "http://api.example.com/h"}),
+            json!({"url": "https://api.example.com/h", "name": ""}),
+            json!({"url": "https://api.example.com/h", "events": "invoice.paid"}),
+        ] {
+            let (status, error) = send(
+                &mock,
+                Provider::Meum,
+                Some("sk_live_rules"),
+                Method::POST,
+                "/v1/webhook-endpoints",
+                Some(&body),
+            )
+            .await;
+            assert_eq!(status, 400, "{body}: {error}");
+            assert!(error["error"]["message"].is_string());
+        }
+        let (_, created) = send(
+            &mock,
+            Provider::Meum,
+            Some("sk_live_rules"),
+            Method::POST,
+            "/v1/webhook-endpoints",
+            Some(&json!({"url": "https://a.example/h"})),
+        )
+        .await;
+        let path = format!("/v1/webhook-endpoints/{}", created["id"].as_str().unwrap());
+        for body in [
+            json!({"name": ""}),
+            json!({"status": "PAUSED"}),
+            json!({"url": "ftp://x"}),
+        ] {
+            let (status, error) = send(
+                &mock,
+                Provider::Meum,
+                Some("sk_live_rules"),
+                Method::PATCH,
+                &path,
+                Some(&body),
+            )
+            .await;
+            assert_eq!(status, 400, "{body}: {error}");
+        }
+        for query in [
+            "limit=0",
+            "limit=101",
+            "starting_after=whd_unknown0000000000000000",
+        ] {
+            let (status, _) = send(
+                &mock,
+                Provider::Meum,
+                Some("sk_live_rules"),
+                Method::GET,
+                &format!("{path}/deliveries?{query}"),
+                None,
+            )
+            .await;
+            assert_eq!(status, 400, "{query}");
+        }
+        let (status, _) = send(
+            &mock,
+            Provider::Meum,
+            Some("sk_test_rules"),
+            Method::POST,
+            "/v1/webhook-endpoints",
+            Some(&json!({"url": "https://a.example/h"})),
+        )
+        .await;
+        assert_eq!(status, 401, "only sk_live_ keys are documented");
+    }
+}
