@@ -1,5 +1,6 @@
 //! `webhooks-mock`: the five providers' webhook-endpoint APIs on one port.
 
+use std::io::Write;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
@@ -117,23 +118,21 @@ async fn main() -> ExitCode {
     let addr = listener
         .local_addr()
         .expect("a bound listener has an address");
-    println!("webhooks-mock listening on http://{addr}");
+    // A closed stdout (a parent that stopped reading) must not stop the server.
+    let mut banner = format!("webhooks-mock listening on http://{addr}\n");
     for provider in Provider::ALL {
-        match args.provider {
-            Some(only) if only != provider => {}
-            Some(_) => println!(
-                "  {:<11} http://{addr}{}",
-                provider.name(),
-                provider.base_path()
-            ),
-            None => println!(
-                "  {:<11} http://{addr}{}",
-                provider.name(),
-                provider.shared_prefix()
-            ),
-        }
+        let path = match args.provider {
+            Some(only) if only != provider => continue,
+            Some(_) => provider.base_path().to_string(),
+            None => provider.shared_prefix(),
+        };
+        banner.push_str(&format!("  {:<11} http://{addr}{path}\n", provider.name()));
     }
-    println!("  docs        http://{addr}/docs/");
+    banner.push_str(&format!("  docs        http://{addr}/docs/\n"));
+    let mut stdout = std::io::stdout();
+    let _ = stdout
+        .write_all(banner.as_bytes())
+        .and_then(|()| stdout.flush());
     let app = webhooks_mock::app(args.provider);
     if let Err(e) = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())

@@ -326,3 +326,18 @@ fn every_spec_has_examples_and_all_are_checked() {
         assert!(count > 0, "{} has no examples", spec.name());
     }
 }
+
+#[test]
+fn a_constraint_changed_in_a_spec_but_not_in_the_mock_is_named() {
+    let scratch = Scratch::new();
+    scratch.edit(
+        "openapi/chargeapi.yaml",
+        "            maximum: 100\n            default: 10",
+        "            maximum: 50\n            default: 10",
+    );
+    assert_found(
+        &scratch.check(),
+        "openapi/chargeapi.yaml",
+        "the mock disagrees with the spec at /paths/~1webhook_endpoints/get/parameters/query:limit/schema/maximum",
+    );
+}
