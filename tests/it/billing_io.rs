@@ -320,3 +320,49 @@ mod against_the_mock {
         assert_eq!(page.data.len(), 1);
     }
 }
+
+/// Calls a billing.io operation by operationId (for the spec-driven contract tests).
+pub async fn call(
+    base: &str,
+    op: &str,
+    params: &crate::contract::Params,
+    body: &serde_json::Value,
+) -> crate::contract::Outcome {
+    use crate::contract::{outcome, typed_body};
+    use webhooks_sdk::billing_io::types;
+    let client = Client::with_api_key(base, "sk_test_contract").unwrap();
+    match op {
+        "createWebhookEndpoint" => outcome(
+            client
+                .create_webhook_endpoint()
+                .body(typed_body::<types::CreateWebhookRequest>(body))
+                .send()
+                .await,
+        ),
+        "listWebhookEndpoints" => {
+            let mut request = client.list_webhook_endpoints();
+            if let Some(limit) = params.opt::<std::num::NonZeroU64>("limit") {
+                request = request.limit(limit);
+            }
+            if let Some(cursor) = params.opt::<String>("cursor") {
+                request = request.cursor(cursor);
+            }
+            outcome(request.send().await)
+        }
+        "getWebhookEndpoint" => outcome(
+            client
+                .get_webhook_endpoint()
+                .webhook_id(params.get::<String>("webhook_id"))
+                .send()
+                .await,
+        ),
+        "deleteWebhookEndpoint" => outcome(
+            client
+                .delete_webhook_endpoint()
+                .webhook_id(params.get::<String>("webhook_id"))
+                .send()
+                .await,
+        ),
+        other => panic!("no SDK call for billing.io operation {other}"),
+    }
+}

@@ -315,3 +315,50 @@ mod against_the_mock {
         }
     }
 }
+
+/// Calls a Charge operation by operationId (for the spec-driven contract tests).
+pub async fn call(
+    base: &str,
+    op: &str,
+    params: &crate::contract::Params,
+    body: &serde_json::Value,
+) -> crate::contract::Outcome {
+    use crate::contract::{outcome, typed_body};
+    use webhooks_sdk::chargeapi::types;
+    let client = Client::with_api_key(base, "ch_sk_test_contract").unwrap();
+    match op {
+        "createWebhookEndpoint" => outcome(
+            client
+                .create_webhook_endpoint()
+                .body(typed_body::<types::CreateWebhookEndpointRequest>(body))
+                .send()
+                .await,
+        ),
+        "listWebhookEndpoints" => {
+            let mut request = client.list_webhook_endpoints();
+            if let Some(limit) = params.opt::<std::num::NonZeroU64>("limit") {
+                request = request.limit(limit);
+            }
+            if let Some(page) = params.opt::<String>("page") {
+                request = request.page(page);
+            }
+            outcome(request.send().await)
+        }
+        "retrieveWebhookEndpoint" => outcome(
+            client
+                .retrieve_webhook_endpoint()
+                .id(params.get::<String>("id"))
+                .send()
+                .await,
+        ),
+        "updateWebhookEndpoint" => outcome(
+            client
+                .update_webhook_endpoint()
+                .id(params.get::<String>("id"))
+                .body(typed_body::<types::UpdateWebhookEndpointRequest>(body))
+                .send()
+                .await,
+        ),
+        other => panic!("no SDK call for Charge operation {other}"),
+    }
+}

@@ -362,3 +362,64 @@ mod against_the_mock {
         out.trim().rsplit(' ').next().unwrap().to_string()
     }
 }
+
+/// Calls a Commet operation by operationId (for the spec-driven contract tests).
+pub async fn call(
+    base: &str,
+    op: &str,
+    params: &crate::contract::Params,
+    body: &serde_json::Value,
+) -> crate::contract::Outcome {
+    use crate::contract::{outcome, typed_body};
+    use webhooks_sdk::commet::types;
+    let client = Client::with_api_key(base, "ck_sandbox_contract").unwrap();
+    match op {
+        "createWebhookEndpoint" => outcome(
+            client
+                .create_webhook_endpoint()
+                .body(typed_body::<types::CreateWebhookRequest>(body))
+                .send()
+                .await,
+        ),
+        "listWebhookEndpoints" => {
+            let mut request = client.list_webhook_endpoints();
+            if let Some(limit) = params.opt::<std::num::NonZeroU64>("limit") {
+                request = request.limit(limit);
+            }
+            if let Some(cursor) = params.opt::<String>("cursor") {
+                request = request.cursor(cursor);
+            }
+            outcome(request.send().await)
+        }
+        "getWebhookEndpoint" => outcome(
+            client
+                .get_webhook_endpoint()
+                .id(params.get::<String>("id"))
+                .send()
+                .await,
+        ),
+        "updateWebhookEndpoint" => outcome(
+            client
+                .update_webhook_endpoint()
+                .id(params.get::<String>("id"))
+                .body(typed_body::<types::UpdateWebhookRequest>(body))
+                .send()
+                .await,
+        ),
+        "deleteWebhookEndpoint" => outcome(
+            client
+                .delete_webhook_endpoint()
+                .id(params.get::<String>("id"))
+                .send()
+                .await,
+        ),
+        "testWebhookEndpoint" => outcome(
+            client
+                .test_webhook_endpoint()
+                .id(params.get::<String>("id"))
+                .send()
+                .await,
+        ),
+        other => panic!("no SDK call for Commet operation {other}"),
+    }
+}

@@ -211,3 +211,50 @@ mod against_the_mock {
         }
     }
 }
+
+/// Calls a Donutwork operation by operationId (for the spec-driven contract tests).
+pub async fn call(
+    base: &str,
+    op: &str,
+    params: &crate::contract::Params,
+    body: &serde_json::Value,
+) -> crate::contract::Outcome {
+    use crate::contract::{outcome, typed_body};
+    use webhooks_sdk::donutwork::types;
+    let client = Client::with_api_key(base, "donut-contract").unwrap();
+    match op {
+        "listWebhooks" => {
+            let mut request = client.list_webhooks();
+            if let Some(size) = params.opt::<std::num::NonZeroU64>("size") {
+                request = request.size(size);
+            }
+            if let Some(page) = params.opt::<std::num::NonZeroU64>("page") {
+                request = request.page(page);
+            }
+            outcome(request.send().await)
+        }
+        "createWebhook" => outcome(
+            client
+                .create_webhook()
+                .body(typed_body::<types::CreateWebhookRequest>(body))
+                .send()
+                .await,
+        ),
+        "listWebhookTypes" => outcome(client.list_webhook_types().send().await),
+        "getWebhook" => outcome(
+            client
+                .get_webhook()
+                .webhook_id(params.get::<String>("webhookId"))
+                .send()
+                .await,
+        ),
+        "deleteWebhook" => outcome(
+            client
+                .delete_webhook()
+                .webhook_id(params.get::<String>("webhookId"))
+                .send()
+                .await,
+        ),
+        other => panic!("no SDK call for Donutwork operation {other}"),
+    }
+}

@@ -5,6 +5,7 @@ mod support;
 mod billing_io;
 mod chargeapi;
 mod commet;
+mod contract;
 mod donutwork;
 mod meum;
 mod mock;

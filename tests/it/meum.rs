@@ -232,3 +232,52 @@ mod against_the_mock {
         assert_eq!(status, 401, "only sk_live_ keys are documented");
     }
 }
+
+/// Calls a meum.io operation by operationId (for the spec-driven contract tests).
+pub async fn call(
+    base: &str,
+    op: &str,
+    params: &crate::contract::Params,
+    body: &serde_json::Value,
+) -> crate::contract::Outcome {
+    use crate::contract::{outcome, typed_body};
+    use webhooks_sdk::meum::types;
+    let client = Client::with_api_key(base, "sk_live_contract").unwrap();
+    match op {
+        "createWebhookEndpoint" => outcome(
+            client
+                .create_webhook_endpoint()
+                .body(typed_body::<types::CreateWebhookEndpointRequest>(body))
+                .send()
+                .await,
+        ),
+        "updateWebhookEndpoint" => outcome(
+            client
+                .update_webhook_endpoint()
+                .id(params.get::<PublicId>("id"))
+                .body(typed_body::<types::UpdateWebhookEndpointRequest>(body))
+                .send()
+                .await,
+        ),
+        "listWebhookDeliveries" => {
+            let mut request = client
+                .list_webhook_deliveries()
+                .id(params.get::<PublicId>("id"));
+            if let Some(limit) = params.opt::<std::num::NonZeroU64>("limit") {
+                request = request.limit(limit);
+            }
+            if let Some(after) = params.opt::<PublicId>("starting_after") {
+                request = request.starting_after(after);
+            }
+            outcome(request.send().await)
+        }
+        "getWebhookDelivery" => outcome(
+            client
+                .get_webhook_delivery()
+                .id(params.get::<String>("id"))
+                .send()
+                .await,
+        ),
+        other => panic!("no SDK call for meum.io operation {other}"),
+    }
+}

@@ -118,6 +118,7 @@ pub fn check_structure(spec: &LoadedSpec) -> Vec<Problem> {
             ),
         ));
     }
+    #[cfg(feature = "codegen")]
     if let Err(e) = serde_json::from_value::<openapiv3::OpenAPI>(spec.json.clone()) {
         problems.push(Problem::new(
             &name,
