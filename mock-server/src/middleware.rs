@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::Request;
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
@@ -37,14 +37,24 @@ pub struct JournalEntry {
     pub body: Value,
     /// The status the mock answered.
     pub status: u16,
+    /// The response body: JSON when it parses, else text.
+    pub response: Value,
+}
+
+/// An exchange as stored: the response body is kept as bytes and only
+/// parsed when the journal is read, to keep the request path cheap.
+#[derive(Debug, Clone)]
+struct Recorded {
+    entry: JournalEntry,
+    response: Bytes,
 }
 
 /// Requests received, newest last.
 #[derive(Debug, Default)]
-pub struct Journal(Mutex<VecDeque<JournalEntry>>);
+pub struct Journal(Mutex<VecDeque<Recorded>>);
 
 impl Journal {
-    fn push(&self, entry: JournalEntry) {
+    fn push(&self, entry: Recorded) {
         let mut entries = crate::lock(&self.0);
         if entries.len() == JOURNAL_CAPACITY {
             entries.pop_front();
@@ -54,7 +64,14 @@ impl Journal {
 
     /// Every entry, oldest first.
     pub fn entries(&self) -> Vec<JournalEntry> {
-        crate::lock(&self.0).iter().cloned().collect()
+        let recorded: Vec<Recorded> = crate::lock(&self.0).iter().cloned().collect();
+        recorded
+            .into_iter()
+            .map(|r| JournalEntry {
+                response: body_value(&r.response),
+                ..r.entry
+            })
+            .collect()
     }
 
     /// Forgets every entry.
@@ -94,44 +111,54 @@ pub async fn journal(
         Ok(bytes) => bytes,
         Err(_) => {
             let response = crate::api::too_large(provider).into_response();
-            record(
-                &journal,
-                provider,
-                &parts,
-                Value::Null,
-                response.status(),
-                started,
-            );
+            let entry = entry(provider, &parts, Value::Null, response.status(), started);
+            journal.push(Recorded {
+                entry,
+                response: Bytes::new(),
+            });
             return response;
         }
     };
-    let body_value = if bytes.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_slice(&bytes)
-            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
-    };
+    let request_body = body_value(&bytes);
     let request = Request::from_parts(parts.clone(), Body::from(bytes));
     let response = next.run(request).await;
-    record(
-        &journal,
+    // Mock responses are small JSON documents: keep a copy for the journal.
+    let (response_parts, response_body) = response.into_parts();
+    let response_bytes = axum::body::to_bytes(response_body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    let entry = entry(
         provider,
         &parts,
-        body_value,
-        response.status(),
+        request_body,
+        response_parts.status,
         started,
     );
-    response
+    journal.push(Recorded {
+        entry,
+        response: response_bytes.clone(),
+    });
+    Response::from_parts(response_parts, Body::from(response_bytes))
 }
 
-fn record(
-    journal: &Journal,
+/// A body as JSON when it parses, as text otherwise, null when empty.
+fn body_value(bytes: &[u8]) -> Value {
+    if bytes.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_slice(bytes)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(bytes).into_owned()))
+    }
+}
+
+/// Logs the exchange in one line and describes it for the journal.
+fn entry(
     provider: Provider,
     parts: &axum::http::request::Parts,
     body: Value,
     status: StatusCode,
     started: Instant,
-) {
+) -> JournalEntry {
     let uri = parts
         .extensions
         .get::<axum::extract::OriginalUri>()
@@ -144,7 +171,7 @@ fn record(
         status.as_u16(),
         started.elapsed().as_micros()
     );
-    journal.push(JournalEntry {
+    JournalEntry {
         provider: provider.name(),
         method: parts.method.to_string(),
         path: uri.path().to_string(),
@@ -152,7 +179,8 @@ fn record(
         headers: redacted_headers(&parts.headers),
         body,
         status: status.as_u16(),
-    });
+        response: Value::Null,
+    }
 }
 
 /// One documented operation: method, path template split in segments, and
@@ -190,6 +218,12 @@ pub fn documented_operations(spec: &utoipa::openapi::OpenApi) -> Arc<Vec<Documen
     }
     ops.sort_by_key(|op| op.template.iter().filter(|s| s.contains('{')).count());
     Arc::new(ops)
+}
+
+/// Whether `path` fits an OpenAPI path template such as `/webhooks/{webhookId}.json`.
+pub fn template_matches(template: &str, path: &str) -> bool {
+    let (t, p): (Vec<&str>, Vec<&str>) = (template.split('/').collect(), path.split('/').collect());
+    t.len() == p.len() && t.iter().zip(&p).all(|(t, s)| segment_matches(t, s))
 }
 
 /// Whether `segment` fits a template segment such as `{id}` or `{webhookId}.json`.

@@ -196,6 +196,11 @@ mod against_the_mock {
             }
             other => panic!("expected a typed 404, got {other:?}"),
         }
+        crate::contract::assert_exchanges_match_spec(
+            &mock,
+            Provider::BillingIo,
+            "billing_io_lifecycle",
+        );
     }
 
     #[tokio::test]

@@ -192,6 +192,7 @@ mod against_the_mock {
             }
             other => panic!("expected a typed 404, got {other:?}"),
         }
+        crate::contract::assert_exchanges_match_spec(&mock, Provider::Commet, "commet_lifecycle");
     }
 
     #[tokio::test]

@@ -16,6 +16,8 @@ use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 use xtask::spec::LoadedSpec;
 
+use crate::support::without_nulls;
+
 /// What an SDK call gave back, as JSON (for comparison) and `Debug` text
 /// (for the snapshot of the typed value).
 #[derive(Debug)]
@@ -165,21 +167,6 @@ fn operations(spec: &LoadedSpec) -> Vec<Operation> {
     out
 }
 
-/// Drops `null` members: the SDK reads an absent and a null optional field
-/// alike (`None`) and writes neither back.
-fn without_nulls(value: &Value) -> Value {
-    match value {
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .filter(|(_, v)| !v.is_null())
-                .map(|(k, v)| (k.clone(), without_nulls(v)))
-                .collect(),
-        ),
-        Value::Array(items) => Value::Array(items.iter().map(without_nulls).collect()),
-        other => other.clone(),
-    }
-}
-
 /// The request as it arrived, with only the headers that matter and the key redacted.
 fn captured(request: &wiremock::Request) -> Value {
     let mut headers = BTreeMap::new();
@@ -306,4 +293,133 @@ async fn every_response_example_comes_back_typed_and_unchanged() {
     }
     println!("response examples per spec: {counts:?}");
     assert!(!counts.is_empty());
+}
+
+/// Keys whose values differ from run to run, and what stands in for them.
+fn redaction(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "webhook_id" | "id" | "event_id" | "deliveryId" | "webhook_endpoint_id" => "id",
+        "secret" | "secretKey" | "secret_prefix" => "[secret]",
+        "token" => "[token]",
+        "request" => "[request-id]",
+        "created_at" | "createdAt" | "created" | "deliveredAt" | "attempted_at"
+        | "last_delivery_at" => "[timestamp]",
+        _ => return None,
+    })
+}
+
+/// Replaces IDs with `[id-N]` (numbered by first appearance, so snapshots
+/// stay stable and still show which ID is which), secrets and times with
+/// placeholders, and the mock's address with `[mock]`.
+#[derive(Default)]
+struct Redactor {
+    ids: Vec<String>,
+    addr: String,
+}
+
+impl Redactor {
+    fn id(&mut self, value: &str) -> String {
+        let n = match self.ids.iter().position(|v| v == value) {
+            Some(n) => n,
+            None => {
+                self.ids.push(value.to_string());
+                self.ids.len() - 1
+            }
+        };
+        format!("[id-{}]", n + 1)
+    }
+
+    fn text(&self, text: &str) -> String {
+        let mut out = text.replace(&self.addr, "[mock]");
+        for (n, id) in self.ids.iter().enumerate() {
+            out = out.replace(id.as_str(), &format!("[id-{}]", n + 1));
+        }
+        out
+    }
+
+    fn value(&mut self, value: &Value) -> Value {
+        match value {
+            Value::Object(map) => Value::Object(
+                map.iter()
+                    .map(|(k, v)| {
+                        let redacted = match (redaction(k), v) {
+                            (Some("id"), Value::String(s)) => Value::String(self.id(s)),
+                            (Some(placeholder), v) if !v.is_null() && v != "redacted" => {
+                                json!(placeholder)
+                            }
+                            _ => self.value(v),
+                        };
+                        (k.clone(), redacted)
+                    })
+                    .collect(),
+            ),
+            Value::Array(items) => Value::Array(items.iter().map(|v| self.value(v)).collect()),
+            Value::String(s) => Value::String(self.text(s)),
+            other => other.clone(),
+        }
+    }
+}
+
+/// Every exchange the mock journaled: its response body must match the
+/// hand-written spec's schema for that operation and status (so the mock
+/// cannot drift from the spec where the SDK would tolerate it), and the whole
+/// redacted exchange list is snapshotted.
+pub fn assert_exchanges_match_spec(
+    mock: &webhooks_mock::MockServer,
+    provider: webhooks_mock::Provider,
+    snapshot: &str,
+) {
+    let spec = specs()
+        .into_iter()
+        .find(|s| s.provider.spec_file == format!("{}.yaml", provider.name()))
+        .unwrap();
+    let prefix = provider.shared_prefix();
+    let mut redactor = Redactor {
+        addr: mock.addr().to_string(),
+        ..Redactor::default()
+    };
+    let mut exchanges = Vec::new();
+    for entry in mock.requests() {
+        let path = entry.path.strip_prefix(&prefix).unwrap();
+        let (template, _, op) = spec
+            .operations()
+            .into_iter()
+            .filter(|(_, method, _)| method.eq_ignore_ascii_case(&entry.method))
+            .find(|(template, _, _)| webhooks_mock::middleware::template_matches(template, path))
+            .unwrap_or_else(|| panic!("{} {path} is no documented operation", entry.method));
+        let documented = op["responses"]
+            .get(entry.status.to_string())
+            .unwrap_or_else(|| {
+                panic!(
+                    "{} {template} answered {}, which its spec does not document",
+                    entry.method, entry.status
+                )
+            });
+        let documented = spec.resolve(documented).unwrap();
+        match documented["content"]["application/json"].get("schema") {
+            Some(schema) => {
+                if let Err(errors) = xtask::examples::validate(&spec, schema, &entry.response) {
+                    panic!(
+                        "{} {template} {}: the body does not match the spec{errors:?}\n{}",
+                        entry.method, entry.status, entry.response
+                    );
+                }
+            }
+            None => assert!(
+                entry.response.is_null(),
+                "{} {template} {}: the spec documents no body",
+                entry.method,
+                entry.status
+            ),
+        }
+        let response = redactor.value(&entry.response);
+        let body = redactor.value(&entry.body);
+        exchanges.push(json!({
+            "request": format!("{} {}{}", entry.method, redactor.text(path), entry.query.map(|q| format!("?{}", redactor.text(&q))).unwrap_or_default()),
+            "body": body,
+            "status": entry.status,
+            "response": response,
+        }));
+    }
+    insta::assert_yaml_snapshot!(snapshot, exchanges);
 }

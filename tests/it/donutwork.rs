@@ -135,6 +135,11 @@ mod against_the_mock {
             ),
             other => panic!("expected a typed 404, got {other:?}"),
         }
+        crate::contract::assert_exchanges_match_spec(
+            &mock,
+            Provider::Donutwork,
+            "donutwork_lifecycle",
+        );
     }
 
     #[tokio::test]

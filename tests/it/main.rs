@@ -7,6 +7,7 @@ mod chargeapi;
 mod commet;
 mod contract;
 mod donutwork;
+mod fixtures;
 mod meum;
 mod mock;
 mod sdk;

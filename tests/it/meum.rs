@@ -154,6 +154,7 @@ mod against_the_mock {
             Err(Error::ErrorResponse(e)) => assert_eq!(e.status().as_u16(), 404),
             other => panic!("expected a typed 404, got {other:?}"),
         }
+        crate::contract::assert_exchanges_match_spec(&mock, Provider::Meum, "meum_lifecycle");
     }
 
     #[tokio::test]

@@ -72,3 +72,18 @@ pub fn assert_documented_headers(
         );
     }
 }
+
+/// Drops `null` members: the SDK reads an absent and a null optional field
+/// alike (`None`) and writes neither back.
+pub fn without_nulls(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k.clone(), without_nulls(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(without_nulls).collect()),
+        other => other.clone(),
+    }
+}

@@ -146,41 +146,43 @@ pub fn check_examples(spec: &LoadedSpec) -> Vec<Problem> {
     let mut problems = Vec::new();
     for example in find_examples(spec) {
         let where_ = display_pointer(&example.pointer);
-        let schema = match to_json_schema(spec, &example.schema, 0) {
-            Ok(schema) => schema,
-            Err(e) => {
-                problems.push(Problem::new(&name, format!("example at {where_}: {e}")));
-                continue;
-            }
-        };
-        let validator = match jsonschema::options()
-            .with_draft(jsonschema::Draft::Draft4)
-            .should_validate_formats(true)
-            .build(&schema)
-        {
-            Ok(v) => v,
-            Err(e) => {
+        if let Err(errors) = validate(spec, &example.schema, &example.value) {
+            for error in errors {
                 problems.push(Problem::new(
                     &name,
-                    format!("schema for the example at {where_} does not compile: {e}"),
+                    format!("example at {where_} does not match its schema{error}"),
                 ));
-                continue;
             }
-        };
-        for error in validator.iter_errors(&example.value) {
-            let at = error.instance_path().to_string();
-            let inside = if at.is_empty() {
-                String::new()
-            } else {
-                format!(" (at {at} inside it)")
-            };
-            problems.push(Problem::new(
-                &name,
-                format!("example at {where_} does not match its schema{inside}: {error}"),
-            ));
         }
     }
     problems
+}
+
+/// Checks `instance` against an OpenAPI schema of `spec` (closed: unknown
+/// fields fail). Each error reads `" (at /pointer inside it): why"`.
+pub fn validate(spec: &LoadedSpec, schema: &Value, instance: &Value) -> Result<(), Vec<String>> {
+    let schema = to_json_schema(spec, schema, 0).map_err(|e| vec![format!(": {e}")])?;
+    let validator = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft4)
+        .should_validate_formats(true)
+        .build(&schema)
+        .map_err(|e| vec![format!(": the schema does not compile: {e}")])?;
+    let errors: Vec<String> = validator
+        .iter_errors(instance)
+        .map(|error| {
+            let at = error.instance_path().to_string();
+            if at.is_empty() {
+                format!(": {error}")
+            } else {
+                format!(" (at {at} inside it): {error}")
+            }
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
 }
 
 /// Turns an OpenAPI 3.0 schema into a self-contained, closed JSON Schema.
