@@ -328,14 +328,14 @@ mod against_the_mock {
 
 /// Calls a billing.io operation by operationId (for the spec-driven contract tests).
 pub async fn call(
-    base: &str,
+    target: &crate::contract::Target,
     op: &str,
     params: &crate::contract::Params,
     body: &serde_json::Value,
 ) -> crate::contract::Outcome {
     use crate::contract::{outcome, typed_body};
     use webhooks_sdk::billing_io::types;
-    let client = Client::with_api_key(base, "sk_test_contract").unwrap();
+    let client = target.client::<Client>("sk_test_contract");
     match op {
         "createWebhookEndpoint" => outcome(
             client

@@ -366,14 +366,14 @@ mod against_the_mock {
 
 /// Calls a Commet operation by operationId (for the spec-driven contract tests).
 pub async fn call(
-    base: &str,
+    target: &crate::contract::Target,
     op: &str,
     params: &crate::contract::Params,
     body: &serde_json::Value,
 ) -> crate::contract::Outcome {
     use crate::contract::{outcome, typed_body};
     use webhooks_sdk::commet::types;
-    let client = Client::with_api_key(base, "ck_sandbox_contract").unwrap();
+    let client = target.client::<Client>("ck_sandbox_contract");
     match op {
         "createWebhookEndpoint" => outcome(
             client

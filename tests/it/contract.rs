@@ -81,9 +81,39 @@ pub fn typed_body<T: DeserializeOwned>(body: &Value) -> T {
         .unwrap_or_else(|e| panic!("the example does not fit the SDK's body type: {e}"))
 }
 
+/// Where and as whom a contract call is made.
+pub struct Target {
+    /// The provider's base URL (wiremock or the mock).
+    pub base: String,
+    /// The API key, instead of the provider's default test key.
+    pub key: Option<String>,
+    /// The HTTP client (to add a `Prefer` header, say).
+    pub http: reqwest::Client,
+}
+
+impl Target {
+    /// A target at `base` with the default key and a plain client.
+    pub fn at(base: impl Into<String>) -> Self {
+        Self {
+            base: base.into(),
+            key: None,
+            http: crate::mock::http().clone(),
+        }
+    }
+
+    /// A provider client for this target; `default_key` unless a key is set.
+    pub fn client<C: webhooks_sdk::Provider>(&self, default_key: &str) -> C {
+        webhooks_sdk::ClientBuilder::<C>::new(self.key.as_deref().unwrap_or(default_key))
+            .base_url(&self.base)
+            .http_client(self.http.clone())
+            .build()
+            .unwrap()
+    }
+}
+
 /// A provider's operations, called by operationId.
 pub type Caller = for<'a> fn(
-    &'a str,
+    &'a Target,
     &'a str,
     &'a Params,
     &'a Value,
@@ -215,7 +245,7 @@ async fn every_request_example_goes_out_exactly_as_documented() {
                 .mount(&server)
                 .await;
             let body = op.body.clone().unwrap_or(json!({}));
-            call(&server.uri(), &op.id, &op.params, &body).await;
+            call(&Target::at(server.uri()), &op.id, &op.params, &body).await;
             let requests = server.received_requests().await.unwrap();
             assert_eq!(requests.len(), 1, "{} {}", spec.provider.spec_file, op.id);
             let sent = captured(&requests[0]);
@@ -256,7 +286,7 @@ async fn every_response_example_comes_back_typed_and_unchanged() {
                     .mount(&server)
                     .await;
                 let body = op.body.clone().unwrap_or(json!({}));
-                let outcome = call(&server.uri(), &op.id, &op.params, &body).await;
+                let outcome = call(&Target::at(server.uri()), &op.id, &op.params, &body).await;
                 let case = format!("{} {} {status}", spec.provider.spec_file, op.id);
                 let (got_status, value, debug) = match outcome {
                     Outcome::Ok {
@@ -422,4 +452,74 @@ pub fn assert_exchanges_match_spec(
         }));
     }
     insta::assert_yaml_snapshot!(snapshot, exchanges);
+}
+
+/// Every documented error status of every operation, injected with
+/// `Prefer: code=NNN`, and a real 401 from a bad key, come back through the
+/// SDK as the typed error body, matching the spec's schema for that status.
+#[tokio::test]
+async fn every_documented_error_surfaces_as_the_typed_error() {
+    let mock = webhooks_mock::MockServer::start().await.unwrap();
+    let mut checked = 0;
+    for spec in specs() {
+        let provider =
+            webhooks_mock::Provider::from_name(spec.provider.spec_file.trim_end_matches(".yaml"))
+                .unwrap();
+        let call = caller(spec.provider.spec_file);
+        for op in operations(&spec) {
+            let (path, _, raw) = spec
+                .operations()
+                .into_iter()
+                .find(|(_, _, o)| o["operationId"] == op.id.as_str())
+                .unwrap();
+            let body = op.body.clone().unwrap_or(json!({}));
+            let mut statuses: Vec<(u16, Option<&str>)> = raw["responses"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .filter_map(|s| s.parse::<u16>().ok())
+                .filter(|s| *s >= 400)
+                .map(|s| (s, None))
+                .collect();
+            statuses.push((401, Some(" "))); // a real 401: a blank key
+            for (status, key) in statuses {
+                let mut headers = reqwest::header::HeaderMap::new();
+                if key.is_none() {
+                    headers.insert("prefer", format!("code={status}").parse().unwrap());
+                }
+                let target = Target {
+                    base: mock.base_url(provider),
+                    key: key.map(str::to_string),
+                    http: reqwest::Client::builder()
+                        .default_headers(headers)
+                        .build()
+                        .unwrap(),
+                };
+                let case = format!(
+                    "{} {} {status}{}",
+                    spec.provider.spec_file,
+                    op.id,
+                    if key.is_some() { " (bad key)" } else { "" }
+                );
+                match call(&target, &op.id, &op.params, &body).await {
+                    Outcome::Err {
+                        status: got, value, ..
+                    } => {
+                        assert_eq!(got, status, "{case}");
+                        let documented =
+                            spec.resolve(&raw["responses"][status.to_string()]).unwrap();
+                        let schema = &documented["content"]["application/json"]["schema"];
+                        if let Err(errors) = xtask::examples::validate(&spec, schema, &value) {
+                            panic!("{case}: {errors:?} {value}");
+                        }
+                    }
+                    other => panic!("{case}: expected the typed error, got {other:?}"),
+                }
+                checked += 1;
+            }
+            let _ = path;
+        }
+    }
+    println!("typed errors checked: {checked}");
+    assert!(checked > 50);
 }

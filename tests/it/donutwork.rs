@@ -219,14 +219,14 @@ mod against_the_mock {
 
 /// Calls a Donutwork operation by operationId (for the spec-driven contract tests).
 pub async fn call(
-    base: &str,
+    target: &crate::contract::Target,
     op: &str,
     params: &crate::contract::Params,
     body: &serde_json::Value,
 ) -> crate::contract::Outcome {
     use crate::contract::{outcome, typed_body};
     use webhooks_sdk::donutwork::types;
-    let client = Client::with_api_key(base, "donut-contract").unwrap();
+    let client = target.client::<Client>("donut-contract");
     match op {
         "listWebhooks" => {
             let mut request = client.list_webhooks();
