@@ -28,6 +28,8 @@
 
 pub use crate::generated::billing_io::*;
 
+pub mod webhook;
+
 /// billing.io's production (and sandbox) base URL.
 pub const BASE_URL: &str = "https://api.billing.io/v1";
 

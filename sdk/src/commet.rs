@@ -30,6 +30,8 @@
 
 pub use crate::generated::commet::*;
 
+pub mod webhook;
+
 /// Commet's base URL (sandbox and live alike; the key picks the mode).
 pub const BASE_URL: &str = "https://commet.co/api/v1";
 

@@ -40,6 +40,7 @@
 mod client;
 mod open_enum;
 mod secret;
+mod signature;
 
 /// The code progenitor writes from `openapi/*.yaml` (`cargo xtask generate`).
 mod generated {
@@ -81,6 +82,7 @@ pub use client::{
     Provider, USER_AGENT, VersionedProvider,
 };
 pub use secret::Secret;
+pub use signature::VerifyError;
 
 /// The README's examples, compiled as doc tests so they stay true.
 #[cfg(doctest)]

@@ -27,6 +27,8 @@
 
 pub use crate::generated::meum::*;
 
+pub mod webhook;
+
 /// meum.io's production base URL.
 pub const BASE_URL: &str = "https://api.meum.io";
 
