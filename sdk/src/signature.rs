@@ -86,7 +86,7 @@ pub(crate) fn signature_matches(secret: &[u8], parts: &[&[u8]], candidate: &str)
 }
 
 fn decode_hex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return None;
     }
     (0..text.len())
