@@ -4,7 +4,9 @@
 //! (HTTPS only); IDs `we_` + 24 hex, secrets `whsec_` + 24 hex, returned only
 //! at creation; cursor pagination; `Idempotency-Key` (a UUID) on create.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -210,6 +212,8 @@ pub struct ListParams {
 #[derive(Default)]
 struct TenantData {
     endpoints: Collection<WebhookEndpoint>,
+    /// Signing secrets by endpoint ID: shown once, kept for deliveries.
+    secrets: HashMap<String, String>,
     idempotency: IdempotencyKeys,
 }
 
@@ -327,6 +331,12 @@ async fn create_webhook_endpoint(
         };
         let response = serde_json::to_value(&endpoint).expect("serialisable");
         // The secret is returned once and never again.
+        let secret = endpoint
+            .secret
+            .as_ref()
+            .map(|s| s.0.clone())
+            .unwrap_or_default();
+        data.secrets.insert(endpoint.webhook_id.clone(), secret);
         let stored = WebhookEndpoint {
             secret: None,
             ..endpoint
@@ -438,12 +448,119 @@ async fn delete_webhook_endpoint(
     Path(webhook_id): Path<String>,
 ) -> Result<Response, ApiError> {
     let mut tenants = crate::lock(&store.0);
-    tenants
-        .of(&tenant.key)
-        .endpoints
+    let data = tenants.of(&tenant.key);
+    data.endpoints
         .remove(&webhook_id)
         .ok_or_else(|| not_found(&webhook_id))?;
+    data.secrets.remove(&webhook_id);
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// Event types billing.io documents (its webhooks guide lists more than the
+/// API's subscribable enum).
+pub const EVENT_TYPES: &[&str] = &[
+    "checkout.created",
+    "checkout.payment_detected",
+    "checkout.confirming",
+    "checkout.completed",
+    "checkout.expired",
+    "checkout.failed",
+    "subscription.renewed",
+    "subscription.past_due",
+    "subscription.paused",
+    "subscription.canceled",
+    "payout.settled",
+    "payout.failed",
+];
+
+/// Three attempts: at once, 5 minutes later, 30 minutes after the first.
+const RETRY_SCHEDULE: &[Duration] = &[
+    Duration::ZERO,
+    Duration::from_secs(300),
+    Duration::from_secs(1500),
+];
+
+/// Delivers a `event_type` event to every active endpoint of the tenant
+/// subscribed to it, signed as billing.io documents; returns the event and
+/// the endpoints it goes to.
+pub fn trigger(
+    store: &Store,
+    deliverer: &Arc<crate::deliveries::Deliverer>,
+    tenant: &Tenant,
+    event_type: &str,
+    data: Option<Value>,
+) -> Result<Value, ApiError> {
+    if !EVENT_TYPES.contains(&event_type) {
+        return Err(invalid(
+            Provider::BillingIo,
+            "type",
+            format!("Unknown event type '{event_type}'."),
+        ));
+    }
+    let checkout_id = data
+        .as_ref()
+        .and_then(|d| d["checkout_id"].as_str().map(str::to_string))
+        .unwrap_or_else(|| ids::hex("co_", 12));
+    let event = json!({
+        "event_id": ids::hex("evt_", 16),
+        "type": event_type,
+        "checkout_id": checkout_id,
+        "data": data.unwrap_or_else(|| json!({"checkout_id": checkout_id})),
+        "created_at": ids::now_rfc3339(),
+    });
+    let body = serde_json::to_vec(&event).expect("serialisable");
+    let targets: Vec<(String, String, String)> = {
+        let tenants = crate::lock(&store.0);
+        tenants.get(&tenant.key).map_or_else(Vec::new, |data| {
+            data.endpoints
+                .newest_first(None, usize::MAX)
+                .0
+                .into_iter()
+                .map(|(_, e)| e)
+                .filter(|e| e.status == WebhookStatus::Active)
+                .filter(|e| {
+                    e.events
+                        .iter()
+                        .any(|t| serde_json::to_value(t).ok() == Some(json!(event_type)))
+                })
+                .map(|e| {
+                    (
+                        e.webhook_id.clone(),
+                        e.url.clone(),
+                        data.secrets[&e.webhook_id].clone(),
+                    )
+                })
+                .collect()
+        })
+    };
+    let mut deliveries = Vec::new();
+    for (endpoint_id, url, secret) in targets {
+        let signed = body.clone();
+        deliveries.push(json!({"endpoint_id": endpoint_id, "url": url}));
+        deliverer.spawn(crate::deliveries::Delivery {
+            provider: Provider::BillingIo.name(),
+            endpoint_id,
+            url,
+            event_id: event["event_id"].as_str().unwrap_or_default().to_string(),
+            event_type: event_type.to_string(),
+            body: body.clone(),
+            headers: Box::new(move |now| {
+                let t = now.to_string();
+                let signature = crate::signing::hmac_sha256_hex(
+                    secret.as_bytes(),
+                    &[t.as_bytes(), b".", &signed].concat(),
+                );
+                vec![
+                    ("content-type", "application/json".into()),
+                    ("x-billing-signature", format!("t={t},v1={signature}")),
+                ]
+            }),
+            schedule: RETRY_SCHEDULE,
+            on_attempt: Box::new(|_| {}),
+            on_done: Box::new(|_| {}),
+        });
+    }
+    Ok(json!({"event": event, "deliveries": deliveries}))
 }
 
 /// billing.io's routes (paths relative to its base path `/v1`) and spec.

@@ -26,6 +26,7 @@ use crate::api::{
     ApiError, Auth, ErrorKind, JsonBody, Mode, ProviderApi, Query, Tenant, check_url, invalid,
     missing,
 };
+use crate::deliveries::{Deliverer, Delivery};
 use crate::store::{Collection, IdempotencyKeys, Tenants, idempotent};
 use crate::{Provider, ids, signing};
 
@@ -398,6 +399,8 @@ pub struct ListParams {
 struct StoredWebhook {
     webhook: Webhook,
     secret: String,
+    /// Consecutive events that failed to deliver (three disable the endpoint).
+    failed_events: u32,
 }
 
 #[derive(Default)]
@@ -407,13 +410,20 @@ struct TenantData {
 }
 
 /// Commet's state: every tenant's endpoints and idempotency keys.
-#[derive(Default)]
 pub struct Store {
     tenants: Mutex<Tenants<TenantData>>,
-    http: reqwest::Client,
+    deliverer: Arc<Deliverer>,
 }
 
 impl Store {
+    /// An empty store whose deliveries go through `deliverer`.
+    pub fn new(deliverer: Arc<Deliverer>) -> Self {
+        Self {
+            tenants: Mutex::default(),
+            deliverer,
+        }
+    }
+
     /// Forgets one tenant, or everyone.
     pub fn reset(&self, key: Option<&str>) {
         crate::lock(&self.tenants).reset(key);
@@ -543,8 +553,15 @@ async fn create_webhook_endpoint(
                 webhook: webhook.clone(),
                 secret_key: SigningSecret(secret.clone()),
             };
-            data.webhooks
-                .insert(seq, webhook.id.clone(), StoredWebhook { webhook, secret });
+            data.webhooks.insert(
+                seq,
+                webhook.id.clone(),
+                StoredWebhook {
+                    webhook,
+                    secret,
+                    failed_events: 0,
+                },
+            );
             Ok(envelope(201, created))
         },
     )?;
@@ -725,8 +742,141 @@ async fn delete_webhook_endpoint(
     Ok(crate::json_response(status, body))
 }
 
-/// How long a delivery may take (Commet's documented timeout).
-const DELIVERY_TIMEOUT: Duration = Duration::from_secs(10);
+/// The test operation makes one attempt and reports it.
+const TEST_SCHEDULE: &[Duration] = &[Duration::ZERO];
+
+/// Eight attempts: at once, then after 1 min, 5 min, 15 min, 30 min, 1 h, 2 h and 4 h.
+const RETRY_SCHEDULE: &[Duration] = &[
+    Duration::ZERO,
+    Duration::from_secs(60),
+    Duration::from_secs(300),
+    Duration::from_secs(900),
+    Duration::from_secs(1800),
+    Duration::from_secs(3600),
+    Duration::from_secs(7200),
+    Duration::from_secs(14400),
+];
+
+/// A signed Commet event for one endpoint, as documented: the envelope, and
+/// `X-Commet-Signature` the hex HMAC-SHA256 of the raw body.
+fn event_delivery(
+    mode: Mode,
+    event_type: &str,
+    data: Value,
+    endpoint_id: String,
+    url: String,
+    secret: String,
+    schedule: &'static [Duration],
+) -> (Delivery, Value) {
+    let event = json!({
+        "id": ids::alnum("whev_", 24),
+        "event": event_type,
+        "timestamp": ids::now_rfc3339(),
+        "organizationId": "00000000-0000-4000-8000-000000000000",
+        "mode": if mode == Mode::Live { "live" } else { "sandbox" },
+        "apiVersion": "2026-07-31",
+        "data": data,
+    });
+    let body = serde_json::to_vec(&event).expect("serialisable");
+    let signature = signing::hmac_sha256_hex(secret.as_bytes(), &body);
+    let (event_id, timestamp) = (
+        event["id"].as_str().unwrap_or_default().to_string(),
+        event["timestamp"].as_str().unwrap_or_default().to_string(),
+    );
+    let headers = {
+        let (event_type, event_id) = (event_type.to_string(), event_id.clone());
+        move |_now: i64| {
+            vec![
+                ("content-type", "application/json".to_string()),
+                ("x-commet-signature", signature.clone()),
+                ("x-commet-event", event_type.clone()),
+                ("x-commet-event-id", event_id.clone()),
+                ("x-commet-timestamp", timestamp.clone()),
+            ]
+        }
+    };
+    let delivery = Delivery {
+        provider: Provider::Commet.name(),
+        endpoint_id,
+        url,
+        event_id,
+        event_type: event_type.to_string(),
+        body,
+        headers: Box::new(headers),
+        schedule,
+        on_attempt: Box::new(|_| {}),
+        on_done: Box::new(|_| {}),
+    };
+    (delivery, event)
+}
+
+/// Delivers a `event_type` event to every active endpoint of the tenant
+/// subscribed to it; three events in a row that fail disable an endpoint.
+pub fn trigger(
+    store: &Arc<Store>,
+    tenant: &Tenant,
+    event_type: &str,
+    data: Option<Value>,
+) -> Result<Value, ApiError> {
+    if !EVENT_TYPES.contains(&event_type) {
+        return Err(invalid(
+            Provider::Commet,
+            "type",
+            format!("Unknown event type '{event_type}'."),
+        ));
+    }
+    let targets: Vec<(String, String, String)> = {
+        let tenants = crate::lock(&store.tenants);
+        tenants.get(&tenant.key).map_or_else(Vec::new, |data| {
+            data.webhooks
+                .newest_first(None, usize::MAX)
+                .0
+                .into_iter()
+                .map(|(_, w)| w)
+                .filter(|w| w.webhook.is_active && w.webhook.events.iter().any(|e| e == event_type))
+                .map(|w| {
+                    (
+                        w.webhook.id.clone(),
+                        w.webhook.url.clone(),
+                        w.secret.clone(),
+                    )
+                })
+                .collect()
+        })
+    };
+    let data = data.unwrap_or_else(|| json!({}));
+    let mut deliveries = Vec::new();
+    let mut event = Value::Null;
+    for (endpoint_id, url, secret) in targets {
+        deliveries.push(json!({"endpoint_id": endpoint_id, "url": url}));
+        let (mut delivery, built) = event_delivery(
+            tenant.mode,
+            event_type,
+            data.clone(),
+            endpoint_id.clone(),
+            url,
+            secret,
+            RETRY_SCHEDULE,
+        );
+        event = built;
+        let (store_ref, key) = (store.clone(), tenant.key.clone());
+        delivery.on_done = Box::new(move |delivered| {
+            let mut tenants = crate::lock(&store_ref.tenants);
+            if let Some(stored) = tenants.of(&key).webhooks.get_mut(&endpoint_id) {
+                stored.failed_events = if delivered {
+                    0
+                } else {
+                    stored.failed_events + 1
+                };
+                if stored.failed_events >= 3 {
+                    stored.webhook.is_active = false;
+                }
+            }
+        });
+        store.deliverer.spawn(delivery);
+    }
+    Ok(json!({"event": event, "deliveries": deliveries}))
+}
 
 /// Test webhook endpoint.
 #[utoipa::path(
@@ -760,42 +910,20 @@ async fn test_webhook_endpoint(
             .ok_or_else(not_found)?;
         (stored.webhook.url.clone(), stored.secret.clone())
     };
-    let event_id = ids::alnum("whev_", 24);
-    let timestamp = ids::now_rfc3339();
-    let payload = json!({
-        "id": event_id,
-        "event": "webhook.test",
-        "timestamp": timestamp,
-        "organizationId": "00000000-0000-4000-8000-000000000000",
-        "mode": if tenant.mode == Mode::Live { "live" } else { "sandbox" },
-        "apiVersion": "2026-07-31",
-        "data": {"webhookId": id},
-    });
-    let body = serde_json::to_vec(&payload).expect("serialisable");
-    // A test tool must not become a request forwarder: only loopback receivers are contacted.
-    let success = if crate::is_loopback(&url) {
-        store
-            .http
-            .post(&url)
-            .timeout(DELIVERY_TIMEOUT)
-            .header("content-type", "application/json")
-            .header(
-                "x-commet-signature",
-                signing::hmac_sha256_hex(secret.as_bytes(), &body),
-            )
-            .header("x-commet-event", "webhook.test")
-            .header("x-commet-event-id", &event_id)
-            .header("x-commet-timestamp", &timestamp)
-            .body(body)
-            .send()
-            .await
-            .is_ok_and(|r| r.status().is_success())
-    } else {
-        false
-    };
+    let (delivery, _) = event_delivery(
+        tenant.mode,
+        "webhook.test",
+        json!({"webhookId": id}),
+        id.clone(),
+        url,
+        secret,
+        TEST_SCHEDULE,
+    );
+    let attempt = store.deliverer.run(delivery).await;
+    let (success, timestamp) = (attempt.succeeded(), attempt.at.clone());
     let test = WebhookTest {
         success,
-        delivery_id: ids::alnum("whd_", 24),
+        delivery_id: attempt.id,
         delivered_at: timestamp,
         object: "webhook_delivery".into(),
         livemode: tenant.mode == Mode::Live,

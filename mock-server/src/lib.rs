@@ -18,6 +18,7 @@ pub mod api;
 pub mod billing_io;
 pub mod chargeapi;
 pub mod commet;
+pub mod deliveries;
 pub mod donutwork;
 mod ids;
 pub mod meum;
@@ -187,8 +188,7 @@ pub(crate) fn is_loopback(url: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
-/// All providers' state, and the journal of requests.
-#[derive(Default)]
+/// All providers' state, the journal of requests and the deliveries.
 pub struct MockState {
     billing_io: Arc<billing_io::Store>,
     chargeapi: Arc<chargeapi::Store>,
@@ -196,9 +196,30 @@ pub struct MockState {
     meum: Arc<meum::Store>,
     commet: Arc<commet::Store>,
     journal: Arc<middleware::Journal>,
+    deliverer: Arc<deliveries::Deliverer>,
+}
+
+impl Default for MockState {
+    fn default() -> Self {
+        Self::new(deliveries::DeliveryConfig::default())
+    }
 }
 
 impl MockState {
+    /// Empty state whose deliveries follow `config`.
+    pub fn new(config: deliveries::DeliveryConfig) -> Self {
+        let deliverer = Arc::new(deliveries::Deliverer::new(config));
+        Self {
+            billing_io: Arc::default(),
+            chargeapi: Arc::default(),
+            donutwork: Arc::default(),
+            meum: Arc::default(),
+            commet: Arc::new(commet::Store::new(deliverer.clone())),
+            journal: Arc::default(),
+            deliverer,
+        }
+    }
+
     /// Forgets one tenant (API key) at every provider, or everything.
     pub fn reset(&self, key: Option<&str>) {
         self.billing_io.reset(key);
@@ -208,6 +229,7 @@ impl MockState {
         self.commet.reset(key);
         if key.is_none() {
             self.journal.clear();
+            self.deliverer.clear();
         }
     }
 }
@@ -243,6 +265,11 @@ pub fn openapi(provider: Provider) -> utoipa::openapi::OpenApi {
 /// admin API under `/__mock/`.
 pub fn app(only: Option<Provider>) -> Router {
     app_with_state(only, Arc::new(MockState::default()))
+}
+
+/// [`app`] with deliveries configured.
+pub fn app_with(only: Option<Provider>, config: deliveries::DeliveryConfig) -> Router {
+    app_with_state(only, Arc::new(MockState::new(config)))
 }
 
 fn app_with_state(only: Option<Provider>, state: Arc<MockState>) -> Router {
@@ -306,10 +333,15 @@ pub struct MockServer {
 impl MockServer {
     /// Starts all five providers on `127.0.0.1:0`.
     pub async fn start() -> std::io::Result<Self> {
+        Self::start_with(deliveries::DeliveryConfig::default()).await
+    }
+
+    /// Starts all five providers on `127.0.0.1:0`, delivering events as `config` says.
+    pub async fn start_with(config: deliveries::DeliveryConfig) -> std::io::Result<Self> {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
         let addr = listener.local_addr()?;
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let state = Arc::new(MockState::default());
+        let state = Arc::new(MockState::new(config));
         let app = app_with_state(None, state.clone());
         tokio::spawn(async move {
             let _ = axum::serve(listener, app)
@@ -333,6 +365,11 @@ impl MockServer {
     /// Forgets one tenant (API key) at every provider, or everything.
     pub fn reset(&self, api_key: Option<&str>) {
         self.state.reset(api_key);
+    }
+
+    /// Every delivery attempt so far, oldest first.
+    pub fn deliveries(&self) -> Vec<deliveries::Attempt> {
+        self.state.deliverer.attempts()
     }
 
     /// Every request received so far, oldest first (API keys redacted).

@@ -10,28 +10,35 @@ const HELP: &str = "\
 webhooks-mock: a stateful mock of the webhook-endpoint APIs of billing.io,
 chargeapi.co, Donutwork, meum.io and Commet.
 
-usage: webhooks-mock [--addr ADDR] [--provider NAME]
+usage: webhooks-mock [--addr ADDR] [--provider NAME] [--allow-remote-deliveries]
+                     [--time-compression N]
 
 options:
-  --addr ADDR       where to listen (default 127.0.0.1:8080; port 0 picks one)
-  --provider NAME   serve only this provider, at its real base path
-                    (billing-io, chargeapi, donutwork, meum, commet);
-                    without it all five are served under /<name><base path>
-  -h, --help        this text
+  --addr ADDR                 where to listen (default 127.0.0.1:8080; port 0 picks one)
+  --provider NAME             serve only this provider, at its real base path
+                              (billing-io, chargeapi, donutwork, meum, commet);
+                              without it all five are served under /<name><base path>
+  --allow-remote-deliveries   deliver events to non-loopback URLs too (off: a test
+                              tool must not become a request forwarder)
+  --time-compression N        divide the providers' retry delays by N (default 10000)
+  -h, --help                  this text
 
 Also served: /<prefix>/openapi.json per provider, /docs (Swagger UI, offline),
-POST /__mock/reset[?api_key=KEY], GET /__mock/requests.
+POST /__mock/reset[?api_key=KEY], GET /__mock/requests,
+POST /__mock/<provider>/events (signed deliveries), GET /__mock/deliveries.
 Logs one line per request; RUST_LOG=warn quiets it. Stops on Ctrl-C or SIGTERM.";
 
 struct Args {
     addr: SocketAddr,
     provider: Option<Provider>,
+    deliveries: webhooks_mock::deliveries::DeliveryConfig,
 }
 
 fn parse_args() -> Result<Option<Args>, String> {
     let mut args = Args {
         addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
         provider: None,
+        deliveries: Default::default(),
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -58,6 +65,15 @@ fn parse_args() -> Result<Option<Args>, String> {
                         "--provider {v}: not one of billing-io, chargeapi, donutwork, meum, commet"
                     )
                 })?);
+            }
+            "--allow-remote-deliveries" => args.deliveries.allow_remote = true,
+            "--time-compression" => {
+                let v = value("--time-compression")?;
+                args.deliveries.time_compression = v
+                    .parse()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| format!("--time-compression {v}: a whole number above 0"))?;
             }
             other => return Err(format!("unknown argument {other}")),
         }
@@ -133,7 +149,7 @@ async fn main() -> ExitCode {
     let _ = stdout
         .write_all(banner.as_bytes())
         .and_then(|()| stdout.flush());
-    let app = webhooks_mock::app(args.provider);
+    let app = webhooks_mock::app_with(args.provider, args.deliveries);
     if let Err(e) = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await

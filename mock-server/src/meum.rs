@@ -6,6 +6,7 @@
 //! only at creation; errors `{"error": {code, message}}` (our inference).
 
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -501,6 +502,137 @@ async fn get_webhook_delivery(
         200,
         serde_json::to_value(delivery).expect("serialisable"),
     ))
+}
+
+/// Event types meum.io documents (its defaults, and `invoice.refunded`).
+pub fn is_documented_event(event_type: &str) -> bool {
+    DEFAULT_EVENTS.contains(&event_type) || event_type == "invoice.refunded"
+}
+
+/// meum.io documents no retry schedule: three attempts like billing.io's (our inference).
+const RETRY_SCHEDULE: &[Duration] = &[
+    Duration::ZERO,
+    Duration::from_secs(300),
+    Duration::from_secs(1500),
+];
+
+/// Delivers a `event_type` event to every active endpoint of the tenant
+/// subscribed to it, signed as meum.io documents; each attempt is recorded
+/// for the deliveries operations.
+pub fn trigger(
+    store: &Arc<Store>,
+    deliverer: &Arc<crate::deliveries::Deliverer>,
+    tenant: &Tenant,
+    event_type: &str,
+    data: Option<Value>,
+) -> Result<Value, ApiError> {
+    if !is_documented_event(event_type) {
+        return Err(invalid(
+            Provider::Meum,
+            "type",
+            format!("Unknown event type '{event_type}'."),
+        ));
+    }
+    let event = json!({
+        "id": ids::lower_alnum("evt_", 24),
+        "type": event_type,
+        "created_at": ids::now_rfc3339(),
+        "data": data.unwrap_or_else(|| json!({})),
+    });
+    let event_id = event["id"].as_str().unwrap_or_default().to_string();
+    let body = serde_json::to_vec(&event).expect("serialisable");
+    let targets: Vec<(String, String, String)> = {
+        let tenants = crate::lock(&store.0);
+        tenants.get(&tenant.key).map_or_else(Vec::new, |data| {
+            data.endpoints
+                .newest_first(None, usize::MAX)
+                .0
+                .into_iter()
+                .map(|(_, e)| e)
+                .filter(|e| {
+                    e.status == EndpointStatus::Active
+                        && e.view.events.iter().any(|t| t == event_type)
+                })
+                .map(|e| (e.view.id.0.clone(), e.view.url.clone(), e.secret.clone()))
+                .collect()
+        })
+    };
+    let mut deliveries = Vec::new();
+    for (endpoint_id, url, secret) in targets {
+        deliveries.push(json!({"endpoint_id": endpoint_id, "url": url}));
+        let (signed, event_type_header, event_id_header) =
+            (body.clone(), event_type.to_string(), event_id.clone());
+        let (record_store, tenant_key, endpoint) =
+            (store.clone(), tenant.key.clone(), endpoint_id.clone());
+        deliverer.spawn(crate::deliveries::Delivery {
+            provider: Provider::Meum.name(),
+            endpoint_id,
+            url,
+            event_id: event_id.clone(),
+            event_type: event_type.to_string(),
+            body: body.clone(),
+            headers: Box::new(move |now| {
+                let t = now.to_string();
+                let signature = crate::signing::hmac_sha256_hex(
+                    secret.as_bytes(),
+                    &[t.as_bytes(), b".", &signed].concat(),
+                );
+                vec![
+                    ("content-type", "application/json".into()),
+                    ("x-stablecoin-event", event_type_header.clone()),
+                    ("x-stablecoin-event-id", event_id_header.clone()),
+                    ("x-stablecoin-timestamp", t),
+                    ("x-stablecoin-signature", format!("v1={signature}")),
+                ]
+            }),
+            schedule: RETRY_SCHEDULE,
+            on_attempt: Box::new(move |attempt| {
+                record_attempt(&record_store, &tenant_key, &endpoint, attempt)
+            }),
+            on_done: Box::new(|_| {}),
+        });
+    }
+    Ok(json!({"event": event, "deliveries": deliveries}))
+}
+
+/// Keeps an attempt for the deliveries operations and updates the endpoint's
+/// last-delivery fields.
+fn record_attempt(
+    store: &Store,
+    tenant: &str,
+    endpoint_id: &str,
+    attempt: &crate::deliveries::Attempt,
+) {
+    let mut tenants = crate::lock(&store.0);
+    let seq = tenants.next_seq();
+    let data = tenants.of(tenant);
+    let detail = WebhookDeliveryDetail {
+        delivery: WebhookDelivery {
+            id: attempt.id.clone(),
+            event_id: attempt.event_id.clone(),
+            attempt_number: i64::from(attempt.attempt),
+            status_code: attempt.status_code.map(i64::from),
+            attempted_at: attempt.at.clone(),
+        },
+        webhook_endpoint_id: PublicId(endpoint_id.to_string()),
+    };
+    data.deliveries.insert(seq, attempt.id.clone(), detail);
+    if let Some(endpoint) = data.endpoints.get_mut(endpoint_id) {
+        endpoint.view.last_delivery_at = Some(attempt.at.clone());
+        endpoint.view.last_delivery_status = Some(
+            if attempt.succeeded() {
+                "SUCCEEDED"
+            } else {
+                "FAILED"
+            }
+            .into(),
+        );
+        endpoint.view.failure_count = if attempt.succeeded() {
+            0
+        } else {
+            endpoint.view.failure_count + 1
+        };
+    }
 }
 
 /// meum.io's routes (its base path is the root) and spec.

@@ -6,6 +6,7 @@ mod billing_io;
 mod chargeapi;
 mod commet;
 mod contract;
+mod deliveries;
 mod donutwork;
 mod fixtures;
 mod meum;
