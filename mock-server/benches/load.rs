@@ -78,6 +78,41 @@ fn run() -> Result<(), String> {
             move |http: &reqwest::Client, _| http.get(&url).header("authorization", KEY)
         })
         .await?;
+        // Deliveries must not slow the API: a receiver that takes 500 ms per
+        // delivery, a thousand events in flight, and the reads measured again.
+        let receiver = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .map_err(|e| e.to_string())?;
+        let hook = format!(
+            "http://{}/hook",
+            receiver.local_addr().map_err(|e| e.to_string())?
+        );
+        tokio::spawn(slow_receiver(receiver));
+        // Another tenant, so the event goes to this one endpoint only.
+        const DELIVERY_KEY: &str = "Bearer sk_test_deliveries";
+        http.post(format!("{base}/webhooks"))
+            .header("authorization", DELIVERY_KEY)
+            .json(&json!({"url": hook, "events": ["checkout.completed"]}))
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        let trigger = format!("{}/__mock/billing-io/events", server.addr);
+        measure(
+            "trigger an event (1,000)",
+            &http,
+            1000,
+            move |http: &reqwest::Client, _| {
+                http.post(&trigger)
+                    .header("authorization", DELIVERY_KEY)
+                    .json(&json!({"type": "checkout.completed"}))
+            },
+        )
+        .await?;
+        measure("get, 1,000 slow deliveries in flight", &http, REQUESTS, {
+            let url = format!("{base}/webhooks/{id}");
+            move |http: &reqwest::Client, _| http.get(&url).header("authorization", KEY)
+        })
+        .await?;
         match peak_memory_kib(server.child.id()) {
             Some(kib) => println!(
                 "server peak memory (VmHWM, journal of every request included): {:.1} MiB",
@@ -179,6 +214,21 @@ where
         at(0.99).as_secs_f64() * 1000.0,
     );
     Ok(ok)
+}
+
+/// Accepts connections and answers each request after 500 ms.
+async fn slow_receiver(listener: tokio::net::TcpListener) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    while let Ok((mut stream, _)) = listener.accept().await {
+        tokio::spawn(async move {
+            let mut buf = vec![0u8; 64 * 1024];
+            let _ = stream.read(&mut buf).await;
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            let _ = stream
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+                .await;
+        });
+    }
 }
 
 /// A process's peak resident memory (Linux `VmHWM`), in KiB.

@@ -9,6 +9,9 @@ use serde::Serialize;
 
 use crate::ids;
 
+/// How many attempts the log keeps (oldest dropped first), to bound memory.
+pub const LOG_CAPACITY: usize = 100_000;
+
 /// How long one attempt may take before it counts as failed.
 pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -93,7 +96,7 @@ pub struct Delivery {
 pub struct Deliverer {
     config: DeliveryConfig,
     http: reqwest::Client,
-    log: Mutex<Vec<Attempt>>,
+    log: Mutex<std::collections::VecDeque<Attempt>>,
 }
 
 impl Deliverer {
@@ -102,13 +105,13 @@ impl Deliverer {
         Self {
             config,
             http: reqwest::Client::new(),
-            log: Mutex::new(Vec::new()),
+            log: Mutex::default(),
         }
     }
 
     /// Every attempt so far, oldest first.
     pub fn attempts(&self) -> Vec<Attempt> {
-        crate::lock(&self.log).clone()
+        crate::lock(&self.log).iter().cloned().collect()
     }
 
     /// Forgets the log.
@@ -132,7 +135,13 @@ impl Deliverer {
             }
             let attempt = self.attempt(&delivery, n as u32 + 1).await;
             (delivery.on_attempt)(&attempt);
-            crate::lock(&self.log).push(attempt.clone());
+            {
+                let mut log = crate::lock(&self.log);
+                if log.len() == LOG_CAPACITY {
+                    log.pop_front();
+                }
+                log.push_back(attempt.clone());
+            }
             let (done, refused) = (
                 attempt.succeeded(),
                 attempt.error.as_deref() == Some(NOT_LOOPBACK),

@@ -57,3 +57,122 @@ fn serves_one_provider_at_its_real_base_path_and_stops_on_sigterm() {
     let status = child.wait().unwrap();
     assert!(status.success(), "clean exit on SIGTERM: {status:?}");
 }
+
+/// A receiver that shares no code with the project: a plain TCP socket that
+/// reads one HTTP request and answers 200.
+fn capture_one_request(
+    listener: std::net::TcpListener,
+) -> std::thread::JoinHandle<(Vec<(String, String)>, Vec<u8>)> {
+    use std::io::{Read, Write};
+    std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        let mut data = Vec::new();
+        let mut buf = [0u8; 4096];
+        let (head_end, length) = loop {
+            let n = stream.read(&mut buf).unwrap();
+            data.extend_from_slice(&buf[..n]);
+            if let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") {
+                let head = String::from_utf8_lossy(&data[..end]).to_ascii_lowercase();
+                let length = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length:"))
+                    .map_or(0, |v| v.trim().parse::<usize>().unwrap());
+                break (end + 4, length);
+            }
+        };
+        while data.len() < head_end + length {
+            let n = stream.read(&mut buf).unwrap();
+            data.extend_from_slice(&buf[..n]);
+        }
+        stream
+            .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+            .unwrap();
+        let head = String::from_utf8_lossy(&data[..head_end]).to_string();
+        let headers = head
+            .lines()
+            .skip(1)
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+            .collect();
+        (headers, data[head_end..head_end + length].to_vec())
+    })
+}
+
+fn curl_json(args: &[&str]) -> serde_json::Value {
+    let out = Command::new("curl").arg("-s").args(args).output().unwrap();
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stdout)))
+}
+
+#[test]
+fn a_delivery_from_the_binary_verifies_with_openssl_as_billing_io_documents() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_webhooks-mock"))
+        .args(["--addr", "127.0.0.1:0"])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let base = lines
+        .next()
+        .unwrap()
+        .unwrap()
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .to_string();
+    std::thread::spawn(move || lines.for_each(drop));
+
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let hook = format!("http://{}/hook", listener.local_addr().unwrap());
+    let capture = capture_one_request(listener);
+    let auth = "Authorization: Bearer sk_test_openssl";
+    let created = curl_json(&[
+        "-X",
+        "POST",
+        &format!("{base}/billing-io/v1/webhooks"),
+        "-H",
+        auth,
+        "-H",
+        "Content-Type: application/json",
+        "-d",
+        &format!(r#"{{"url": "{hook}", "events": ["checkout.completed"]}}"#),
+    ]);
+    let secret = created["secret"].as_str().unwrap().to_string();
+    curl_json(&[
+        "-X",
+        "POST",
+        &format!("{base}/__mock/billing-io/events"),
+        "-H",
+        auth,
+        "-H",
+        "Content-Type: application/json",
+        "-d",
+        r#"{"type": "checkout.completed"}"#,
+    ]);
+    let (headers, body) = capture.join().unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+
+    // X-Billing-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "{t}.{raw body}">
+    let header = headers
+        .iter()
+        .find(|(k, _)| k == "x-billing-signature")
+        .map(|(_, v)| v.clone())
+        .unwrap();
+    let (t, v1) = header.split_once(",v1=").unwrap();
+    let t = t.strip_prefix("t=").unwrap();
+    let mut signed = format!("{t}.").into_bytes();
+    signed.extend_from_slice(&body);
+    let mut openssl = Command::new("openssl")
+        .args(["dgst", "-sha256", "-hmac", &secret])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut openssl.stdin.take().unwrap(), &signed).unwrap();
+    let digest = String::from_utf8(openssl.wait_with_output().unwrap().stdout).unwrap();
+    assert_eq!(digest.trim().rsplit(' ').next().unwrap(), v1);
+    let event: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(event["type"], "checkout.completed");
+}
