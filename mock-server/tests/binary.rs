@@ -58,11 +58,12 @@ fn serves_one_provider_at_its_real_base_path_and_stops_on_sigterm() {
     assert!(status.success(), "clean exit on SIGTERM: {status:?}");
 }
 
+/// A captured request: lowercase header names and values, and the raw body.
+type Captured = (Vec<(String, String)>, Vec<u8>);
+
 /// A receiver that shares no code with the project: a plain TCP socket that
 /// reads one HTTP request and answers 200.
-fn capture_one_request(
-    listener: std::net::TcpListener,
-) -> std::thread::JoinHandle<(Vec<(String, String)>, Vec<u8>)> {
+fn capture_one_request(listener: std::net::TcpListener) -> std::thread::JoinHandle<Captured> {
     use std::io::{Read, Write};
     std::thread::spawn(move || {
         let (mut stream, _) = listener.accept().unwrap();
