@@ -5,7 +5,7 @@
 //! at creation; cursor pagination; `Idempotency-Key` (a UUID) on create.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{Path, State};
@@ -21,7 +21,7 @@ use crate::api::{
     ApiError, Auth, ErrorKind, JsonBody, Mode, ProviderApi, Query, Tenant, bearer_token, check_url,
     invalid, missing,
 };
-use crate::store::{Collection, IdempotencyKeys, Tenants, idempotent};
+use crate::store::{Collection, IdempotencyKeys, idempotent};
 use crate::{Provider, ids};
 
 /// Marker for billing.io's authentication and error shape.
@@ -209,24 +209,17 @@ pub struct ListParams {
     pub limit: Option<i64>,
 }
 
+/// One tenant's data.
 #[derive(Default)]
-struct TenantData {
+pub struct TenantData {
     endpoints: Collection<WebhookEndpoint>,
     /// Signing secrets by endpoint ID: shown once, kept for deliveries.
     secrets: HashMap<String, String>,
     idempotency: IdempotencyKeys,
 }
 
-/// billing.io's state: every tenant's endpoints and idempotency keys.
-#[derive(Default)]
-pub struct Store(Mutex<Tenants<TenantData>>);
-
-impl Store {
-    /// Forgets one tenant, or everyone.
-    pub fn reset(&self, key: Option<&str>) {
-        crate::lock(&self.0).reset(key);
-    }
-}
+/// The provider's state: every tenant's data.
+pub type Store = crate::store::Shared<TenantData>;
 
 type AppState = Arc<Store>;
 
@@ -307,7 +300,7 @@ async fn create_webhook_endpoint(
             "'description' must be at most 256 characters.",
         ));
     }
-    let mut tenants = crate::lock(&store.0);
+    let mut tenants = store.lock();
     let seq = tenants.next_seq();
     let data = tenants.of(&tenant.key);
     let fingerprint = json!(["POST", "/webhooks", raw]);
@@ -377,7 +370,7 @@ async fn list_webhook_endpoints(
                 .ok_or_else(|| invalid(provider, "cursor", "The cursor is not valid."))?,
         ),
     };
-    let tenants = crate::lock(&store.0);
+    let tenants = store.lock();
     let (page, has_more) = match tenants.get(&tenant.key) {
         Some(data) => data.endpoints.newest_first(before, limit),
         None => (Vec::new(), false),
@@ -415,7 +408,7 @@ async fn get_webhook_endpoint(
     Auth(tenant, ..): Auth<BillingIo>,
     Path(webhook_id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let tenants = crate::lock(&store.0);
+    let tenants = store.lock();
     let endpoint = tenants
         .get(&tenant.key)
         .and_then(|d| d.endpoints.get(&webhook_id))
@@ -447,7 +440,7 @@ async fn delete_webhook_endpoint(
     Auth(tenant, ..): Auth<BillingIo>,
     Path(webhook_id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let mut tenants = crate::lock(&store.0);
+    let mut tenants = store.lock();
     let data = tenants.of(&tenant.key);
     data.endpoints
         .remove(&webhook_id)
@@ -510,7 +503,7 @@ pub fn trigger(
     });
     let body = serde_json::to_vec(&event).expect("serialisable");
     let targets: Vec<(String, String, String)> = {
-        let tenants = crate::lock(&store.0);
+        let tenants = store.lock();
         tenants.get(&tenant.key).map_or_else(Vec::new, |data| {
             data.endpoints
                 .newest_first(None, usize::MAX)

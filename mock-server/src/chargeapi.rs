@@ -6,7 +6,7 @@
 //! `previous_page_url`; `Idempotency-Key` (≤ 255 chars) on POSTs.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -21,7 +21,7 @@ use crate::api::{
     ApiError, Auth, ErrorKind, JsonBody, Mode, ProviderApi, Query, Tenant, bearer_token, check_url,
     invalid, missing,
 };
-use crate::store::{Collection, IdempotencyKeys, Tenants, idempotent};
+use crate::store::{Collection, IdempotencyKeys, idempotent};
 use crate::{Provider, ids};
 
 /// Marker for Charge's authentication and error shape.
@@ -229,22 +229,15 @@ pub struct ListParams {
     pub page: Option<String>,
 }
 
+/// One tenant's data.
 #[derive(Default)]
-struct TenantData {
+pub struct TenantData {
     endpoints: Collection<WebhookEndpoint>,
     idempotency: IdempotencyKeys,
 }
 
-/// Charge's state: every tenant's endpoints and idempotency keys.
-#[derive(Default)]
-pub struct Store(Mutex<Tenants<TenantData>>);
-
-impl Store {
-    /// Forgets one tenant, or everyone.
-    pub fn reset(&self, key: Option<&str>) {
-        crate::lock(&self.0).reset(key);
-    }
-}
+/// The provider's state: every tenant's data.
+pub type Store = crate::store::Shared<TenantData>;
 
 type AppState = Arc<Store>;
 
@@ -330,7 +323,7 @@ async fn create_webhook_endpoint(
         ));
     }
     check_events(&events)?;
-    let mut tenants = crate::lock(&store.0);
+    let mut tenants = store.lock();
     let seq = tenants.next_seq();
     let data = tenants.of(&tenant.key);
     let fingerprint = json!(["POST", "/webhook_endpoints", raw]);
@@ -405,7 +398,7 @@ async fn list_webhook_endpoints(
                 .ok_or_else(|| invalid(provider, "page", "The page token is not valid."))?,
         ),
     };
-    let tenants = crate::lock(&store.0);
+    let tenants = store.lock();
     let empty = Collection::default();
     let endpoints = tenants.get(&tenant.key).map_or(&empty, |d| &d.endpoints);
     let (page, newer_exist, older_exist) = match token {
@@ -469,7 +462,7 @@ async fn retrieve_webhook_endpoint(
     Auth(tenant, ..): Auth<Chargeapi>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let tenants = crate::lock(&store.0);
+    let tenants = store.lock();
     let endpoint = tenants
         .get(&tenant.key)
         .and_then(|d| d.endpoints.get(&id))
@@ -511,7 +504,7 @@ async fn update_webhook_endpoint(
     if let Some(events) = &body.enabled_events {
         check_events(events)?;
     }
-    let mut tenants = crate::lock(&store.0);
+    let mut tenants = store.lock();
     let data = tenants.of(&tenant.key);
     let fingerprint = json!(["POST", id, raw]);
     let (status, response) = idempotent(&mut data.idempotency, key, fingerprint, conflict, || {

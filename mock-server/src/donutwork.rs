@@ -6,7 +6,7 @@
 //! `redacted` afterwards; `page`/`size` pagination; errors `{"error": "…"}`
 //! with the documented messages.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -21,7 +21,7 @@ use utoipa_axum::routes;
 use crate::api::{
     ApiError, Auth, ErrorKind, JsonBody, Mode, ProviderApi, Query, Tenant, bearer_token,
 };
-use crate::store::{Collection, Tenants};
+use crate::store::Collection;
 use crate::{Provider, ids};
 
 /// The event names a company may subscribe to (the docs' example list).
@@ -182,16 +182,8 @@ pub struct ListParams {
     pub page: Option<i64>,
 }
 
-/// Donutwork's state: every tenant's subscriptions.
-#[derive(Default)]
-pub struct Store(Mutex<Tenants<Collection<Webhook>>>);
-
-impl Store {
-    /// Forgets one tenant, or everyone.
-    pub fn reset(&self, key: Option<&str>) {
-        crate::lock(&self.0).reset(key);
-    }
-}
+/// The provider's state: every tenant's data.
+pub type Store = crate::store::Shared<Collection<Webhook>>;
 
 type AppState = Arc<Store>;
 
@@ -231,7 +223,7 @@ async fn list_webhooks(
     // The docs' example answers with 100 per page.
     let size = crate::bounded(provider, "size", params.size, 100, 1, 100)?;
     let page = crate::bounded(provider, "page", params.page, 1, 1, i64::MAX)?;
-    let tenants = crate::lock(&store.0);
+    let tenants = store.lock();
     let empty = Collection::default();
     let webhooks = tenants.get(&tenant.key).unwrap_or(&empty);
     let count = webhooks.len();
@@ -325,7 +317,7 @@ async fn create_webhook(
         events,
         token: WebhookToken(ids::hex("", 40)),
     };
-    let mut tenants = crate::lock(&store.0);
+    let mut tenants = store.lock();
     let seq = tenants.next_seq();
     tenants
         .of(&tenant.key)
@@ -381,7 +373,7 @@ async fn get_webhook(
     Path(segment): Path<String>,
 ) -> Result<Response, ApiError> {
     let id = webhook_id(&segment)?;
-    let tenants = crate::lock(&store.0);
+    let tenants = store.lock();
     let webhook = tenants
         .get(&tenant.key)
         .and_then(|w| w.get(id))
@@ -412,7 +404,7 @@ async fn delete_webhook(
     Path(segment): Path<String>,
 ) -> Result<Response, ApiError> {
     let id = webhook_id(&segment)?;
-    let mut tenants = crate::lock(&store.0);
+    let mut tenants = store.lock();
     tenants.of(&tenant.key).remove(id).ok_or_else(|| {
         error(
             ErrorKind::NotFound,

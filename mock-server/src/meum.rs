@@ -5,7 +5,7 @@
 //! documented pattern); a 64-hex secret with its 8-character prefix, shown
 //! only at creation; errors `{"error": {code, message}}` (our inference).
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{Path, State};
@@ -21,7 +21,7 @@ use crate::api::{
     ApiError, Auth, ErrorKind, JsonBody, Mode, ProviderApi, Query, Tenant, bearer_token, check_url,
     invalid, missing,
 };
-use crate::store::{Collection, Tenants};
+use crate::store::Collection;
 use crate::{Provider, ids};
 
 /// Events an endpoint gets when it names none (meum's defaults).
@@ -249,22 +249,15 @@ pub struct StoredEndpoint {
     pub status: EndpointStatus,
 }
 
+/// One tenant's data.
 #[derive(Default)]
-struct TenantData {
+pub struct TenantData {
     endpoints: Collection<StoredEndpoint>,
     deliveries: Collection<WebhookDeliveryDetail>,
 }
 
-/// meum.io's state: every tenant's endpoints and delivery attempts.
-#[derive(Default)]
-pub struct Store(Mutex<Tenants<TenantData>>);
-
-impl Store {
-    /// Forgets one tenant, or everyone.
-    pub fn reset(&self, key: Option<&str>) {
-        crate::lock(&self.0).reset(key);
-    }
-}
+/// The provider's state: every tenant's data.
+pub type Store = crate::store::Shared<TenantData>;
 
 type AppState = Arc<Store>;
 
@@ -333,7 +326,7 @@ async fn create_webhook_endpoint(
         events: view.events.clone(),
         message: "Save this secret now. It will not be shown again.".into(),
     };
-    let mut tenants = crate::lock(&store.0);
+    let mut tenants = store.lock();
     let seq = tenants.next_seq();
     let stored = StoredEndpoint {
         view,
@@ -379,7 +372,7 @@ async fn update_webhook_endpoint(
     if let Some(url) = &body.url {
         check_url(Provider::Meum, "url", url, crate::is_loopback(url))?;
     }
-    let mut tenants = crate::lock(&store.0);
+    let mut tenants = store.lock();
     let stored = tenants
         .of(&tenant.key)
         .endpoints
@@ -433,7 +426,7 @@ async fn list_webhook_deliveries(
     Query(params, ..): Query<Meum, DeliveriesParams>,
 ) -> Result<Response, ApiError> {
     let limit = crate::bounded(Provider::Meum, "limit", params.limit, 20, 1, 100)?;
-    let tenants = crate::lock(&store.0);
+    let tenants = store.lock();
     let data = tenants
         .get(&tenant.key)
         .ok_or_else(|| not_found("Webhook endpoint"))?;
@@ -493,7 +486,7 @@ async fn get_webhook_delivery(
     Auth(tenant, ..): Auth<Meum>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let tenants = crate::lock(&store.0);
+    let tenants = store.lock();
     let delivery = tenants
         .get(&tenant.key)
         .and_then(|d| d.deliveries.get(&id))
@@ -542,7 +535,7 @@ pub fn trigger(
     let event_id = event["id"].as_str().unwrap_or_default().to_string();
     let body = serde_json::to_vec(&event).expect("serialisable");
     let targets: Vec<(String, String, String)> = {
-        let tenants = crate::lock(&store.0);
+        let tenants = store.lock();
         tenants.get(&tenant.key).map_or_else(Vec::new, |data| {
             data.endpoints
                 .newest_first(None, usize::MAX)
@@ -603,7 +596,7 @@ fn record_attempt(
     endpoint_id: &str,
     attempt: &crate::deliveries::Attempt,
 ) {
-    let mut tenants = crate::lock(&store.0);
+    let mut tenants = store.lock();
     let seq = tenants.next_seq();
     let data = tenants.of(tenant);
     let detail = WebhookDeliveryDetail {

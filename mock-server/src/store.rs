@@ -155,6 +155,29 @@ impl IdempotencyKeys {
     }
 }
 
+/// A provider's state: its tenants behind one lock, which handlers take
+/// and release without awaiting in between.
+#[derive(Debug)]
+pub struct Shared<T>(std::sync::Mutex<Tenants<T>>);
+
+impl<T> Default for Shared<T> {
+    fn default() -> Self {
+        Self(std::sync::Mutex::new(Tenants::default()))
+    }
+}
+
+impl<T: Default> Shared<T> {
+    /// The tenants, locked.
+    pub fn lock(&self) -> std::sync::MutexGuard<'_, Tenants<T>> {
+        crate::lock(&self.0)
+    }
+
+    /// Forgets one tenant, or everyone.
+    pub fn reset(&self, key: Option<&str>) {
+        self.lock().reset(key);
+    }
+}
+
 /// Everything a provider stores, per tenant (API key).
 #[derive(Debug)]
 pub struct Tenants<T> {

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value, json};
 
 use crate::Problem;
+use crate::examples::merge_all_of;
 use crate::spec::{LoadedSpec, METHODS};
 
 /// Differences that cannot be removed, each with its reason. An entry that
@@ -349,32 +350,4 @@ fn normalise_schema(doc: &Value, schema: &Value, depth: usize) -> Value {
         out.insert("nullable".into(), json!(true));
     }
     Value::Object(out)
-}
-
-/// Folds `allOf` branches that are objects into one object.
-fn merge_all_of(out: &mut Map<String, Value>) {
-    let Some(Value::Array(branches)) = out.get("allOf") else {
-        return;
-    };
-    if !branches.iter().all(|b| b.get("properties").is_some()) {
-        return;
-    }
-    let mut properties = Map::new();
-    let mut required = Vec::new();
-    for branch in branches {
-        if let Some(Value::Object(p)) = branch.get("properties") {
-            properties.extend(p.clone());
-        }
-        if let Some(Value::Array(r)) = branch.get("required") {
-            required.extend(r.iter().cloned());
-        }
-    }
-    required.sort_by_key(|v| v.to_string());
-    required.dedup();
-    out.remove("allOf");
-    out.insert("type".into(), json!("object"));
-    out.insert("properties".into(), Value::Object(properties));
-    if !required.is_empty() {
-        out.insert("required".into(), Value::Array(required));
-    }
 }

@@ -236,7 +236,7 @@ pub fn to_json_schema(spec: &LoadedSpec, schema: &Value, depth: usize) -> Result
 
 /// Folds `allOf: [object, object]` into one object, so closing objects does
 /// not make each branch reject the other branch's fields.
-fn merge_all_of(out: &mut Map<String, Value>) {
+pub(crate) fn merge_all_of(out: &mut Map<String, Value>) {
     let Some(Value::Array(branches)) = out.get("allOf") else {
         return;
     };
@@ -256,6 +256,8 @@ fn merge_all_of(out: &mut Map<String, Value>) {
             required.extend(r.iter().cloned());
         }
     }
+    required.sort_by_key(|v| v.to_string());
+    required.dedup();
     out.remove("allOf");
     out.insert("type".into(), json!("object"));
     out.insert("properties".into(), Value::Object(properties));
