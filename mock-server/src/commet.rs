@@ -757,18 +757,9 @@ const RETRY_SCHEDULE: &[Duration] = &[
     Duration::from_secs(14400),
 ];
 
-/// A signed Commet event for one endpoint, as documented: the envelope, and
-/// `X-Commet-Signature` the hex HMAC-SHA256 of the raw body.
-fn event_delivery(
-    mode: Mode,
-    event_type: &str,
-    data: Value,
-    endpoint_id: String,
-    url: String,
-    secret: String,
-    schedule: &'static [Duration],
-) -> (Delivery, Value) {
-    let event = json!({
+/// A Commet event envelope as documented.
+fn event_envelope(mode: Mode, event_type: &str, data: Value) -> Value {
+    json!({
         "id": ids::alnum("whev_", 24),
         "event": event_type,
         "timestamp": ids::now_rfc3339(),
@@ -776,15 +767,24 @@ fn event_delivery(
         "mode": if mode == Mode::Live { "live" } else { "sandbox" },
         "apiVersion": "2026-07-31",
         "data": data,
-    });
-    let body = serde_json::to_vec(&event).expect("serialisable");
+    })
+}
+
+/// `event` for one endpoint, signed as documented: `X-Commet-Signature` is
+/// the hex HMAC-SHA256 of the raw body.
+fn event_delivery(
+    event: &Value,
+    endpoint_id: String,
+    url: String,
+    secret: String,
+    schedule: &'static [Duration],
+) -> Delivery {
+    let body = serde_json::to_vec(event).expect("serialisable");
     let signature = signing::hmac_sha256_hex(secret.as_bytes(), &body);
-    let (event_id, timestamp) = (
-        event["id"].as_str().unwrap_or_default().to_string(),
-        event["timestamp"].as_str().unwrap_or_default().to_string(),
-    );
+    let text = |key: &str| event[key].as_str().unwrap_or_default().to_string();
+    let (event_id, event_type, timestamp) = (text("id"), text("event"), text("timestamp"));
     let headers = {
-        let (event_type, event_id) = (event_type.to_string(), event_id.clone());
+        let (event_id, event_type) = (event_id.clone(), event_type.clone());
         move |_now: i64| {
             vec![
                 ("content-type", "application/json".to_string()),
@@ -795,19 +795,18 @@ fn event_delivery(
             ]
         }
     };
-    let delivery = Delivery {
+    Delivery {
         provider: Provider::Commet.name(),
         endpoint_id,
         url,
         event_id,
-        event_type: event_type.to_string(),
+        event_type,
         body,
         headers: Box::new(headers),
         schedule,
         on_attempt: Box::new(|_| {}),
         on_done: Box::new(|_| {}),
-    };
-    (delivery, event)
+    }
 }
 
 /// Delivers a `event_type` event to every active endpoint of the tenant
@@ -844,21 +843,12 @@ pub fn trigger(
                 .collect()
         })
     };
-    let data = data.unwrap_or_else(|| json!({}));
+    // One event, the same id for every endpoint and every retry.
+    let event = event_envelope(tenant.mode, event_type, data.unwrap_or_else(|| json!({})));
     let mut deliveries = Vec::new();
-    let mut event = Value::Null;
     for (endpoint_id, url, secret) in targets {
         deliveries.push(json!({"endpoint_id": endpoint_id, "url": url}));
-        let (mut delivery, built) = event_delivery(
-            tenant.mode,
-            event_type,
-            data.clone(),
-            endpoint_id.clone(),
-            url,
-            secret,
-            RETRY_SCHEDULE,
-        );
-        event = built;
+        let mut delivery = event_delivery(&event, endpoint_id.clone(), url, secret, RETRY_SCHEDULE);
         let (store_ref, key) = (store.clone(), tenant.key.clone());
         delivery.on_done = Box::new(move |delivered| {
             let mut tenants = crate::lock(&store_ref.tenants);
@@ -910,15 +900,8 @@ async fn test_webhook_endpoint(
             .ok_or_else(not_found)?;
         (stored.webhook.url.clone(), stored.secret.clone())
     };
-    let (delivery, _) = event_delivery(
-        tenant.mode,
-        "webhook.test",
-        json!({"webhookId": id}),
-        id.clone(),
-        url,
-        secret,
-        TEST_SCHEDULE,
-    );
+    let event = event_envelope(tenant.mode, "webhook.test", json!({"webhookId": id}));
+    let delivery = event_delivery(&event, id.clone(), url, secret, TEST_SCHEDULE);
     let attempt = store.deliverer.run(delivery).await;
     let (success, timestamp) = (attempt.succeeded(), attempt.at.clone());
     let test = WebhookTest {

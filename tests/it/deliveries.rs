@@ -263,6 +263,10 @@ async fn commet_retries_on_its_schedule_and_disables_after_three_failed_events()
     )
     .await;
     assert!(none["deliveries"].as_array().unwrap().is_empty());
+    assert!(
+        none["event"]["id"].as_str().unwrap().starts_with("whev_"),
+        "the event is built even with no endpoint to receive it"
+    );
 }
 
 #[tokio::test]
