@@ -295,6 +295,68 @@ mod against_the_mock {
     }
 
     #[tokio::test]
+    async fn another_tenants_id_and_a_broken_rule_are_typed_errors() {
+        let mock = MockServer::start().await.unwrap();
+        let owner = client(&mock, "sk_live_owner").await;
+        let id = owner
+            .create_webhook_endpoint()
+            .body_map(|b| {
+                b.url("https://example.com/h")
+                    .events(vec![EventType::CheckoutCreated])
+            })
+            .send()
+            .await
+            .unwrap()
+            .into_inner()
+            .webhook_id
+            .unwrap();
+        let stranger = client(&mock, "sk_live_stranger").await;
+        match stranger
+            .delete_webhook_endpoint()
+            .webhook_id(&id)
+            .send()
+            .await
+        {
+            Err(Error::ErrorResponse(e)) => assert_eq!(
+                (e.status().as_u16(), e.error.param.as_deref()),
+                (404, Some("webhook_id"))
+            ),
+            other => panic!("expected a typed 404, got {other:?}"),
+        }
+        // Live keys need HTTPS.
+        match owner
+            .create_webhook_endpoint()
+            .body_map(|b| {
+                b.url("http://example.com/h")
+                    .events(vec![EventType::CheckoutCreated])
+            })
+            .send()
+            .await
+        {
+            Err(Error::ErrorResponse(e)) => {
+                assert_eq!(e.status().as_u16(), 400);
+                assert_eq!(
+                    (e.error.type_.clone(), e.error.param.as_deref()),
+                    (
+                        webhooks_sdk::billing_io::ErrorType::InvalidRequest,
+                        Some("url")
+                    )
+                );
+            }
+            other => panic!("expected a typed 400, got {other:?}"),
+        }
+        assert!(
+            owner
+                .get_webhook_endpoint()
+                .webhook_id(&id)
+                .send()
+                .await
+                .is_ok(),
+            "nothing was lost"
+        );
+    }
+
+    #[tokio::test]
     async fn an_idempotency_key_replays_or_conflicts() {
         let mock = MockServer::start().await.unwrap();
         let client = client(&mock, KEY).await;

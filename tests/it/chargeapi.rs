@@ -248,6 +248,49 @@ mod against_the_mock {
     }
 
     #[tokio::test]
+    async fn another_tenants_id_and_a_broken_rule_are_typed_errors() {
+        let mock = MockServer::start().await.unwrap();
+        let owner =
+            Client::with_api_key(&mock.base_url(Provider::Chargeapi), "ch_sk_test_owner").unwrap();
+        let id = owner
+            .create_webhook_endpoint()
+            .body_map(|b| {
+                b.url("https://example.com/h")
+                    .enabled_events(vec!["report.succeeded".to_string()])
+            })
+            .send()
+            .await
+            .unwrap()
+            .into_inner()
+            .id
+            .unwrap();
+        let stranger =
+            Client::with_api_key(&mock.base_url(Provider::Chargeapi), "ch_sk_test_stranger")
+                .unwrap();
+        match stranger.retrieve_webhook_endpoint().id(&id).send().await {
+            Err(Error::ErrorResponse(e)) => {
+                assert_eq!((e.status, e.object.as_deref()), (Some(404), Some("error")))
+            }
+            other => panic!("expected a typed 404, got {other:?}"),
+        }
+        match owner
+            .create_webhook_endpoint()
+            .body_map(|b| {
+                b.url("https://example.com/h")
+                    .enabled_events(vec!["".to_string()])
+            })
+            .send()
+            .await
+        {
+            Err(Error::ErrorResponse(e)) => assert_eq!(
+                (e.status, e.param.as_deref()),
+                (Some(400), Some("enabled_events"))
+            ),
+            other => panic!("expected a typed 400, got {other:?}"),
+        }
+    }
+
+    #[tokio::test]
     async fn rules_and_idempotency() {
         let mock = MockServer::start().await.unwrap();
         let key = "ch_sk_test_rules";

@@ -196,6 +196,55 @@ mod against_the_mock {
     }
 
     #[tokio::test]
+    async fn another_tenants_id_and_a_broken_rule_are_typed_errors() {
+        let mock = MockServer::start().await.unwrap();
+        let owner =
+            Client::with_api_key(&mock.base_url(Provider::Commet), "ck_live_owner").unwrap();
+        let id = owner
+            .create_webhook_endpoint()
+            .body_map(|b| {
+                b.url("https://example.com/h")
+                    .events(vec![EventType::TrialStarted])
+            })
+            .send()
+            .await
+            .unwrap()
+            .into_inner()
+            .data
+            .id;
+        let stranger =
+            Client::with_api_key(&mock.base_url(Provider::Commet), "ck_live_stranger").unwrap();
+        match stranger.delete_webhook_endpoint().id(&id).send().await {
+            Err(Error::ErrorResponse(e)) => assert_eq!(
+                (e.status().as_u16(), e.error.code.as_str()),
+                (404, "webhook_not_found")
+            ),
+            other => panic!("expected a typed 404, got {other:?}"),
+        }
+        // Live keys need HTTPS.
+        match owner
+            .update_webhook_endpoint()
+            .id(&id)
+            .body_map(|b| b.url(Some("http://example.com/h".to_string())))
+            .send()
+            .await
+        {
+            Err(Error::ErrorResponse(e)) => {
+                assert_eq!(
+                    (
+                        e.status().as_u16(),
+                        e.error.type_.as_str(),
+                        e.error.code.as_str()
+                    ),
+                    (400, "validation_error", "validation_error")
+                );
+                assert_eq!(e.error.details.as_ref().unwrap()[0]["field"], "url");
+            }
+            other => panic!("expected a typed 400, got {other:?}"),
+        }
+    }
+
+    #[tokio::test]
     async fn rules_idempotency_and_a_null_description() {
         let mock = MockServer::start().await.unwrap();
         for (key, body, field) in [

@@ -143,6 +143,49 @@ mod against_the_mock {
     }
 
     #[tokio::test]
+    async fn another_tenants_id_and_a_broken_rule_are_typed_errors() {
+        let mock = MockServer::start().await.unwrap();
+        let owner =
+            Client::with_api_key(&mock.base_url(Provider::Donutwork), "donut-owner").unwrap();
+        let input = |events: &str| WebhookInput {
+            name: "n".into(),
+            description: None,
+            url: "https://example.com/h".into(),
+            events: EventNames::String(events.into()),
+        };
+        let id = owner
+            .create_webhook()
+            .body_map(|b| b.webhook(input("RecurringPayments.charge.paid")))
+            .send()
+            .await
+            .unwrap()
+            .into_inner()
+            .id
+            .unwrap();
+        let stranger =
+            Client::with_api_key(&mock.base_url(Provider::Donutwork), "donut-stranger").unwrap();
+        match stranger.get_webhook().webhook_id(&id).send().await {
+            Err(Error::ErrorResponse(e)) => assert_eq!(
+                (e.status().as_u16(), e.error.as_str()),
+                (404, "Webhook not found.")
+            ),
+            other => panic!("expected a typed 404, got {other:?}"),
+        }
+        match owner
+            .create_webhook()
+            .body_map(|b| b.webhook(input("Nope")))
+            .send()
+            .await
+        {
+            Err(Error::ErrorResponse(e)) => assert_eq!(
+                (e.status().as_u16(), e.error.as_str()),
+                (422, "Some events are not available")
+            ),
+            other => panic!("expected a typed 422, got {other:?}"),
+        }
+    }
+
+    #[tokio::test]
     async fn the_documented_messages_for_each_rule() {
         let mock = MockServer::start().await.unwrap();
         let good = json!({"name": "n", "url": "https://example.com/h", "events": ["RecurringPayments.charge.paid"]});

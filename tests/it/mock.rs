@@ -500,3 +500,64 @@ async fn each_provider_serves_its_spec_and_the_docs_page_works_offline() {
     assert_eq!(page.status().as_u16(), 200);
     assert!(page.text().await.unwrap().contains("swagger"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_creates_and_deletes_lose_nothing() {
+    let server = std::sync::Arc::new(MockServer::start().await.unwrap());
+    // The providers that document a delete, and its path.
+    let deletes: [(usize, fn(&str) -> String); 3] = [
+        (0, |id| format!("/webhooks/{id}")),
+        (2, |id| format!("/webhooks/{id}.json")),
+        (4, |id| format!("/webhooks/{id}")),
+    ];
+    for (index, delete_path) in deletes {
+        let case = &CASES[index];
+        let key = case.keys[0];
+        let mut first = Vec::new();
+        for _ in 0..100 {
+            first.push((case.id_of)(&create(&server, case, key).await));
+        }
+        let mut tasks = Vec::new();
+        for (n, id) in first.into_iter().enumerate() {
+            let server = server.clone();
+            let (provider, path, body) = (case.provider, case.create.0, (case.create.1)());
+            tasks.push(tokio::spawn(async move {
+                let deleted = send(
+                    &server,
+                    provider,
+                    Some(key),
+                    Method::DELETE,
+                    &delete_path(&id),
+                    None,
+                )
+                .await
+                .0;
+                let created = send(
+                    &server,
+                    provider,
+                    Some(key),
+                    Method::POST,
+                    path,
+                    Some(&body),
+                )
+                .await
+                .0;
+                (n, deleted, created)
+            }));
+        }
+        for task in tasks {
+            let (n, deleted, created) = task.await.unwrap();
+            assert!(
+                deleted < 300 && created < 300,
+                "{:?} #{n}: {deleted} {created}",
+                case.provider
+            );
+        }
+        assert_eq!(
+            count(&server, case, key).await,
+            Some(100),
+            "{:?}: 100 deleted, 100 created",
+            case.provider
+        );
+    }
+}
