@@ -7,6 +7,9 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use webhooks_mock::{MockServer, Provider};
 
+/// Builds a resource's path from its ID.
+pub type PathOf = fn(&str) -> String;
+
 /// Reads how many items a list response holds.
 pub type CountItems = fn(&Value) -> usize;
 
@@ -20,7 +23,7 @@ pub struct Case {
     /// The created resource's ID in the create response.
     pub id_of: fn(&Value) -> String,
     /// A path that reads (or for meum, changes) one resource, and its method.
-    pub one: (Method, fn(&str) -> String),
+    pub one: (Method, PathOf),
     /// A list path with a page size that fits everything, and how many it holds.
     pub count: Option<(&'static str, CountItems)>,
 }
@@ -505,7 +508,7 @@ async fn each_provider_serves_its_spec_and_the_docs_page_works_offline() {
 async fn concurrent_creates_and_deletes_lose_nothing() {
     let server = std::sync::Arc::new(MockServer::start().await.unwrap());
     // The providers that document a delete, and its path.
-    let deletes: [(usize, fn(&str) -> String); 3] = [
+    let deletes: [(usize, PathOf); 3] = [
         (0, |id| format!("/webhooks/{id}")),
         (2, |id| format!("/webhooks/{id}.json")),
         (4, |id| format!("/webhooks/{id}")),
