@@ -177,3 +177,88 @@ fn a_delivery_from_the_binary_verifies_with_openssl_as_billing_io_documents() {
     let event: serde_json::Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(event["type"], "checkout.completed");
 }
+
+#[test]
+fn every_seed_pages_curl_succeeds_against_the_binary() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_webhooks-mock"))
+        .args(["--addr", "127.0.0.1:0"])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let base = lines
+        .next()
+        .unwrap()
+        .unwrap()
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .to_string();
+    std::thread::spawn(move || lines.for_each(drop));
+    // (path under the mock, auth header, body, a field the docs say comes back)
+    let seeds = [
+        (
+            "/billing-io/v1/webhooks",
+            "Authorization: Bearer sk_test_seed",
+            r#"{"url": "https://your-app.com/webhooks/billing", "events": ["checkout.completed", "checkout.expired"], "description": "Production webhook"}"#,
+            "/webhook_id",
+        ),
+        (
+            "/chargeapi/v1/webhook_endpoints",
+            "Authorization: Bearer ch_sk_test_seed",
+            r#"{"enabled_events": ["report.succeeded"], "url": "https://example.com/webhook/endpoint"}"#,
+            "/secret",
+        ),
+        (
+            "/donutwork/2026-02-01/webhooks.json",
+            "Authorization: Bearer seed",
+            r#"{"webhook": {"name": "Billing Events", "description": "Receive invoice and payment updates", "url": "https://example.com/webhooks/billing", "events": ["RecurringPayments.charge.paid"]}}"#,
+            "/token",
+        ),
+        (
+            "/meum/v1/webhook-endpoints",
+            "Authorization: Bearer sk_live_seed",
+            r#"{"name": "Production webhook", "url": "https://api.example.com/webhooks/meum", "events": ["invoice.created", "invoice.paid"]}"#,
+            "/secret_prefix",
+        ),
+        (
+            "/commet/api/v1/webhooks",
+            "x-api-key: ck_sandbox_seed",
+            r#"{"url": "http://example.com", "events": ["subscription.created"]}"#,
+            "/data/secretKey",
+        ),
+    ];
+    for (path, auth, body, field) in seeds {
+        let out = Command::new("curl")
+            .args([
+                "-s",
+                "-X",
+                "POST",
+                &format!("{base}{path}"),
+                "-w",
+                "\n%{http_code}",
+                "-H",
+                auth,
+            ])
+            .args(["-H", "Content-Type: application/json", "-d", body])
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        let (response, status) = text.rsplit_once('\n').unwrap();
+        assert!(
+            status == "200" || status == "201",
+            "{path}: {status} {response}"
+        );
+        let response: serde_json::Value = serde_json::from_str(response).unwrap();
+        assert!(
+            response
+                .pointer(field)
+                .and_then(|v| v.as_str())
+                .is_some_and(|v| !v.is_empty()),
+            "{path}: {field} in {response}"
+        );
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
