@@ -381,10 +381,7 @@ async fn list_webhook_endpoints(
         has_more,
         next_cursor,
     };
-    Ok(crate::json_response(
-        200,
-        serde_json::to_value(list).expect("serialisable"),
-    ))
+    Ok(crate::respond(200, &list))
 }
 
 /// Get a webhook endpoint.
@@ -413,10 +410,7 @@ async fn get_webhook_endpoint(
         .get(&tenant.key)
         .and_then(|d| d.endpoints.get(&webhook_id))
         .ok_or_else(|| not_found(&webhook_id))?;
-    Ok(crate::json_response(
-        200,
-        serde_json::to_value(endpoint).expect("serialisable"),
-    ))
+    Ok(crate::respond(200, &endpoint))
 }
 
 /// Delete a webhook endpoint.
@@ -506,10 +500,7 @@ pub fn trigger(
         let tenants = store.lock();
         tenants.get(&tenant.key).map_or_else(Vec::new, |data| {
             data.endpoints
-                .newest_first(None, usize::MAX)
-                .0
-                .into_iter()
-                .map(|(_, e)| e)
+                .values()
                 .filter(|e| e.status == WebhookStatus::Active)
                 .filter(|e| {
                     e.events

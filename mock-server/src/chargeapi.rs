@@ -437,10 +437,7 @@ async fn list_webhook_endpoints(
         },
         data: page.into_iter().map(|(_, e)| e.clone()).collect(),
     };
-    Ok(crate::json_response(
-        200,
-        serde_json::to_value(list).expect("serialisable"),
-    ))
+    Ok(crate::respond(200, &list))
 }
 
 /// Retrieve a webhook endpoint.
@@ -467,10 +464,7 @@ async fn retrieve_webhook_endpoint(
         .get(&tenant.key)
         .and_then(|d| d.endpoints.get(&id))
         .ok_or_else(|| not_found(&id))?;
-    Ok(crate::json_response(
-        200,
-        serde_json::to_value(endpoint).expect("serialisable"),
-    ))
+    Ok(crate::respond(200, &endpoint))
 }
 
 /// Update a webhook endpoint.

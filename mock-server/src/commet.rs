@@ -607,10 +607,7 @@ async fn list_webhook_endpoints(
         data: page.into_iter().map(|(_, w)| w.webhook.clone()).collect(),
         has_more,
     };
-    Ok(crate::json_response(
-        200,
-        serde_json::to_value(list).expect("serialisable"),
-    ))
+    Ok(crate::respond(200, &list))
 }
 
 /// Get webhook endpoint.
@@ -828,10 +825,7 @@ pub fn trigger(
         let tenants = crate::lock(&store.tenants);
         tenants.get(&tenant.key).map_or_else(Vec::new, |data| {
             data.webhooks
-                .newest_first(None, usize::MAX)
-                .0
-                .into_iter()
-                .map(|(_, w)| w)
+                .values()
                 .filter(|w| w.webhook.is_active && w.webhook.events.iter().any(|e| e == event_type))
                 .map(|w| {
                     (

@@ -241,10 +241,7 @@ async fn list_webhooks(
             .map(redacted)
             .collect(),
     };
-    Ok(crate::json_response(
-        200,
-        serde_json::to_value(list).expect("serialisable"),
-    ))
+    Ok(crate::respond(200, &list))
 }
 
 /// Create webhook.
@@ -322,10 +319,7 @@ async fn create_webhook(
     tenants
         .of(&tenant.key)
         .insert(seq, webhook.id.clone(), webhook.clone());
-    Ok(crate::json_response(
-        201,
-        serde_json::to_value(webhook).expect("serialisable"),
-    ))
+    Ok(crate::respond(201, &webhook))
 }
 
 /// List supported webhook types.
@@ -378,10 +372,7 @@ async fn get_webhook(
         .get(&tenant.key)
         .and_then(|w| w.get(id))
         .ok_or_else(|| error(ErrorKind::NotFound, "Webhook not found."))?;
-    Ok(crate::json_response(
-        200,
-        serde_json::to_value(redacted(webhook)).expect("serialisable"),
-    ))
+    Ok(crate::respond(200, &redacted(webhook)))
 }
 
 /// Delete webhook.
@@ -415,10 +406,7 @@ async fn delete_webhook(
         id: id.to_string(),
         deleted: true,
     };
-    Ok(crate::json_response(
-        200,
-        serde_json::to_value(deleted).expect("serialisable"),
-    ))
+    Ok(crate::respond(200, &deleted))
 }
 
 /// The `{webhookId}.json` operations, documented here and routed by hand.

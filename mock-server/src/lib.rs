@@ -123,6 +123,14 @@ pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// `body` as a JSON response with this status.
+pub(crate) fn respond<T: serde::Serialize>(status: u16, body: &T) -> Response {
+    json_response(
+        status,
+        serde_json::to_value(body).expect("mock types serialise"),
+    )
+}
+
 /// A JSON response with this status.
 pub(crate) fn json_response(status: u16, body: Value) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);

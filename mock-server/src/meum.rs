@@ -337,10 +337,7 @@ async fn create_webhook_endpoint(
         .of(&tenant.key)
         .endpoints
         .insert(seq, created.id.0.clone(), stored);
-    Ok(crate::json_response(
-        201,
-        serde_json::to_value(created).expect("serialisable"),
-    ))
+    Ok(crate::respond(201, &created))
 }
 
 /// Update webhook endpoint.
@@ -398,10 +395,7 @@ async fn update_webhook_endpoint(
     if let Some(status) = body.status {
         stored.status = status;
     }
-    Ok(crate::json_response(
-        200,
-        serde_json::to_value(&stored.view).expect("serialisable"),
-    ))
+    Ok(crate::respond(200, &stored.view))
 }
 
 /// List webhook deliveries.
@@ -461,10 +455,7 @@ async fn list_webhook_deliveries(
     }
     page.truncate(limit);
     let list = WebhookDeliveryList { data: page };
-    Ok(crate::json_response(
-        200,
-        serde_json::to_value(list).expect("serialisable"),
-    ))
+    Ok(crate::respond(200, &list))
 }
 
 /// Get webhook delivery.
@@ -491,10 +482,7 @@ async fn get_webhook_delivery(
         .get(&tenant.key)
         .and_then(|d| d.deliveries.get(&id))
         .ok_or_else(|| not_found("Webhook delivery"))?;
-    Ok(crate::json_response(
-        200,
-        serde_json::to_value(delivery).expect("serialisable"),
-    ))
+    Ok(crate::respond(200, &delivery))
 }
 
 /// Event types meum.io documents (its defaults, and `invoice.refunded`).
@@ -538,10 +526,7 @@ pub fn trigger(
         let tenants = store.lock();
         tenants.get(&tenant.key).map_or_else(Vec::new, |data| {
             data.endpoints
-                .newest_first(None, usize::MAX)
-                .0
-                .into_iter()
-                .map(|(_, e)| e)
+                .values()
                 .filter(|e| {
                     e.status == EndpointStatus::Active
                         && e.view.events.iter().any(|t| t == event_type)

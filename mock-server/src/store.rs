@@ -51,6 +51,11 @@ impl<R> Collection<R> {
         self.items.remove(&seq)
     }
 
+    /// Every record, in creation order.
+    pub fn values(&self) -> impl Iterator<Item = &R> {
+        self.items.values()
+    }
+
     /// How many records there are.
     pub fn len(&self) -> usize {
         self.items.len()
