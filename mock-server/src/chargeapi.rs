@@ -311,7 +311,7 @@ async fn create_webhook_endpoint(
     let provider = Provider::Chargeapi;
     let key = idempotency_key(&headers)?;
     let url = body.url.ok_or_else(|| missing(provider, "url"))?;
-    check_url(provider, "url", &url, crate::is_loopback(&url))?;
+    check_url(provider, "url", &url, false)?;
     let events = body
         .enabled_events
         .ok_or_else(|| missing(provider, "enabled_events"))?;
