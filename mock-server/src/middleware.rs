@@ -41,11 +41,13 @@ pub struct JournalEntry {
     pub response: Value,
 }
 
-/// An exchange as stored: the response body is kept as bytes and only
-/// parsed when the journal is read, to keep the request path cheap.
+/// An exchange as stored: both bodies are kept as bytes (a cheap,
+/// reference-counted copy) and only parsed when the journal is read, to keep
+/// the request path cheap.
 #[derive(Debug, Clone)]
 struct Recorded {
     entry: JournalEntry,
+    request: Bytes,
     response: Bytes,
 }
 
@@ -68,6 +70,7 @@ impl Journal {
         recorded
             .into_iter()
             .map(|r| JournalEntry {
+                body: body_value(&r.request),
                 response: body_value(&r.response),
                 ..r.entry
             })
@@ -111,31 +114,26 @@ pub async fn journal(
         Ok(bytes) => bytes,
         Err(_) => {
             let response = crate::api::too_large(provider).into_response();
-            let entry = entry(provider, &parts, Value::Null, response.status(), started);
+            let entry = entry(provider, &parts, response.status(), started);
             journal.push(Recorded {
                 entry,
+                request: Bytes::new(),
                 response: Bytes::new(),
             });
             return response;
         }
     };
-    let request_body = body_value(&bytes);
-    let request = Request::from_parts(parts.clone(), Body::from(bytes));
+    let request = Request::from_parts(parts.clone(), Body::from(bytes.clone()));
     let response = next.run(request).await;
     // Mock responses are small JSON documents: keep a copy for the journal.
     let (response_parts, response_body) = response.into_parts();
     let response_bytes = axum::body::to_bytes(response_body, usize::MAX)
         .await
         .unwrap_or_default();
-    let entry = entry(
-        provider,
-        &parts,
-        request_body,
-        response_parts.status,
-        started,
-    );
+    let entry = entry(provider, &parts, response_parts.status, started);
     journal.push(Recorded {
         entry,
+        request: bytes,
         response: response_bytes.clone(),
     });
     Response::from_parts(response_parts, Body::from(response_bytes))
@@ -155,7 +153,6 @@ fn body_value(bytes: &[u8]) -> Value {
 fn entry(
     provider: Provider,
     parts: &axum::http::request::Parts,
-    body: Value,
     status: StatusCode,
     started: Instant,
 ) -> JournalEntry {
@@ -177,7 +174,7 @@ fn entry(
         path: uri.path().to_string(),
         query: uri.query().map(str::to_string),
         headers: redacted_headers(&parts.headers),
-        body,
+        body: Value::Null,
         status: status.as_u16(),
         response: Value::Null,
     }
