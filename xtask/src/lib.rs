@@ -10,6 +10,8 @@ pub mod examples;
 #[cfg(feature = "codegen")]
 pub mod generate;
 pub mod inferred;
+#[cfg(feature = "codegen")]
+pub mod lenient;
 pub mod providers;
 pub mod spec;
 

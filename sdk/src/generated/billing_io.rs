@@ -107,29 +107,24 @@ pub mod types {
         }
     }
     ///A registered webhook endpoint.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct WebhookEndpoint {
         ///When the endpoint was created.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        pub created_at: ::std::string::String,
         ///A label for people.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         ///The subscribed event types.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub events: ::std::vec::Vec<crate::billing_io::EventType>,
         /// The `secret` field (see its type).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub secret: ::std::option::Option<crate::Secret>,
         /// The `status` field (see its type).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<crate::billing_io::WebhookStatus>,
+        pub status: crate::billing_io::WebhookStatus,
         ///Where events are delivered.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub url: ::std::option::Option<::std::string::String>,
+        pub url: ::std::string::String,
         ///Unique identifier (prefixed `we_`).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub webhook_id: ::std::option::Option<::std::string::String>,
+        pub webhook_id: ::std::string::String,
     }
     impl WebhookEndpoint {
         /// Starts a builder for `WebhookEndpoint`.
@@ -138,14 +133,12 @@ pub mod types {
         }
     }
     ///One page of webhook endpoints.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct WebhookEndpointList {
         ///The endpoints on this page.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub data: ::std::vec::Vec<WebhookEndpoint>,
         ///Whether another page follows.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub has_more: ::std::option::Option<bool>,
+        pub has_more: bool,
         ///Cursor for the next page; null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next_cursor: ::std::option::Option<::std::string::String>,
@@ -373,10 +366,7 @@ pub mod types {
         /// Builds a `WebhookEndpoint` field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct WebhookEndpoint {
-            created_at: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                ::std::string::String,
-            >,
+            created_at: ::std::result::Result<::std::string::String, ::std::string::String>,
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -387,29 +377,20 @@ pub mod types {
             >,
             secret:
                 ::std::result::Result<::std::option::Option<crate::Secret>, ::std::string::String>,
-            status: ::std::result::Result<
-                ::std::option::Option<crate::billing_io::WebhookStatus>,
-                ::std::string::String,
-            >,
-            url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            webhook_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            status: ::std::result::Result<crate::billing_io::WebhookStatus, ::std::string::String>,
+            url: ::std::result::Result<::std::string::String, ::std::string::String>,
+            webhook_id: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for WebhookEndpoint {
             fn default() -> Self {
                 Self {
-                    created_at: Ok(Default::default()),
+                    created_at: Err("no value supplied for created_at".to_string()),
                     description: Ok(Default::default()),
-                    events: Ok(Default::default()),
+                    events: Err("no value supplied for events".to_string()),
                     secret: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    url: Ok(Default::default()),
-                    webhook_id: Ok(Default::default()),
+                    status: Err("no value supplied for status".to_string()),
+                    url: Err("no value supplied for url".to_string()),
+                    webhook_id: Err("no value supplied for webhook_id".to_string()),
                 }
             }
         }
@@ -417,9 +398,7 @@ pub mod types {
             /// Sets `created_at`.
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                    >,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -463,7 +442,7 @@ pub mod types {
             /// Sets `status`.
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::billing_io::WebhookStatus>>,
+                T: ::std::convert::TryInto<crate::billing_io::WebhookStatus>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
@@ -474,7 +453,7 @@ pub mod types {
             /// Sets `url`.
             pub fn url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.url = value
@@ -485,7 +464,7 @@ pub mod types {
             /// Sets `webhook_id`.
             pub fn webhook_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.webhook_id = value
@@ -530,7 +509,7 @@ pub mod types {
                 ::std::vec::Vec<super::WebhookEndpoint>,
                 ::std::string::String,
             >,
-            has_more: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            has_more: ::std::result::Result<bool, ::std::string::String>,
             next_cursor: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -539,8 +518,8 @@ pub mod types {
         impl ::std::default::Default for WebhookEndpointList {
             fn default() -> Self {
                 Self {
-                    data: Ok(Default::default()),
-                    has_more: Ok(Default::default()),
+                    data: Err("no value supplied for data".to_string()),
+                    has_more: Err("no value supplied for has_more".to_string()),
                     next_cursor: Ok(Default::default()),
                 }
             }
@@ -560,7 +539,7 @@ pub mod types {
             /// Sets `has_more`.
             pub fn has_more<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
                 self.has_more = value
@@ -640,7 +619,7 @@ pub mod types {
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: crate::client::ClientHeaders,
+    pub(crate) inner: crate::client::ClientSettings,
 }
 impl Client {
     /// Create a new client.
@@ -648,7 +627,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: crate::client::ClientHeaders) -> Self {
+    pub fn new(baseurl: &str, inner: crate::client::ClientSettings) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -669,7 +648,7 @@ impl Client {
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
-        inner: crate::client::ClientHeaders,
+        inner: crate::client::ClientSettings,
     ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
@@ -678,7 +657,7 @@ impl Client {
         }
     }
 }
-impl ClientInfo<crate::client::ClientHeaders> for Client {
+impl ClientInfo<crate::client::ClientSettings> for Client {
     fn api_version() -> &'static str {
         "1.0.0"
     }
@@ -688,11 +667,11 @@ impl ClientInfo<crate::client::ClientHeaders> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &crate::client::ClientHeaders {
+    fn inner(&self) -> &crate::client::ClientSettings {
         &self.inner
     }
 }
-impl ClientHooks<crate::client::ClientHeaders> for &Client {}
+impl ClientHooks<crate::client::ClientSettings> for &Client {}
 impl Client {
     /// List webhook endpoints
     ///
@@ -863,6 +842,9 @@ pub mod builder {
                 500u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -961,6 +943,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
                 201u16 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
@@ -975,6 +958,9 @@ pub mod builder {
                     ResponseValue::from_response(response).await?,
                 )),
                 500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -1055,6 +1041,9 @@ pub mod builder {
                 500u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -1129,6 +1118,9 @@ pub mod builder {
                     ResponseValue::from_response(response).await?,
                 )),
                 500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),

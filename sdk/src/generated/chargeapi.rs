@@ -222,7 +222,7 @@ pub mod types {
         }
     }
     ///A Webhook Endpoint object.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct WebhookEndpoint {
         ///API version the endpoint's events are rendered with; null means the account's version.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -237,11 +237,9 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         ///The event types that trigger deliveries to this endpoint.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub enabled_events: ::std::vec::Vec<::std::string::String>,
         ///Unique identifier of the webhook endpoint.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
         ///True in live mode, false in test mode.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub livemode: ::std::option::Option<bool>,
@@ -258,8 +256,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<crate::chargeapi::EndpointStatus>,
         ///The URL that receives the webhook POSTs.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub url: ::std::option::Option<::std::string::String>,
+        pub url: ::std::string::String,
     }
     impl WebhookEndpoint {
         /// Starts a builder for `WebhookEndpoint`.
@@ -268,10 +265,9 @@ pub mod types {
         }
     }
     ///One page of webhook endpoints.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct WebhookEndpointList {
         ///The endpoints on this page, newest first.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub data: ::std::vec::Vec<WebhookEndpoint>,
         ///URL of the next page; null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -692,10 +688,7 @@ pub mod types {
                 ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
             livemode: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
             metadata: ::std::result::Result<
                 ::std::option::Option<super::Metadata>,
@@ -711,10 +704,7 @@ pub mod types {
                 ::std::option::Option<crate::chargeapi::EndpointStatus>,
                 ::std::string::String,
             >,
-            url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            url: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for WebhookEndpoint {
             fn default() -> Self {
@@ -723,14 +713,14 @@ pub mod types {
                     application: Ok(Default::default()),
                     created: Ok(Default::default()),
                     description: Ok(Default::default()),
-                    enabled_events: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    enabled_events: Err("no value supplied for enabled_events".to_string()),
+                    id: Err("no value supplied for id".to_string()),
                     livemode: Ok(Default::default()),
                     metadata: Ok(Default::default()),
                     object: Ok(Default::default()),
                     secret: Ok(Default::default()),
                     status: Ok(Default::default()),
-                    url: Ok(Default::default()),
+                    url: Err("no value supplied for url".to_string()),
                 }
             }
         }
@@ -793,7 +783,7 @@ pub mod types {
             /// Sets `id`.
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -859,7 +849,7 @@ pub mod types {
             /// Sets `url`.
             pub fn url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.url = value
@@ -926,7 +916,7 @@ pub mod types {
         impl ::std::default::Default for WebhookEndpointList {
             fn default() -> Self {
                 Self {
-                    data: Ok(Default::default()),
+                    data: Err("no value supplied for data".to_string()),
                     next_page_url: Ok(Default::default()),
                     previous_page_url: Ok(Default::default()),
                 }
@@ -1021,13 +1011,13 @@ pub mod types {
 ///
 /// Create, list, retrieve and update the endpoints to which Charge (chargeapi.co) delivers events. Hand-written from Charge's public documentation (the legacy "Create webhook subscriptions" page first, then the current webhook-endpoint, error, pagination, idempotency and versioning pages); everything the docs do not state is marked `x-inferred`.
 ///
-/// A request may carry `Charge-Version: YYYY-MM-DD` to override the account's API version; the SDK sends it only when asked to.
+/// A request may carry `Charge-Version: YYYY-MM-DD` to override the account's API version; the SDK sends the version this document describes (`x-api-version`) unless the caller pins another.
 ///
 /// Version: 1.0.0
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: crate::client::ClientHeaders,
+    pub(crate) inner: crate::client::ClientSettings,
 }
 impl Client {
     /// Create a new client.
@@ -1035,7 +1025,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: crate::client::ClientHeaders) -> Self {
+    pub fn new(baseurl: &str, inner: crate::client::ClientSettings) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -1056,7 +1046,7 @@ impl Client {
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
-        inner: crate::client::ClientHeaders,
+        inner: crate::client::ClientSettings,
     ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
@@ -1065,7 +1055,7 @@ impl Client {
         }
     }
 }
-impl ClientInfo<crate::client::ClientHeaders> for Client {
+impl ClientInfo<crate::client::ClientSettings> for Client {
     fn api_version() -> &'static str {
         "1.0.0"
     }
@@ -1075,11 +1065,11 @@ impl ClientInfo<crate::client::ClientHeaders> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &crate::client::ClientHeaders {
+    fn inner(&self) -> &crate::client::ClientSettings {
         &self.inner
     }
 }
-impl ClientHooks<crate::client::ClientHeaders> for &Client {}
+impl ClientHooks<crate::client::ClientSettings> for &Client {}
 impl Client {
     /// List webhook endpoints
     ///

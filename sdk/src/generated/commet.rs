@@ -41,7 +41,7 @@ pub mod types {
         pub api_version: ::std::option::Option<::std::string::String>,
         ///When the endpoint was created.
         #[serde(rename = "createdAt")]
-        pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+        pub created_at: ::std::string::String,
         ///A note for people.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub description: ::std::option::Option<::std::string::String>,
@@ -553,7 +553,7 @@ pub mod types {
         pub api_version: ::std::option::Option<::std::string::String>,
         ///When the endpoint was created.
         #[serde(rename = "createdAt")]
-        pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+        pub created_at: ::std::string::String,
         ///A note for people.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub description: ::std::option::Option<::std::string::String>,
@@ -621,7 +621,7 @@ pub mod types {
     pub struct WebhookTest {
         ///When the test event was sent.
         #[serde(rename = "deliveredAt")]
-        pub delivered_at: ::chrono::DateTime<::chrono::offset::Utc>,
+        pub delivered_at: ::std::string::String,
         ///The delivery's identifier, for tracing.
         #[serde(rename = "deliveryId")]
         pub delivery_id: ::std::string::String,
@@ -756,10 +756,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            created_at: ::std::result::Result<
-                ::chrono::DateTime<::chrono::offset::Utc>,
-                ::std::string::String,
-            >,
+            created_at: ::std::result::Result<::std::string::String, ::std::string::String>,
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -809,7 +806,7 @@ pub mod types {
             /// Sets `created_at`.
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -1446,10 +1443,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            created_at: ::std::result::Result<
-                ::chrono::DateTime<::chrono::offset::Utc>,
-                ::std::string::String,
-            >,
+            created_at: ::std::result::Result<::std::string::String, ::std::string::String>,
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -1497,7 +1491,7 @@ pub mod types {
             /// Sets `created_at`.
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -1766,10 +1760,7 @@ pub mod types {
         /// Builds a `WebhookTest` field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct WebhookTest {
-            delivered_at: ::std::result::Result<
-                ::chrono::DateTime<::chrono::offset::Utc>,
-                ::std::string::String,
-            >,
+            delivered_at: ::std::result::Result<::std::string::String, ::std::string::String>,
             delivery_id: ::std::result::Result<::std::string::String, ::std::string::String>,
             livemode: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
             object: ::std::result::Result<
@@ -1793,7 +1784,7 @@ pub mod types {
             /// Sets `delivered_at`.
             pub fn delivered_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.delivered_at = value
@@ -1961,13 +1952,13 @@ pub mod types {
 ///
 /// Create, list, fetch, update, test and delete the endpoints to which Commet delivers signed events. Hand-written from Commet's "Create webhook endpoint" page, whose response bodies use the envelope `{"success": true, "data": …}` / `{"success": false, "error": {…}}`, and from Commet's Node SDK and docs for the other five operations. Newer API versions (2026-07-31) answer with the bare resource and update with PATCH; this document follows the page. Error statuses are not documented and are marked `x-inferred`.
 ///
-/// A request may carry `Commet-Version: YYYY-MM-DD`; the SDK sends it only when asked to. Deliveries carry `X-Commet-Signature`, the hex HMAC-SHA256 of the raw body keyed with the endpoint secret (no timestamp is signed).
+/// Every request of the SDK carries `Commet-Version` with the version this document describes (`x-api-version`), unless the caller pins another. Deliveries carry `X-Commet-Signature`, the hex HMAC-SHA256 of the raw body keyed with the endpoint secret (no timestamp is signed).
 ///
 /// Version: 1.0.0
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: crate::client::ClientHeaders,
+    pub(crate) inner: crate::client::ClientSettings,
 }
 impl Client {
     /// Create a new client.
@@ -1975,7 +1966,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: crate::client::ClientHeaders) -> Self {
+    pub fn new(baseurl: &str, inner: crate::client::ClientSettings) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -1996,7 +1987,7 @@ impl Client {
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
-        inner: crate::client::ClientHeaders,
+        inner: crate::client::ClientSettings,
     ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
@@ -2005,7 +1996,7 @@ impl Client {
         }
     }
 }
-impl ClientInfo<crate::client::ClientHeaders> for Client {
+impl ClientInfo<crate::client::ClientSettings> for Client {
     fn api_version() -> &'static str {
         "1.0.0"
     }
@@ -2015,11 +2006,11 @@ impl ClientInfo<crate::client::ClientHeaders> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &crate::client::ClientHeaders {
+    fn inner(&self) -> &crate::client::ClientSettings {
         &self.inner
     }
 }
-impl ClientHooks<crate::client::ClientHeaders> for &Client {}
+impl ClientHooks<crate::client::ClientSettings> for &Client {}
 impl Client {
     /// List webhook endpoints
     ///
@@ -2329,6 +2320,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
                 201u16 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,

@@ -62,14 +62,12 @@ pub mod types {
         }
     }
     ///Where this page sits.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Pages {
         ///This page's index, from 1.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub current: ::std::option::Option<i64>,
+        pub current: i64,
         ///The last page's index.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub max: ::std::option::Option<i64>,
+        pub max: i64,
     }
     impl Pages {
         /// Starts a builder for `Pages`.
@@ -78,26 +76,22 @@ pub mod types {
         }
     }
     ///A webhook subscription.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Webhook {
         ///Free text for internal use.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         ///Subscribed event names.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub events: ::std::vec::Vec<::std::string::String>,
         ///Webhook unique identifier.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
         ///Display name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub name: ::std::string::String,
         /// The `token` field (see its type).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub token: ::std::option::Option<crate::Secret>,
         ///Where payloads are delivered.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub url: ::std::option::Option<::std::string::String>,
+        pub url: ::std::string::String,
     }
     impl Webhook {
         /// Starts a builder for `Webhook`.
@@ -125,20 +119,18 @@ pub mod types {
         }
     }
     ///One page of webhook subscriptions.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct WebhookList {
         ///How many subscriptions exist in all.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<i64>,
         ///The subscriptions on this page.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub elements: ::std::vec::Vec<Webhook>,
         ///The type of the listed elements (`Webhook`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub entities: ::std::option::Option<::std::string::String>,
         /// The `pages` field (see its type).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub pages: ::std::option::Option<Pages>,
+        pub pages: Pages,
         ///Page size used.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub per_page: ::std::option::Option<i64>,
@@ -298,14 +290,14 @@ pub mod types {
         /// Builds a `Pages` field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct Pages {
-            current: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            max: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            current: ::std::result::Result<i64, ::std::string::String>,
+            max: ::std::result::Result<i64, ::std::string::String>,
         }
         impl ::std::default::Default for Pages {
             fn default() -> Self {
                 Self {
-                    current: Ok(Default::default()),
-                    max: Ok(Default::default()),
+                    current: Err("no value supplied for current".to_string()),
+                    max: Err("no value supplied for max".to_string()),
                 }
             }
         }
@@ -313,7 +305,7 @@ pub mod types {
             /// Sets `current`.
             pub fn current<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.current = value
@@ -324,7 +316,7 @@ pub mod types {
             /// Sets `max`.
             pub fn max<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.max = value
@@ -363,30 +355,21 @@ pub mod types {
                 ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
             token:
                 ::std::result::Result<::std::option::Option<crate::Secret>, ::std::string::String>,
-            url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            url: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for Webhook {
             fn default() -> Self {
                 Self {
                     description: Ok(Default::default()),
-                    events: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    name: Ok(Default::default()),
+                    events: Err("no value supplied for events".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    name: Err("no value supplied for name".to_string()),
                     token: Ok(Default::default()),
-                    url: Ok(Default::default()),
+                    url: Err("no value supplied for url".to_string()),
                 }
             }
         }
@@ -416,7 +399,7 @@ pub mod types {
             /// Sets `id`.
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -427,7 +410,7 @@ pub mod types {
             /// Sets `name`.
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -449,7 +432,7 @@ pub mod types {
             /// Sets `url`.
             pub fn url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.url = value
@@ -584,17 +567,16 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            pages:
-                ::std::result::Result<::std::option::Option<super::Pages>, ::std::string::String>,
+            pages: ::std::result::Result<super::Pages, ::std::string::String>,
             per_page: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
         }
         impl ::std::default::Default for WebhookList {
             fn default() -> Self {
                 Self {
                     count: Ok(Default::default()),
-                    elements: Ok(Default::default()),
+                    elements: Err("no value supplied for elements".to_string()),
                     entities: Ok(Default::default()),
-                    pages: Ok(Default::default()),
+                    pages: Err("no value supplied for pages".to_string()),
                     per_page: Ok(Default::default()),
                 }
             }
@@ -636,7 +618,7 @@ pub mod types {
             /// Sets `pages`.
             pub fn pages<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Pages>>,
+                T: ::std::convert::TryInto<super::Pages>,
                 T::Error: ::std::fmt::Display,
             {
                 self.pages = value
@@ -718,7 +700,7 @@ pub mod types {
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: crate::client::ClientHeaders,
+    pub(crate) inner: crate::client::ClientSettings,
 }
 impl Client {
     /// Create a new client.
@@ -726,7 +708,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: crate::client::ClientHeaders) -> Self {
+    pub fn new(baseurl: &str, inner: crate::client::ClientSettings) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -747,7 +729,7 @@ impl Client {
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
-        inner: crate::client::ClientHeaders,
+        inner: crate::client::ClientSettings,
     ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
@@ -756,7 +738,7 @@ impl Client {
         }
     }
 }
-impl ClientInfo<crate::client::ClientHeaders> for Client {
+impl ClientInfo<crate::client::ClientSettings> for Client {
     fn api_version() -> &'static str {
         "2026-02-01"
     }
@@ -766,11 +748,11 @@ impl ClientInfo<crate::client::ClientHeaders> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &crate::client::ClientHeaders {
+    fn inner(&self) -> &crate::client::ClientSettings {
         &self.inner
     }
 }
-impl ClientHooks<crate::client::ClientHeaders> for &Client {}
+impl ClientHooks<crate::client::ClientSettings> for &Client {}
 impl Client {
     /// List webhooks
     ///
@@ -1014,6 +996,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
                 201u16 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,

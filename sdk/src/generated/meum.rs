@@ -81,14 +81,12 @@ pub mod types {
         }
     }
     ///The response right after creating a webhook endpoint; the signing secret is shown only here.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreatedWebhookEndpoint {
         ///Subscribed event types.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub events: ::std::vec::Vec<::std::string::String>,
-        /// The `id` field (see its type).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<PublicId>,
+        ///A public object ID; webhook endpoints use the `wh_` prefix and deliveries `whd_`.
+        pub id: ::std::string::String,
         ///Reminder to save the secret now.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
@@ -96,14 +94,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         /// The `secret` field (see its type).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub secret: ::std::option::Option<crate::Secret>,
+        pub secret: crate::Secret,
         ///The secret's first characters, to recognise it later.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub secret_prefix: ::std::option::Option<::std::string::String>,
         ///Destination URL for deliveries.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub url: ::std::option::Option<::std::string::String>,
+        pub url: ::std::string::String,
     }
     impl CreatedWebhookEndpoint {
         /// Starts a builder for `CreatedWebhookEndpoint`.
@@ -326,7 +322,7 @@ pub mod types {
         ///1 for the first attempt, then counting retries.
         pub attempt_number: i64,
         ///When the attempt was made.
-        pub attempted_at: ::chrono::DateTime<::chrono::offset::Utc>,
+        pub attempted_at: ::std::string::String,
         ///The delivered event's ID.
         pub event_id: ::std::string::String,
         ///The attempt's ID.
@@ -347,7 +343,7 @@ pub mod types {
         ///1 for the first attempt, then counting retries.
         pub attempt_number: i64,
         ///When the attempt was made.
-        pub attempted_at: ::chrono::DateTime<::chrono::offset::Utc>,
+        pub attempted_at: ::std::string::String,
         ///The delivered event's ID.
         pub event_id: ::std::string::String,
         ///The attempt's ID.
@@ -355,9 +351,9 @@ pub mod types {
         ///HTTP status the endpoint answered; null when no response came back.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status_code: ::std::option::Option<i64>,
-        /// The `webhook_endpoint_id` field (see its type).
+        ///A public object ID; webhook endpoints use the `wh_` prefix and deliveries `whd_`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub webhook_endpoint_id: ::std::option::Option<PublicId>,
+        pub webhook_endpoint_id: ::std::option::Option<::std::string::String>,
     }
     impl WebhookDeliveryDetail {
         /// Starts a builder for `WebhookDeliveryDetail`.
@@ -378,23 +374,21 @@ pub mod types {
         }
     }
     ///A registered HTTPS endpoint that receives signed webhook events.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct WebhookEndpoint {
         ///When the endpoint was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        pub created_at: ::std::option::Option<::std::string::String>,
         ///Subscribed event types.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub events: ::std::vec::Vec<::std::string::String>,
         ///Consecutive failed deliveries.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub failure_count: ::std::option::Option<i64>,
-        /// The `id` field (see its type).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<PublicId>,
+        ///A public object ID; webhook endpoints use the `wh_` prefix and deliveries `whd_`.
+        pub id: ::std::string::String,
         ///When the last delivery was attempted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub last_delivery_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        pub last_delivery_at: ::std::option::Option<::std::string::String>,
         ///Outcome of the last delivery.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub last_delivery_status: ::std::option::Option<::std::string::String>,
@@ -408,8 +402,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub secret_prefix: ::std::option::Option<::std::string::String>,
         ///Destination URL for deliveries.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub url: ::std::option::Option<::std::string::String>,
+        pub url: ::std::string::String,
     }
     impl WebhookEndpoint {
         /// Starts a builder for `WebhookEndpoint`.
@@ -504,10 +497,7 @@ pub mod types {
                 ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<
-                ::std::option::Option<super::PublicId>,
-                ::std::string::String,
-            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
             message: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -516,27 +506,23 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            secret:
-                ::std::result::Result<::std::option::Option<crate::Secret>, ::std::string::String>,
+            secret: ::std::result::Result<crate::Secret, ::std::string::String>,
             secret_prefix: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            url: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for CreatedWebhookEndpoint {
             fn default() -> Self {
                 Self {
-                    events: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    events: Err("no value supplied for events".to_string()),
+                    id: Err("no value supplied for id".to_string()),
                     message: Ok(Default::default()),
                     name: Ok(Default::default()),
-                    secret: Ok(Default::default()),
+                    secret: Err("no value supplied for secret".to_string()),
                     secret_prefix: Ok(Default::default()),
-                    url: Ok(Default::default()),
+                    url: Err("no value supplied for url".to_string()),
                 }
             }
         }
@@ -555,7 +541,7 @@ pub mod types {
             /// Sets `id`.
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::PublicId>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -588,7 +574,7 @@ pub mod types {
             /// Sets `secret`.
             pub fn secret<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::Secret>>,
+                T: ::std::convert::TryInto<crate::Secret>,
                 T::Error: ::std::fmt::Display,
             {
                 self.secret = value
@@ -610,7 +596,7 @@ pub mod types {
             /// Sets `url`.
             pub fn url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.url = value
@@ -852,10 +838,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct WebhookDelivery {
             attempt_number: ::std::result::Result<i64, ::std::string::String>,
-            attempted_at: ::std::result::Result<
-                ::chrono::DateTime<::chrono::offset::Utc>,
-                ::std::string::String,
-            >,
+            attempted_at: ::std::result::Result<::std::string::String, ::std::string::String>,
             event_id: ::std::result::Result<::std::string::String, ::std::string::String>,
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
             status_code: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
@@ -886,7 +869,7 @@ pub mod types {
             /// Sets `attempted_at`.
             pub fn attempted_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.attempted_at = value
@@ -957,15 +940,12 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct WebhookDeliveryDetail {
             attempt_number: ::std::result::Result<i64, ::std::string::String>,
-            attempted_at: ::std::result::Result<
-                ::chrono::DateTime<::chrono::offset::Utc>,
-                ::std::string::String,
-            >,
+            attempted_at: ::std::result::Result<::std::string::String, ::std::string::String>,
             event_id: ::std::result::Result<::std::string::String, ::std::string::String>,
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
             status_code: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
             webhook_endpoint_id: ::std::result::Result<
-                ::std::option::Option<super::PublicId>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -996,7 +976,7 @@ pub mod types {
             /// Sets `attempted_at`.
             pub fn attempted_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.attempted_at = value
@@ -1040,7 +1020,7 @@ pub mod types {
             /// Sets `webhook_endpoint_id`.
             pub fn webhook_endpoint_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::PublicId>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.webhook_endpoint_id = value.try_into().map_err(|e| {
@@ -1123,7 +1103,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct WebhookEndpoint {
             created_at: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             events: ::std::result::Result<
@@ -1131,12 +1111,9 @@ pub mod types {
                 ::std::string::String,
             >,
             failure_count: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            id: ::std::result::Result<
-                ::std::option::Option<super::PublicId>,
-                ::std::string::String,
-            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
             last_delivery_at: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             last_delivery_status: ::std::result::Result<
@@ -1152,24 +1129,21 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            url: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for WebhookEndpoint {
             fn default() -> Self {
                 Self {
                     created_at: Ok(Default::default()),
-                    events: Ok(Default::default()),
+                    events: Err("no value supplied for events".to_string()),
                     failure_count: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     last_delivery_at: Ok(Default::default()),
                     last_delivery_status: Ok(Default::default()),
                     managed: Ok(Default::default()),
                     name: Ok(Default::default()),
                     secret_prefix: Ok(Default::default()),
-                    url: Ok(Default::default()),
+                    url: Err("no value supplied for url".to_string()),
                 }
             }
         }
@@ -1177,9 +1151,7 @@ pub mod types {
             /// Sets `created_at`.
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                    >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -1212,7 +1184,7 @@ pub mod types {
             /// Sets `id`.
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::PublicId>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -1223,9 +1195,7 @@ pub mod types {
             /// Sets `last_delivery_at`.
             pub fn last_delivery_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                    >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.last_delivery_at = value.try_into().map_err(|e| {
@@ -1280,7 +1250,7 @@ pub mod types {
             /// Sets `url`.
             pub fn url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.url = value
@@ -1370,7 +1340,7 @@ pub mod types {
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: crate::client::ClientHeaders,
+    pub(crate) inner: crate::client::ClientSettings,
 }
 impl Client {
     /// Create a new client.
@@ -1378,7 +1348,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: crate::client::ClientHeaders) -> Self {
+    pub fn new(baseurl: &str, inner: crate::client::ClientSettings) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -1399,7 +1369,7 @@ impl Client {
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
-        inner: crate::client::ClientHeaders,
+        inner: crate::client::ClientSettings,
     ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
@@ -1408,7 +1378,7 @@ impl Client {
         }
     }
 }
-impl ClientInfo<crate::client::ClientHeaders> for Client {
+impl ClientInfo<crate::client::ClientSettings> for Client {
     fn api_version() -> &'static str {
         "1.0.0"
     }
@@ -1418,11 +1388,11 @@ impl ClientInfo<crate::client::ClientHeaders> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &crate::client::ClientHeaders {
+    fn inner(&self) -> &crate::client::ClientSettings {
         &self.inner
     }
 }
-impl ClientHooks<crate::client::ClientHeaders> for &Client {}
+impl ClientHooks<crate::client::ClientSettings> for &Client {}
 impl Client {
     /// Get webhook delivery
     ///
@@ -1657,6 +1627,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
                 201u16 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
