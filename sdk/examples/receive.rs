@@ -63,10 +63,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let secret = endpoint
         .secret
         .expect("the secret comes with the create response");
-    println!(
-        "registered {} -> {url}",
-        endpoint.webhook_id.unwrap_or_default()
-    );
+    println!("registered {} -> {url}", endpoint.webhook_id);
 
     let (tx, mut rx) = mpsc::channel(8);
     let app = axum::Router::new()

@@ -37,7 +37,50 @@ crate::client::provider_client! {
     name: "billing.io",
     base_url: BASE_URL,
     auth: crate::client::AuthScheme::Bearer,
-    version_header: None,
+    api_version: None,
+    idempotent_operations: ["create_webhook_endpoint"],
+    retry_429_without_retry_after: true,
+}
+
+crate::error::error_body! {
+    types::ErrorResponse,
+    code: |e| Some(&e.error.code),
+    message: |e| Some(&e.error.message),
+    request_id: |_e| None,
+    status: |e| match e.error.type_ {
+        ErrorType::InvalidRequest => Some(reqwest::StatusCode::BAD_REQUEST),
+        ErrorType::AuthenticationError => Some(reqwest::StatusCode::UNAUTHORIZED),
+        ErrorType::NotFound => Some(reqwest::StatusCode::NOT_FOUND),
+        ErrorType::IdempotencyConflict => Some(reqwest::StatusCode::CONFLICT),
+        ErrorType::RateLimited => Some(reqwest::StatusCode::TOO_MANY_REQUESTS),
+        ErrorType::InternalError | ErrorType::Unknown(_) => None,
+    },
+    retry_429_without_retry_after: true,
+}
+
+impl<'a> builder::ListWebhookEndpoints<'a> {
+    /// Every endpoint, following `next_cursor` page after page (the next page
+    /// is requested only when the caller has pulled the current one).
+    ///
+    /// ```no_run
+    /// use futures_util::TryStreamExt;
+    /// # async fn run(client: webhooks_sdk::billing_io::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let endpoints: Vec<_> = client.list_webhook_endpoints().limit(100).stream().try_collect().await?;
+    /// # let _ = endpoints; Ok(()) }
+    /// ```
+    pub fn stream(self) -> crate::ItemStream<'a, types::WebhookEndpoint, types::ErrorResponse> {
+        crate::pagination::paginate(
+            self,
+            crate::pagination::Pager {
+                at: Self::cursor::<String>,
+                send: Self::send,
+                split: |page: types::WebhookEndpointList| crate::pagination::Page {
+                    next: page.next_cursor.filter(|_| page.has_more),
+                    items: page.data,
+                },
+            },
+        )
+    }
 }
 
 crate::open_enum::open_enum! {

@@ -1,8 +1,9 @@
 //! chargeapi.co ("Charge"): create, list, retrieve and update webhook endpoints.
 //!
 //! Authenticates with `Authorization: Bearer ch_sk_test_…` or `ch_sk_live_…`.
-//! Set [`ClientBuilder::api_version`](crate::ClientBuilder::api_version) to
-//! send `Charge-Version`; otherwise none is sent. The generated [`Client`],
+//! Every request carries `Charge-Version: `[`API_VERSION`], the version these
+//! types describe; [`ClientBuilder::api_version`](crate::ClientBuilder::api_version)
+//! pins another. The generated [`Client`],
 //! request builders ([`builder`]) and models ([`types`]) come from
 //! `openapi/chargeapi.yaml`.
 //!
@@ -10,7 +11,7 @@
 //! use webhooks_sdk::chargeapi::Client;
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let client = Client::builder("ch_sk_test_…").api_version("2026-03-01").build()?;
+//! let client = Client::builder("ch_sk_test_…").build()?; // sends Charge-Version: 2026-03-01
 //! let endpoint = client
 //!     .create_webhook_endpoint()
 //!     .body_map(|body| {
@@ -34,11 +35,54 @@ pub use crate::generated::chargeapi::*;
 /// Charge's production base URL.
 pub const BASE_URL: &str = "https://api.chargeapi.co/v1";
 
+/// The `Charge-Version` every client sends unless told otherwise: the version
+/// whose shapes `openapi/chargeapi.yaml` describes.
+pub const API_VERSION: &str = "2026-03-01";
+
 crate::client::provider_client! {
     name: "chargeapi.co",
     base_url: BASE_URL,
     auth: crate::client::AuthScheme::Bearer,
-    version_header: Some("charge-version"),
+    api_version: Some(("charge-version", API_VERSION)),
+    idempotent_operations: ["create_webhook_endpoint", "update_webhook_endpoint"],
+    retry_429_without_retry_after: true,
+}
+
+crate::error::error_body! {
+    types::Error,
+    code: |e| e.code.as_deref().or(e.type_.as_deref()),
+    message: |e| e.message.as_deref(),
+    request_id: |e| e.request.as_deref(),
+    status: |e| e.status.and_then(|s| u16::try_from(s).ok()).and_then(|s| reqwest::StatusCode::from_u16(s).ok()),
+    retry_429_without_retry_after: true,
+}
+
+impl<'a> builder::ListWebhookEndpoints<'a> {
+    /// Every endpoint, newest first, following the page token of
+    /// `next_page_url` (the next page is requested only when the caller has
+    /// pulled the current one).
+    pub fn stream(self) -> crate::ItemStream<'a, types::WebhookEndpoint, types::Error> {
+        crate::pagination::paginate(
+            self,
+            crate::pagination::Pager {
+                at: Self::page::<String>,
+                send: Self::send,
+                split: |page: types::WebhookEndpointList| crate::pagination::Page {
+                    next: page.next_page_url.as_deref().and_then(page_token),
+                    items: page.data,
+                },
+            },
+        )
+    }
+}
+
+/// The `page` query parameter of a `next_page_url` (absolute or a path).
+fn page_token(url: &str) -> Option<String> {
+    let base = reqwest::Url::parse("https://api.chargeapi.co/").expect("a valid URL");
+    let url = base.join(url).ok()?;
+    url.query_pairs()
+        .find(|(name, _)| name == "page")
+        .map(|(_, value)| value.into_owned())
 }
 
 impl crate::client::VersionedProvider for Client {}

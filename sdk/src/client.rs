@@ -16,6 +16,10 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Whole-request timeout of clients this crate builds, unless changed.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// How many times a client sends a failed request again, unless changed
+/// with [`ClientBuilder::max_retries`].
+pub const DEFAULT_MAX_RETRIES: u32 = 2;
+
 /// How a provider expects its API key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuthScheme {
@@ -23,6 +27,18 @@ pub enum AuthScheme {
     Bearer,
     /// The key alone in the named header (Commet's `x-api-key`).
     Header(&'static str),
+}
+
+/// How a provider's API is safe to retry, read from its docs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryRules {
+    /// Operations (progenitor's snake-case operation IDs) that take an
+    /// `Idempotency-Key`: the client adds a fresh one when the caller did not,
+    /// and only then retries these writes.
+    pub idempotent_operations: &'static [&'static str],
+    /// Whether a 429 that carries no `Retry-After` may be retried (Commet's
+    /// docs say it must not).
+    pub retry_429_without_retry_after: bool,
 }
 
 /// A generated client this crate knows how to build.
@@ -33,26 +49,33 @@ pub trait Provider: Sized {
     const BASE_URL: &'static str;
     /// Where the API key goes.
     const AUTH: AuthScheme;
-    /// The header that pins an API version, for providers that document one.
-    const VERSION_HEADER: Option<&'static str>;
+    /// The header that pins an API version, and the version the SDK's spec
+    /// describes, for providers that version by header.
+    const API_VERSION: Option<(&'static str, &'static str)>;
+    /// What may be retried, and how.
+    const RETRY_RULES: RetryRules;
 
     /// Wraps a ready `reqwest::Client` (generated `new_with_client`).
-    fn from_parts(base_url: &str, http: reqwest::Client, headers: ClientHeaders) -> Self;
+    fn from_parts(base_url: &str, http: reqwest::Client, settings: ClientSettings) -> Self;
 }
 
-/// The headers a client adds to every request: the API key (marked
-/// sensitive) and, when asked for, the API version.
+/// What a client adds to every request and how it retries: the API key
+/// (marked sensitive), the pinned API version, and the retry policy.
 #[derive(Clone)]
-pub struct ClientHeaders {
+pub struct ClientSettings {
     auth: (HeaderName, HeaderValue),
     version: Option<(HeaderName, HeaderValue)>,
+    pub(crate) max_retries: u32,
+    pub(crate) rules: RetryRules,
 }
 
-impl fmt::Debug for ClientHeaders {
+impl fmt::Debug for ClientSettings {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientHeaders")
+        f.debug_struct("ClientSettings")
             .field("auth", &format_args!("{}: [redacted]", self.auth.0))
             .field("version", &self.version)
+            .field("max_retries", &self.max_retries)
+            .field("rules", &self.rules)
             .finish()
     }
 }
@@ -60,11 +83,11 @@ impl fmt::Debug for ClientHeaders {
 /// Called by the generated code before each request is sent: adds the
 /// client's headers and drops progenitor's `api-version`, which no provider
 /// documents.
-pub(crate) fn prepare_request(headers: &ClientHeaders, request: &mut reqwest::Request) {
+pub(crate) fn prepare_request(settings: &ClientSettings, request: &mut reqwest::Request) {
     let map = request.headers_mut();
     map.remove("api-version");
-    map.insert(headers.auth.0.clone(), headers.auth.1.clone());
-    if let Some((name, value)) = &headers.version {
+    map.insert(settings.auth.0.clone(), settings.auth.1.clone());
+    if let Some((name, value)) = &settings.version {
         map.insert(name.clone(), value.clone());
     }
 }
@@ -114,8 +137,9 @@ impl std::error::Error for BuildError {
 ///
 /// let client = commet::Client::builder("ck_sandbox_xxxxxxxxx")
 ///     .base_url("http://127.0.0.1:8080/commet/api/v1")
-///     .api_version("2026-07-31")
+///     .api_version(commet::API_VERSION) // the default; the version this SDK's types describe
 ///     .timeout(Duration::from_secs(5))
+///     .max_retries(3)
 ///     .build()?;
 /// # Ok::<(), webhooks_sdk::BuildError>(())
 /// ```
@@ -123,6 +147,7 @@ pub struct ClientBuilder<C> {
     base_url: String,
     api_key: crate::Secret,
     api_version: Option<String>,
+    max_retries: u32,
     http: Option<reqwest::Client>,
     connect_timeout: Duration,
     timeout: Duration,
@@ -135,6 +160,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("base_url", &self.base_url)
             .field("api_key", &self.api_key)
             .field("api_version", &self.api_version)
+            .field("max_retries", &self.max_retries)
             .field("custom_http_client", &self.http.is_some())
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
@@ -148,7 +174,8 @@ impl<C: Provider> ClientBuilder<C> {
         Self {
             base_url: C::BASE_URL.to_string(),
             api_key: crate::Secret::new(api_key.into()),
-            api_version: None,
+            api_version: C::API_VERSION.map(|(_, version)| version.to_string()),
+            max_retries: DEFAULT_MAX_RETRIES,
             http: None,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: DEFAULT_TIMEOUT,
@@ -181,6 +208,18 @@ impl<C: Provider> ClientBuilder<C> {
         self
     }
 
+    /// How many times a failed request is sent again (default 2; 0 turns
+    /// retries off). Retried: connection errors, timeouts, and 408, 429,
+    /// 500, 502, 503 and 504 answers, after an exponential backoff with full
+    /// jitter (0.5 s doubling, at most 8 s) or the `Retry-After` the provider
+    /// sent (at most 60 s). GET, PUT and DELETE are retried freely; POST and
+    /// PATCH only when they carry an `Idempotency-Key`, which the client adds
+    /// itself to every write the provider documents idempotency for.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = retries;
+        self
+    }
+
     /// Builds the client.
     pub fn build(self) -> Result<C, BuildError> {
         let url = reqwest::Url::parse(&self.base_url)
@@ -202,8 +241,8 @@ impl<C: Provider> ClientBuilder<C> {
         let mut auth_value =
             HeaderValue::from_str(&auth.1).map_err(|_| BuildError::InvalidApiKey)?;
         auth_value.set_sensitive(true);
-        let version = match (&self.api_version, C::VERSION_HEADER) {
-            (Some(v), Some(header)) => Some((
+        let version = match (&self.api_version, C::API_VERSION) {
+            (Some(v), Some((header, _))) => Some((
                 HeaderName::from_static(header),
                 HeaderValue::from_str(v).map_err(|_| BuildError::InvalidApiVersion(v.clone()))?,
             )),
@@ -218,15 +257,17 @@ impl<C: Provider> ClientBuilder<C> {
                 .build()
                 .map_err(BuildError::Http)?,
         };
-        let headers = ClientHeaders {
+        let settings = ClientSettings {
             auth: (auth.0, auth_value),
             version,
+            max_retries: self.max_retries,
+            rules: C::RETRY_RULES,
         };
         // progenitor joins paths onto the base URL as text: no trailing slash.
         Ok(C::from_parts(
             self.base_url.trim_end_matches('/'),
             http,
-            headers,
+            settings,
         ))
     }
 }
@@ -235,37 +276,62 @@ impl<C: Provider> ClientBuilder<C> {
 pub trait VersionedProvider: Provider {}
 
 impl<C: VersionedProvider> ClientBuilder<C> {
-    /// Pins the API version (`Charge-Version` / `Commet-Version`) on every
-    /// request. Without it no version header is sent and the account's
-    /// default applies.
+    /// Pins another API version (`Charge-Version` / `Commet-Version`) on
+    /// every request. By default the client sends the provider module's
+    /// `API_VERSION`, the version whose shapes its types describe: a response
+    /// in another version may not parse.
     pub fn api_version(mut self, version: impl Into<String>) -> Self {
         self.api_version = Some(version.into());
         self
     }
 }
 
-/// Implements [`Provider`] and the constructors for a generated `Client`.
+/// Implements [`Provider`], the retrying `exec` hook and the constructors
+/// for a generated `Client`.
 macro_rules! provider_client {
-    (name: $name:literal, base_url: $base:expr, auth: $auth:expr, version_header: $version:expr $(,)?) => {
+    (
+        name: $name:literal,
+        base_url: $base:expr,
+        auth: $auth:expr,
+        api_version: $version:expr,
+        idempotent_operations: [$($op:literal),* $(,)?],
+        retry_429_without_retry_after: $retry_429:expr $(,)?
+    ) => {
         impl $crate::client::Provider for Client {
             const NAME: &'static str = $name;
             const BASE_URL: &'static str = $base;
             const AUTH: $crate::client::AuthScheme = $auth;
-            const VERSION_HEADER: Option<&'static str> = $version;
+            const API_VERSION: Option<(&'static str, &'static str)> = $version;
+            const RETRY_RULES: $crate::client::RetryRules = $crate::client::RetryRules {
+                idempotent_operations: &[$($op),*],
+                retry_429_without_retry_after: $retry_429,
+            };
 
             fn from_parts(
                 base_url: &str,
                 http: reqwest::Client,
-                headers: $crate::client::ClientHeaders,
+                settings: $crate::client::ClientSettings,
             ) -> Self {
-                Self::new_with_client(base_url, http, headers)
+                Self::new_with_client(base_url, http, settings)
+            }
+        }
+
+        // Chosen over the generated no-op impl for `&Client` by method resolution.
+        impl progenitor_client::ClientHooks<$crate::client::ClientSettings> for Client {
+            async fn exec(
+                &self,
+                request: reqwest::Request,
+                info: &progenitor_client::OperationInfo,
+            ) -> reqwest::Result<reqwest::Response> {
+                use progenitor_client::ClientInfo;
+                $crate::retry::execute(self.client(), self.inner(), request, info).await
             }
         }
 
         impl Client {
             #[doc = concat!("A ", $name, " client for `base_url` (use [`BASE_URL`] for production) that")]
-            /// authenticates with `api_key`, with the default timeouts and
-            /// `User-Agent`.
+            /// authenticates with `api_key`, with the default timeouts,
+            /// retries, API version and `User-Agent`.
             pub fn with_api_key(
                 base_url: &str,
                 api_key: impl Into<String>,
@@ -273,7 +339,7 @@ macro_rules! provider_client {
                 Self::builder(api_key).base_url(base_url).build()
             }
 
-            #[doc = concat!("A builder for a ", $name, " client: base URL, timeouts, your own")]
+            #[doc = concat!("A builder for a ", $name, " client: base URL, timeouts, retries, your own")]
             /// `reqwest::Client`, API version where the provider has one.
             pub fn builder(api_key: impl Into<String>) -> $crate::ClientBuilder<Self> {
                 $crate::ClientBuilder::new(api_key)

@@ -1,8 +1,9 @@
 //! Commet: create, list, fetch, update, test and delete webhook endpoints.
 //!
 //! Authenticates with `x-api-key: <key>` (sandbox keys start `ck_sandbox_`).
-//! Set [`ClientBuilder::api_version`](crate::ClientBuilder::api_version) to
-//! send `Commet-Version`; otherwise none is sent. Bodies use the docs'
+//! Every request carries `Commet-Version: `[`API_VERSION`], the version whose
+//! contract these types describe; without it Commet would answer in the
+//! account's pinned version, whose bodies may not parse. Bodies use the docs'
 //! envelope `{"success": true, "data": …}`. The generated [`Client`], request
 //! builders ([`builder`]) and models ([`types`]) come from
 //! `openapi/commet.yaml`.
@@ -35,11 +36,50 @@ pub mod webhook;
 /// Commet's base URL (sandbox and live alike; the key picks the mode).
 pub const BASE_URL: &str = "https://commet.co/api/v1";
 
+/// The `Commet-Version` every client sends unless told otherwise: the newest
+/// version whose contract is the one these types describe (the `{success,
+/// data}` envelope, update by PUT). From `2026-07-31` on Commet answers with
+/// bare resources, which this module cannot read.
+pub const API_VERSION: &str = "2026-07-11";
+
 crate::client::provider_client! {
     name: "Commet",
     base_url: BASE_URL,
     auth: crate::client::AuthScheme::Header("x-api-key"),
-    version_header: Some("commet-version"),
+    api_version: Some(("commet-version", API_VERSION)),
+    idempotent_operations: [
+        "create_webhook_endpoint",
+        "update_webhook_endpoint",
+        "test_webhook_endpoint",
+    ],
+    retry_429_without_retry_after: false,
+}
+
+crate::error::error_body! {
+    types::ErrorResponse,
+    code: |e| Some(&e.error.code),
+    message: |e| Some(&e.error.message),
+    request_id: |_e| None,
+    status: |_e| None,
+    retry_429_without_retry_after: false,
+}
+
+impl<'a> builder::ListWebhookEndpoints<'a> {
+    /// Every endpoint, following `nextCursor` page after page (the next page
+    /// is requested only when the caller has pulled the current one).
+    pub fn stream(self) -> crate::ItemStream<'a, types::Webhook, types::ErrorResponse> {
+        crate::pagination::paginate(
+            self,
+            crate::pagination::Pager {
+                at: Self::cursor::<String>,
+                send: Self::send,
+                split: |page: types::WebhookListResponse| crate::pagination::Page {
+                    next: page.next_cursor.filter(|_| page.has_more),
+                    items: page.data,
+                },
+            },
+        )
+    }
 }
 
 impl crate::client::VersionedProvider for Client {}

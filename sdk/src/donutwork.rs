@@ -39,5 +39,37 @@ crate::client::provider_client! {
     name: "Donutwork",
     base_url: BASE_URL,
     auth: crate::client::AuthScheme::Bearer,
-    version_header: None,
+    api_version: None,
+    idempotent_operations: [],
+    retry_429_without_retry_after: true,
+}
+
+crate::error::error_body! {
+    types::Error,
+    code: |_e| None,
+    message: |e| Some(&e.error),
+    request_id: |_e| None,
+    status: |_e| None,
+    retry_429_without_retry_after: true,
+}
+
+impl<'a> builder::ListWebhooks<'a> {
+    /// Every webhook, page after page until `pages.max` (the next page is
+    /// requested only when the caller has pulled the current one).
+    pub fn stream(self) -> crate::ItemStream<'a, types::Webhook, types::Error> {
+        crate::pagination::paginate(
+            self,
+            crate::pagination::Pager {
+                at: Self::page::<std::num::NonZeroU64>,
+                send: Self::send,
+                split: |list: types::WebhookList| crate::pagination::Page {
+                    next: (list.pages.current < list.pages.max)
+                        .then(|| u64::try_from(list.pages.current + 1).ok())
+                        .flatten()
+                        .and_then(std::num::NonZeroU64::new),
+                    items: list.elements,
+                },
+            },
+        )
+    }
 }

@@ -25,11 +25,15 @@
 //!
 //! The client sends only the headers the provider documents: its auth header
 //! (marked sensitive, so it is not logged), `Content-Type`/`Accept`, a
-//! `User-Agent` naming this crate, and the version header
-//! (`Charge-Version`, `Commet-Version`) only when you set one with
-//! [`ClientBuilder::api_version`]. Each operation is a builder:
+//! `User-Agent` naming this crate, the version header (`Charge-Version`,
+//! `Commet-Version`: the module's `API_VERSION` unless you pin another with
+//! [`ClientBuilder::api_version`]), and an `Idempotency-Key` on the writes the
+//! provider documents it for. Each operation is a builder:
 //! `client.<operation>().<parameter>(…).send().await` returns
-//! `Result<ResponseValue<T>, Error<E>>`, with `E` the provider's error body.
+//! `Result<ResponseValue<T>, Error<E>>`, with `E` the provider's error body;
+//! every such error reads the same way through [`ApiError`]. Failed requests
+//! are retried when that is safe ([`ClientBuilder::max_retries`]), and every
+//! list builder has `.stream()`, an [`ItemStream`] over all its pages.
 //!
 //! Responses stay readable as providers evolve: unknown fields are ignored,
 //! and enums such as event types and statuses have an `Unknown(String)`
@@ -38,7 +42,10 @@
 #![deny(missing_docs)]
 
 mod client;
+mod error;
 mod open_enum;
+mod pagination;
+mod retry;
 mod secret;
 mod signature;
 
@@ -78,9 +85,12 @@ pub mod donutwork;
 pub mod meum;
 
 pub use client::{
-    AuthScheme, BuildError, ClientBuilder, ClientHeaders, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
-    Provider, USER_AGENT, VersionedProvider,
+    AuthScheme, BuildError, ClientBuilder, ClientSettings, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, Provider, RetryRules, USER_AGENT, VersionedProvider,
 };
+pub use error::{ApiError, ErrorBody};
+pub use pagination::ItemStream;
+pub use progenitor_client::{Error, ResponseValue};
 pub use secret::Secret;
 pub use signature::VerifyError;
 

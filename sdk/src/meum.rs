@@ -19,7 +19,7 @@
 //!     .send()
 //!     .await?
 //!     .into_inner();
-//! let id = created.id.expect("returned at creation");
+//! let id = created.id;
 //! let deliveries = client.list_webhook_deliveries().id(id).limit(20).send().await?;
 //! # let _ = deliveries;
 //! # Ok(()) }
@@ -36,5 +36,35 @@ crate::client::provider_client! {
     name: "meum.io",
     base_url: BASE_URL,
     auth: crate::client::AuthScheme::Bearer,
-    version_header: None,
+    api_version: None,
+    idempotent_operations: [],
+    retry_429_without_retry_after: true,
+}
+
+crate::error::error_body! {
+    types::ErrorResponse,
+    code: |e| Some(&e.error.code),
+    message: |e| Some(&e.error.message),
+    request_id: |_e| None,
+    status: |_e| None,
+    retry_429_without_retry_after: true,
+}
+
+impl<'a> builder::ListWebhookDeliveries<'a> {
+    /// Every delivery attempt of the endpoint, passing the last item's `id`
+    /// as `starting_after` page after page until a page comes back empty (the
+    /// next page is requested only when the caller has pulled the current one).
+    pub fn stream(self) -> crate::ItemStream<'a, types::WebhookDelivery, types::ErrorResponse> {
+        crate::pagination::paginate(
+            self,
+            crate::pagination::Pager {
+                at: |builder, after: String| builder.starting_after(after),
+                send: Self::send,
+                split: |page: types::WebhookDeliveryList| crate::pagination::Page {
+                    next: page.data.last().map(|d| d.id.clone()),
+                    items: page.data,
+                },
+            },
+        )
+    }
 }

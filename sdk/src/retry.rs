@@ -1,0 +1,206 @@
+//! Sending a request with safe retries, for every provider's client (the
+//! generated code calls this through progenitor's `ClientHooks::exec`).
+//!
+//! A write the provider documents idempotency for gets a fresh UUID v4
+//! `Idempotency-Key` unless the caller set one, and keeps it on every retry,
+//! so a retried create can never create twice.
+
+use std::time::Duration;
+
+use progenitor_client::OperationInfo;
+use reqwest::header::{HeaderMap, HeaderValue, RETRY_AFTER};
+use reqwest::{Method, StatusCode};
+
+use crate::client::{ClientSettings, RetryRules};
+
+/// First backoff step; it doubles per retry.
+const BACKOFF_BASE: Duration = Duration::from_millis(500);
+/// Longest backoff between two attempts.
+const BACKOFF_CAP: Duration = Duration::from_secs(8);
+/// Longest wait a `Retry-After` can ask for.
+pub(crate) const RETRY_AFTER_CAP: Duration = Duration::from_secs(60);
+
+const IDEMPOTENCY_KEY: &str = "idempotency-key";
+
+/// Statuses worth another attempt: timeouts, rate limits, passing server faults.
+pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504)
+}
+
+/// Sends `request`, retrying as the client's settings and the provider's
+/// rules allow.
+pub(crate) async fn execute(
+    http: &reqwest::Client,
+    settings: &ClientSettings,
+    mut request: reqwest::Request,
+    info: &OperationInfo,
+) -> reqwest::Result<reqwest::Response> {
+    let rules = settings.rules;
+    if rules.idempotent_operations.contains(&info.operation_id)
+        && !request.headers().contains_key(IDEMPOTENCY_KEY)
+    {
+        let key = uuid::Uuid::new_v4().to_string();
+        request.headers_mut().insert(
+            IDEMPOTENCY_KEY,
+            HeaderValue::from_str(&key).expect("a UUID is a valid header value"),
+        );
+    }
+    let replayable = match *request.method() {
+        Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS => true,
+        _ => request.headers().contains_key(IDEMPOTENCY_KEY),
+    };
+    let mut retries = 0;
+    loop {
+        let spare = (replayable && retries < settings.max_retries)
+            .then(|| request.try_clone())
+            .flatten();
+        let result = http.execute(request).await;
+        let Some(spare) = spare else {
+            return result;
+        };
+        let (status, wait) = match &result {
+            Ok(response) => {
+                match wait_before_retry(response.status(), response.headers(), &rules, retries) {
+                    Some(wait) => (Some(response.status().as_u16()), wait),
+                    None => return result,
+                }
+            }
+            Err(e) if e.is_connect() || e.is_timeout() || e.is_request() => {
+                (None, backoff(retries))
+            }
+            Err(_) => return result,
+        };
+        retries += 1;
+        tracing::debug!(
+            operation = info.operation_id,
+            attempt = retries + 1,
+            status,
+            wait_ms = wait.as_millis() as u64,
+            "retrying"
+        );
+        drop(result);
+        tokio::time::sleep(wait).await;
+        request = spare;
+    }
+}
+
+/// How long to wait before retrying an answer with this status, or `None`
+/// when it is final.
+fn wait_before_retry(
+    status: StatusCode,
+    headers: &HeaderMap,
+    rules: &RetryRules,
+    retries: u32,
+) -> Option<Duration> {
+    if !is_retryable_status(status) {
+        return None;
+    }
+    let retry_after = retry_after(headers);
+    if status == StatusCode::TOO_MANY_REQUESTS
+        && retry_after.is_none()
+        && !rules.retry_429_without_retry_after
+    {
+        return None;
+    }
+    Some(retry_after.unwrap_or_else(|| backoff(retries)))
+}
+
+/// `Retry-After` as seconds or an HTTP date, at most [`RETRY_AFTER_CAP`].
+pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    let wait = match value.parse::<u64>() {
+        Ok(seconds) => Duration::from_secs(seconds),
+        Err(_) => {
+            let at = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+            (at.with_timezone(&chrono::Utc) - chrono::Utc::now())
+                .to_std()
+                .unwrap_or(Duration::ZERO)
+        }
+    };
+    Some(wait.min(RETRY_AFTER_CAP))
+}
+
+/// Full jitter: a uniform wait between zero and the capped exponential step.
+fn backoff(retries: u32) -> Duration {
+    let step = BACKOFF_BASE
+        .saturating_mul(1u32.checked_shl(retries).unwrap_or(u32::MAX))
+        .min(BACKOFF_CAP);
+    // A v4 UUID is 122 random bits from the OS: enough for a jitter fraction.
+    let random = uuid::Uuid::new_v4().as_u64_pair().1;
+    step.mul_f64((random >> 11) as f64 / (1u64 << 53) as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(retry_after: &str) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        map.insert(RETRY_AFTER, retry_after.parse().unwrap());
+        map
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_and_dates_and_is_capped() {
+        assert_eq!(retry_after(&headers("3")), Some(Duration::from_secs(3)));
+        assert_eq!(retry_after(&headers("3600")), Some(RETRY_AFTER_CAP));
+        assert_eq!(
+            retry_after(&headers("Wed, 21 Oct 2015 07:28:00 GMT")),
+            Some(Duration::ZERO),
+            "a date in the past means now"
+        );
+        let soon = (chrono::Utc::now() + chrono::Duration::seconds(30)).to_rfc2822();
+        let wait = retry_after(&headers(&soon)).unwrap();
+        assert!(
+            wait > Duration::from_secs(25) && wait <= Duration::from_secs(30),
+            "{wait:?}"
+        );
+        assert_eq!(retry_after(&headers("soon")), None);
+        assert_eq!(retry_after(&HeaderMap::new()), None);
+    }
+
+    #[test]
+    fn backoff_stays_under_its_doubling_cap() {
+        for retries in 0..40 {
+            let cap = BACKOFF_BASE
+                .saturating_mul(1u32.checked_shl(retries).unwrap_or(u32::MAX))
+                .min(BACKOFF_CAP);
+            for _ in 0..50 {
+                assert!(backoff(retries) <= cap);
+            }
+        }
+    }
+
+    #[test]
+    fn only_documented_transient_statuses_are_retried() {
+        let lenient = RetryRules {
+            idempotent_operations: &[],
+            retry_429_without_retry_after: true,
+        };
+        let strict = RetryRules {
+            retry_429_without_retry_after: false,
+            ..lenient
+        };
+        let none = HeaderMap::new();
+        for status in [408, 429, 500, 502, 503, 504] {
+            let status = StatusCode::from_u16(status).unwrap();
+            assert!(
+                wait_before_retry(status, &none, &lenient, 0).is_some(),
+                "{status}"
+            );
+        }
+        for status in [400, 401, 403, 404, 409, 422, 501] {
+            let status = StatusCode::from_u16(status).unwrap();
+            assert!(
+                wait_before_retry(status, &none, &lenient, 0).is_none(),
+                "{status}"
+            );
+        }
+        let too_many = StatusCode::TOO_MANY_REQUESTS;
+        assert_eq!(wait_before_retry(too_many, &none, &strict, 0), None);
+        assert_eq!(
+            wait_before_retry(too_many, &headers("2"), &strict, 0),
+            Some(Duration::from_secs(2))
+        );
+    }
+}
