@@ -112,10 +112,29 @@ fn run_trigger(
     }
 }
 
+/// `POST /__mock/faults` with a [`crate::faults::Fault`]: the next matching
+/// requests answer its status; 204, or 400 naming the documented statuses.
+/// `DELETE /__mock/faults` forgets them all.
+async fn add_fault(State(state): State<Arc<MockState>>, body: axum::body::Bytes) -> Response {
+    let added = serde_json::from_slice::<crate::faults::Fault>(&body)
+        .map_err(|e| format!("expected {{\"provider\", \"status\", \"count\", …}}: {e}"))
+        .and_then(|fault| state.faults.add(fault));
+    match added {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(why) => (StatusCode::BAD_REQUEST, axum::Json(json!({"error": why}))).into_response(),
+    }
+}
+
+async fn clear_faults(State(state): State<Arc<MockState>>) -> StatusCode {
+    state.faults.clear();
+    StatusCode::NO_CONTENT
+}
+
 /// The admin routes.
 pub fn router(state: Arc<MockState>) -> Router {
     Router::new()
         .route("/__mock/reset", post(reset))
+        .route("/__mock/faults", post(add_fault).delete(clear_faults))
         .route("/__mock/requests", get(requests))
         .route("/__mock/deliveries", get(deliveries))
         .route("/__mock/{provider}/events", post(trigger))

@@ -52,10 +52,12 @@ pub enum ErrorKind {
     UnsupportedMediaType,
     /// Well-formed but refused values (422).
     Unprocessable,
-    /// Too many requests (429; only through `Prefer`).
+    /// Too many requests (429; only through `Prefer` and faults).
     RateLimited,
-    /// A server error (500; only through `Prefer`).
+    /// A server error (500; only through `Prefer` and faults).
     Internal,
+    /// Briefly unavailable (503; only through `Prefer` and faults).
+    Unavailable,
 }
 
 impl ErrorKind {
@@ -73,6 +75,7 @@ impl ErrorKind {
             Self::Unprocessable => StatusCode::UNPROCESSABLE_ENTITY,
             Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -90,6 +93,7 @@ impl ErrorKind {
             422 => Self::Unprocessable,
             429 => Self::RateLimited,
             500 => Self::Internal,
+            503 => Self::Unavailable,
             _ => return None,
         })
     }
@@ -108,6 +112,8 @@ pub struct ApiError {
     pub message: String,
     /// The request field at fault, if any.
     pub param: Option<String>,
+    /// Seconds for a `Retry-After` header.
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -124,6 +130,7 @@ impl ApiError {
             code: code.into(),
             message: message.into(),
             param: None,
+            retry_after: None,
         }
     }
 
@@ -138,7 +145,17 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.provider.status_of(self.kind);
         let body = self.provider.error_body(&self, status);
-        (status, axum::Json(body)).into_response()
+        let mut response = (status, axum::Json(body)).into_response();
+        let headers = self
+            .provider
+            .retry_headers(status.as_u16(), self.retry_after);
+        for (name, value) in headers {
+            response.headers_mut().insert(
+                name,
+                value.parse().expect("digits are a valid header value"),
+            );
+        }
+        response
     }
 }
 

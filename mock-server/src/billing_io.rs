@@ -120,13 +120,11 @@ pub struct CreateWebhookRequest {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct WebhookEndpoint {
     /// Unique identifier (`we_…`).
-    #[schema(required = false)]
     pub webhook_id: String,
     /// Where events are delivered.
-    #[schema(format = "uri", required = false)]
+    #[schema(format = "uri")]
     pub url: String,
     /// The subscribed event types.
-    #[schema(required = false)]
     pub events: Vec<EventType>,
     /// The signing secret, only in the create response.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -136,10 +134,9 @@ pub struct WebhookEndpoint {
     #[schema(required = false)]
     pub description: Option<String>,
     /// Whether deliveries are made.
-    #[schema(required = false)]
     pub status: WebhookStatus,
     /// When the endpoint was created.
-    #[schema(format = DateTime, required = false)]
+    #[schema(format = DateTime)]
     pub created_at: String,
 }
 
@@ -147,10 +144,8 @@ pub struct WebhookEndpoint {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct WebhookEndpointList {
     /// The endpoints on this page.
-    #[schema(required = false)]
     pub data: Vec<WebhookEndpoint>,
     /// Whether another page follows.
-    #[schema(required = false)]
     pub has_more: bool,
     /// Cursor for the next page; null on the last page.
     #[schema(required = false)]
@@ -257,12 +252,14 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     params(("Idempotency-Key" = Option<String>, Header, format = "uuid", description = "Makes a retried create safe.")),
     request_body = CreateWebhookRequest,
     responses(
+        (status = 200, description = "The same resource, as a replayed create may answer", body = WebhookEndpoint),
         (status = 201, description = "Webhook endpoint created", body = WebhookEndpoint),
         (status = 400, description = "Invalid request", body = ErrorResponse),
         (status = 401, description = "Bad API key", body = ErrorResponse),
         (status = 409, description = "Idempotency key reused", body = ErrorResponse),
         (status = 429, description = "Rate limited", body = ErrorResponse),
         (status = 500, description = "Server error", body = ErrorResponse),
+        (status = 503, description = "Briefly unavailable", body = ErrorResponse),
     ),
     security(("BearerAuth" = []))
 )]
@@ -348,6 +345,7 @@ async fn create_webhook_endpoint(
         (status = 401, description = "Bad API key", body = ErrorResponse),
         (status = 429, description = "Rate limited", body = ErrorResponse),
         (status = 500, description = "Server error", body = ErrorResponse),
+        (status = 503, description = "Briefly unavailable", body = ErrorResponse),
     ),
     security(("BearerAuth" = []))
 )]
@@ -392,6 +390,7 @@ async fn list_webhook_endpoints(
         (status = 404, description = "No such endpoint", body = ErrorResponse),
         (status = 429, description = "Rate limited", body = ErrorResponse),
         (status = 500, description = "Server error", body = ErrorResponse),
+        (status = 503, description = "Briefly unavailable", body = ErrorResponse),
     ),
     security(("BearerAuth" = []))
 )]
@@ -421,6 +420,7 @@ async fn get_webhook_endpoint(
         (status = 404, description = "No such endpoint", body = ErrorResponse),
         (status = 429, description = "Rate limited", body = ErrorResponse),
         (status = 500, description = "Server error", body = ErrorResponse),
+        (status = 503, description = "Briefly unavailable", body = ErrorResponse),
     ),
     security(("BearerAuth" = []))
 )]

@@ -136,7 +136,6 @@ pub struct UpdateWebhookEndpointRequest {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct WebhookEndpoint {
     /// Unique identifier.
-    #[schema(required = false)]
     pub id: String,
     /// Always `webhook_endpoint`.
     #[schema(required = false)]
@@ -154,7 +153,6 @@ pub struct WebhookEndpoint {
     #[schema(required = false)]
     pub description: Option<String>,
     /// The event types delivered.
-    #[schema(required = false)]
     pub enabled_events: Vec<String>,
     /// Live or test mode.
     #[schema(required = false)]
@@ -169,7 +167,7 @@ pub struct WebhookEndpoint {
     #[schema(required = false)]
     pub status: EndpointStatus,
     /// The URL that receives the POSTs.
-    #[schema(format = "uri", required = false)]
+    #[schema(format = "uri")]
     pub url: String,
 }
 
@@ -177,7 +175,6 @@ pub struct WebhookEndpoint {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct WebhookEndpointList {
     /// The endpoints, newest first.
-    #[schema(required = false)]
     pub data: Vec<WebhookEndpoint>,
     /// The next page; null on the last.
     #[schema(required = false)]
@@ -323,6 +320,13 @@ async fn create_webhook_endpoint(
         ));
     }
     check_events(&events)?;
+    // An endpoint created under `Charge-Version` renders its events in that version.
+    let pinned_version = body.api_version.or_else(|| {
+        headers
+            .get("charge-version")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    });
     let mut tenants = store.lock();
     let seq = tenants.next_seq();
     let data = tenants.of(&tenant.key);
@@ -331,7 +335,7 @@ async fn create_webhook_endpoint(
         let endpoint = WebhookEndpoint {
             id: ids::alnum("wh_", 32),
             object: "webhook_endpoint".into(),
-            api_version: body.api_version,
+            api_version: pinned_version,
             application: None,
             created: Created(ids::unix_now()),
             description: body.description,

@@ -488,6 +488,7 @@ fn envelope<T: Serialize>(status: u16, data: T) -> (u16, Value) {
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried write safe.")),
     request_body = CreateWebhookRequest,
     responses(
+        (status = 200, description = "The same resource, as a replayed create may answer", body = CreatedWebhookResponse),
         (status = 201, description = "The created endpoint", body = CreatedWebhookResponse),
         (status = 400, description = "Validation error", body = ErrorResponse),
         (status = 401, description = "Bad API key", body = ErrorResponse),

@@ -101,20 +101,16 @@ pub struct CreateWebhookRequest {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Webhook {
     /// Unique identifier.
-    #[schema(required = false)]
     pub id: String,
     /// Display name.
-    #[schema(required = false)]
     pub name: String,
     /// Free text.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
     pub description: Option<String>,
     /// Where payloads go.
-    #[schema(required = false)]
     pub url: String,
     /// Subscribed event names.
-    #[schema(required = false)]
     pub events: Vec<String>,
     /// The token.
     #[schema(required = false)]
@@ -125,10 +121,8 @@ pub struct Webhook {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Pages {
     /// This page, from 1.
-    #[schema(required = false)]
     pub current: i64,
     /// The last page.
-    #[schema(required = false)]
     pub max: i64,
 }
 
@@ -145,10 +139,8 @@ pub struct WebhookList {
     #[schema(required = false)]
     pub per_page: i64,
     /// Page position.
-    #[schema(required = false)]
     pub pages: Pages,
     /// This page's subscriptions.
-    #[schema(required = false)]
     pub elements: Vec<Webhook>,
 }
 
@@ -252,6 +244,7 @@ async fn list_webhooks(
     tag = "Webhooks",
     request_body = CreateWebhookRequest,
     responses(
+        (status = 200, description = "The same resource, as a replayed create may answer", body = Webhook),
         (status = 201, description = "Webhook created successfully.", body = Webhook),
         (status = 400, description = "Name, url, or events missing; or TLS certificate validation failed.", body = Error),
         (status = 401, description = "Bad API key", body = Error),

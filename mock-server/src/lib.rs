@@ -20,6 +20,7 @@ pub mod chargeapi;
 pub mod commet;
 pub mod deliveries;
 pub mod donutwork;
+pub mod faults;
 mod ids;
 pub mod meum;
 pub mod middleware;
@@ -40,6 +41,12 @@ use api::{ApiError, ErrorKind};
 
 /// Largest request body accepted; larger ones get a provider-shaped 413.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// `Retry-After` of a 429 that was not given one (billing.io's documented message says 30 s).
+pub const DEFAULT_RETRY_AFTER: u64 = 30;
+
+/// The request limit a 429's rate-limit headers announce (a mock choice: no provider publishes one).
+const RATE_LIMIT: u64 = 100;
 
 /// One of the five providers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -101,6 +108,50 @@ impl Provider {
     /// The HTTP status for an error of this kind.
     pub fn status_of(self, kind: ErrorKind) -> StatusCode {
         kind.status()
+    }
+
+    /// `Retry-After` (when given, and on every 429 where the provider
+    /// documents it) and the rate-limit headers the provider documents on a 429.
+    pub fn retry_headers(
+        self,
+        status: u16,
+        retry_after: Option<u64>,
+    ) -> Vec<(&'static str, String)> {
+        let limited = status == 429;
+        let family = match self {
+            Self::BillingIo if limited => Some("x-ratelimit-"),
+            Self::Commet if limited => Some("ratelimit-"),
+            _ => None,
+        };
+        let retry_after = match family {
+            // Both document Retry-After on a 429: 30 s, as billing.io's documented message says.
+            Some(_) => Some(retry_after.unwrap_or(DEFAULT_RETRY_AFTER)),
+            None => retry_after,
+        };
+        let mut headers: Vec<(&'static str, String)> = Vec::new();
+        if let Some(seconds) = retry_after {
+            headers.push(("retry-after", seconds.to_string()));
+        }
+        if let (Some(family), Some(seconds)) = (family, retry_after) {
+            // billing.io's reset is a Unix time; Commet's (IETF RateLimit fields) a delay.
+            let reset = if self == Self::BillingIo {
+                ids::unix_now().max(0) as u64 + seconds
+            } else {
+                seconds
+            };
+            let [limit, remaining, reset_name] = match family {
+                "x-ratelimit-" => [
+                    "x-ratelimit-limit",
+                    "x-ratelimit-remaining",
+                    "x-ratelimit-reset",
+                ],
+                _ => ["ratelimit-limit", "ratelimit-remaining", "ratelimit-reset"],
+            };
+            headers.push((limit, RATE_LIMIT.to_string()));
+            headers.push((remaining, "0".to_string()));
+            headers.push((reset_name, reset.to_string()));
+        }
+        headers
     }
 
     /// The provider's documented error body.
@@ -204,6 +255,7 @@ pub struct MockState {
     meum: Arc<meum::Store>,
     commet: Arc<commet::Store>,
     journal: Arc<middleware::Journal>,
+    faults: Arc<faults::Faults>,
     deliverer: Arc<deliveries::Deliverer>,
 }
 
@@ -224,6 +276,7 @@ impl MockState {
             meum: Arc::default(),
             commet: Arc::new(commet::Store::new(deliverer.clone())),
             journal: Arc::default(),
+            faults: Arc::default(),
             deliverer,
         }
     }
@@ -237,6 +290,7 @@ impl MockState {
         self.commet.reset(key);
         if key.is_none() {
             self.journal.clear();
+            self.faults.clear();
             self.deliverer.clear();
         }
     }
@@ -301,13 +355,14 @@ fn app_with_state(only: Option<Provider>, state: Arc<MockState>) -> Router {
         let ops = middleware::documented_operations(&spec);
         let spec_json = Arc::new(serde_json::to_value(&spec).expect("serialisable"));
         let journal = state.journal.clone();
+        let faults = state.faults.clone();
         let routes = routes
             .route(
                 "/openapi.json",
                 get(move || async move { axum::Json((*spec_json).clone()) }),
             )
             .route_layer(axum::middleware::from_fn(move |req, next| {
-                middleware::prefer(provider, ops.clone(), req, next)
+                middleware::prefer(provider, ops.clone(), faults.clone(), req, next)
             }))
             .fallback(move || async move { middleware::no_route(provider) })
             .method_not_allowed_fallback(move || async move { middleware::wrong_method(provider) })
@@ -373,6 +428,18 @@ impl MockServer {
     /// Forgets one tenant (API key) at every provider, or everything.
     pub fn reset(&self, api_key: Option<&str>) {
         self.state.reset(api_key);
+    }
+
+    /// Schedules a fault: the next matching requests answer its status with
+    /// the provider's error body (see [`faults::Fault`]); an error names the
+    /// documented statuses when the status is not one of them.
+    pub fn add_fault(&self, fault: faults::Fault) -> Result<(), String> {
+        self.state.faults.add(fault)
+    }
+
+    /// Forgets every scheduled fault.
+    pub fn clear_faults(&self) {
+        self.state.faults.clear();
     }
 
     /// Every delivery attempt so far, oldest first.

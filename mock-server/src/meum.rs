@@ -100,22 +100,19 @@ pub struct CreateWebhookEndpointRequest {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CreatedWebhookEndpoint {
     /// Endpoint ID.
-    #[schema(required = false)]
     pub id: PublicId,
     /// Display name.
     #[schema(required = false)]
     pub name: String,
     /// Destination URL.
-    #[schema(format = "uri", required = false)]
+    #[schema(format = "uri")]
     pub url: String,
     /// The signing secret.
-    #[schema(required = false)]
     pub secret: SigningSecret,
     /// The secret's first characters.
     #[schema(required = false)]
     pub secret_prefix: String,
     /// Subscribed events.
-    #[schema(required = false)]
     pub events: Vec<String>,
     /// Reminder to save the secret.
     #[schema(required = false)]
@@ -144,19 +141,17 @@ pub struct UpdateWebhookEndpointRequest {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct WebhookEndpoint {
     /// Endpoint ID.
-    #[schema(required = false)]
     pub id: PublicId,
     /// Display name.
     #[schema(required = false)]
     pub name: String,
     /// Destination URL.
-    #[schema(format = "uri", required = false)]
+    #[schema(format = "uri")]
     pub url: String,
     /// The secret's first characters.
     #[schema(required = false)]
     pub secret_prefix: String,
     /// Subscribed events.
-    #[schema(required = false)]
     pub events: Vec<String>,
     /// Owned by an integration.
     #[schema(required = false)]
@@ -285,6 +280,7 @@ fn check_name(name: &str) -> Result<(), ApiError> {
     tag = "Webhooks",
     request_body = CreateWebhookEndpointRequest,
     responses(
+        (status = 200, description = "The same resource, as a replayed create may answer", body = CreatedWebhookEndpoint),
         (status = 201, description = "Webhook endpoint created", body = CreatedWebhookEndpoint),
         (status = 400, description = "Invalid request", body = ErrorResponse),
         (status = 401, description = "Bad API key", body = ErrorResponse),

@@ -186,7 +186,8 @@ fn entry(
 pub struct DocumentedOperation {
     method: Method,
     template: Vec<String>,
-    statuses: Vec<u16>,
+    pub(crate) operation_id: String,
+    pub(crate) statuses: Vec<u16>,
 }
 
 /// The documented operations of a provider, most specific templates first,
@@ -208,6 +209,7 @@ pub fn documented_operations(spec: &utoipa::openapi::OpenApi) -> Arc<Vec<Documen
             statuses.sort_unstable();
             ops.push(DocumentedOperation {
                 method,
+                operation_id: op["operationId"].as_str().unwrap_or_default().to_string(),
                 template: path.split('/').map(str::to_string).collect(),
                 statuses,
             });
@@ -253,15 +255,23 @@ fn find_operation<'a>(
     })
 }
 
-/// Prism's `Prefer: code=NNN`: answer a documented error status of this
-/// operation with the provider's error body, without running it; an
-/// undocumented status is refused with a 400 that says which are documented.
+/// A scheduled fault that matches this request, else Prism's
+/// `Prefer: code=NNN`: answer a documented error status of this operation
+/// with the provider's error body, without running it; an undocumented
+/// `Prefer` status is refused with a 400 that says which are documented.
 pub async fn prefer(
     provider: Provider,
     ops: Arc<Vec<DocumentedOperation>>,
+    faults: Arc<crate::faults::Faults>,
     request: Request,
     next: Next,
 ) -> Response {
+    if let Some((status, retry_after)) =
+        find_operation(&ops, request.method(), request.uri().path())
+            .and_then(|op| faults.take(provider, op, request.headers()))
+    {
+        return injected(provider, status, retry_after).into_response();
+    }
     let Some(code) = request
         .headers()
         .get("prefer")
@@ -284,11 +294,7 @@ pub async fn prefer(
         .ok()
         .filter(|s| documented.contains(s));
     match status {
-        Some(status) if status >= 400 => {
-            let kind = ErrorKind::from_status(status).unwrap_or(ErrorKind::BadRequest);
-            ApiError::new(provider, kind, injected_code(kind), injected_message(kind))
-                .into_response()
-        }
+        Some(status) if status >= 400 => injected(provider, status, None).into_response(),
         Some(_) => next.run(request).await,
         None => ApiError::new(
             provider,
@@ -305,6 +311,14 @@ pub async fn prefer(
     }
 }
 
+/// The error an injected status answers with.
+fn injected(provider: Provider, status: u16, retry_after: Option<u64>) -> ApiError {
+    let kind = ErrorKind::from_status(status).unwrap_or(ErrorKind::BadRequest);
+    let mut error = ApiError::new(provider, kind, injected_code(kind), injected_message(kind));
+    error.retry_after = retry_after;
+    error
+}
+
 fn injected_code(kind: ErrorKind) -> &'static str {
     match kind {
         ErrorKind::Unauthorized => "api_key_invalid",
@@ -313,6 +327,7 @@ fn injected_code(kind: ErrorKind) -> &'static str {
         ErrorKind::Conflict => "idempotency_key_reused",
         ErrorKind::RateLimited => "rate_limited",
         ErrorKind::Internal => "internal_error",
+        ErrorKind::Unavailable => "service_unavailable",
         _ => "invalid_request",
     }
 }
@@ -325,6 +340,7 @@ fn injected_message(kind: ErrorKind) -> &'static str {
         ErrorKind::Conflict => "This idempotency key was already used with different parameters.",
         ErrorKind::RateLimited => "Rate limit exceeded. Retry after 30 seconds.",
         ErrorKind::Internal => "An unexpected error occurred.",
+        ErrorKind::Unavailable => "The service is briefly unavailable; retry later.",
         ErrorKind::Unprocessable => "Some events are not available",
         _ => "The request is invalid.",
     }
