@@ -18,7 +18,7 @@ async fn sends_its_bearer_key_and_no_undocumented_header() {
         .await
         .unwrap()
         .into_inner();
-    assert!(!page.has_more.unwrap());
+    assert!(!page.has_more);
     let request = only_request(&server).await;
     assert_eq!(request.url.path(), "/webhooks");
     assert_eq!(request.url.query(), Some("limit=10"));
@@ -55,10 +55,7 @@ async fn an_unknown_event_type_status_and_field_still_parse() {
             EventType::Unknown("subscription.renewed".into())
         ]
     );
-    assert_eq!(
-        endpoint.status,
-        Some(WebhookStatus::Unknown("paused".into()))
-    );
+    assert_eq!(endpoint.status, WebhookStatus::Unknown("paused".into()));
     assert_eq!(endpoint.secret, None);
 }
 
@@ -149,7 +146,7 @@ mod against_the_mock {
             assert_eq!(endpoint.status().as_u16(), 201);
             let endpoint = endpoint.into_inner();
             assert!(endpoint.secret.unwrap().expose().starts_with("whsec_"));
-            created.push(endpoint.webhook_id.unwrap());
+            created.push(endpoint.webhook_id);
         }
         let mut seen = Vec::new();
         let mut cursor: Option<String> = None;
@@ -162,9 +159,9 @@ mod against_the_mock {
             assert!(page.data.len() <= 3);
             for e in page.data {
                 assert!(e.secret.is_none(), "secrets only at creation");
-                seen.push(e.webhook_id.unwrap());
+                seen.push(e.webhook_id);
             }
-            if !page.has_more.unwrap() {
+            if !page.has_more {
                 assert!(page.next_cursor.is_none());
                 break;
             }
@@ -181,7 +178,7 @@ mod against_the_mock {
             .await
             .unwrap()
             .into_inner();
-        assert_eq!(got.url.as_deref(), Some("https://example.com/hooks/6"));
+        assert_eq!(got.url, "https://example.com/hooks/6");
         let deleted = client
             .delete_webhook_endpoint()
             .webhook_id(id)
@@ -308,8 +305,7 @@ mod against_the_mock {
             .await
             .unwrap()
             .into_inner()
-            .webhook_id
-            .unwrap();
+            .webhook_id;
         let stranger = client(&mock, "sk_live_stranger").await;
         match stranger
             .delete_webhook_endpoint()

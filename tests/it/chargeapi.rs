@@ -13,7 +13,7 @@ fn endpoint(created: serde_json::Value) -> serde_json::Value {
 }
 
 #[tokio::test]
-async fn sends_its_bearer_key_and_no_version_header_unless_asked() {
+async fn sends_its_bearer_key_and_its_pinned_version() {
     let server = answering(
         200,
         json!({"data": [], "next_page_url": null, "previous_page_url": null}),
@@ -23,7 +23,11 @@ async fn sends_its_bearer_key_and_no_version_header_unless_asked() {
     client.list_webhook_endpoints().send().await.unwrap();
     let request = only_request(&server).await;
     assert_eq!(request.url.path(), "/webhook_endpoints");
-    assert_documented_headers(&request, ("authorization", "Bearer ch_sk_test_abc"), None);
+    assert_documented_headers(
+        &request,
+        ("authorization", "Bearer ch_sk_test_abc"),
+        Some(("charge-version", webhooks_sdk::chargeapi::API_VERSION)),
+    );
 }
 
 #[tokio::test]
@@ -119,7 +123,11 @@ async fn a_callers_reqwest_client_still_carries_the_key() {
         .await
         .unwrap();
     let request = only_request(&server).await;
-    assert_documented_headers(&request, ("authorization", "Bearer ch_sk_test_abc"), None);
+    assert_documented_headers(
+        &request,
+        ("authorization", "Bearer ch_sk_test_abc"),
+        Some(("charge-version", webhooks_sdk::chargeapi::API_VERSION)),
+    );
 }
 
 mod against_the_mock {
@@ -150,7 +158,7 @@ mod against_the_mock {
             assert_eq!(e.livemode, Some(true));
             assert_eq!(e.object.as_deref(), Some("webhook_endpoint"));
             assert!(e.secret.unwrap().expose().starts_with("whsec_"));
-            created.push(e.id.unwrap());
+            created.push(e.id);
         }
         // Follow next_page_url forwards, then previous_page_url back.
         let mut seen = Vec::new();
@@ -164,7 +172,7 @@ mod against_the_mock {
         assert!(page.previous_page_url.is_none());
         let mut pages = vec![page.clone()];
         loop {
-            seen.extend(page.data.iter().map(|e| e.id.clone().unwrap()));
+            seen.extend(page.data.iter().map(|e| e.id.clone()));
             let Some(next) = page.next_page_url.clone() else {
                 break;
             };
@@ -262,8 +270,7 @@ mod against_the_mock {
             .await
             .unwrap()
             .into_inner()
-            .id
-            .unwrap();
+            .id;
         let stranger =
             Client::with_api_key(&mock.base_url(Provider::Chargeapi), "ch_sk_test_stranger")
                 .unwrap();

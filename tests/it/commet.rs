@@ -10,7 +10,7 @@ fn webhook() -> serde_json::Value {
 }
 
 #[tokio::test]
-async fn sends_x_api_key_and_no_version_header_unless_asked() {
+async fn sends_x_api_key_and_its_pinned_version() {
     let server = answering(200, json!({"success": true, "data": webhook()})).await;
     let client = Client::with_api_key(&server.uri(), "ck_sandbox_abc").unwrap();
     let got = client
@@ -26,7 +26,11 @@ async fn sends_x_api_key_and_no_version_header_unless_asked() {
     );
     let request = only_request(&server).await;
     assert_eq!(request.url.path(), "/webhooks/wh_1");
-    assert_documented_headers(&request, ("x-api-key", "ck_sandbox_abc"), None);
+    assert_documented_headers(
+        &request,
+        ("x-api-key", "ck_sandbox_abc"),
+        Some(("commet-version", webhooks_sdk::commet::API_VERSION)),
+    );
     assert!(request.headers.get("authorization").is_none());
 }
 

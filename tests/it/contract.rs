@@ -106,6 +106,8 @@ impl Target {
         webhooks_sdk::ClientBuilder::<C>::new(self.key.as_deref().unwrap_or(default_key))
             .base_url(&self.base)
             .http_client(self.http.clone())
+            // One exchange per call: injected 429s and 5xx are answered, not retried.
+            .max_retries(0)
             .build()
             .unwrap()
     }
@@ -197,6 +199,15 @@ fn operations(spec: &LoadedSpec) -> Vec<Operation> {
     out
 }
 
+fn is_uuid_v4(s: &str) -> bool {
+    s.len() == 36
+        && s.char_indices().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => c == '-',
+            14 => c == '4',
+            _ => c.is_ascii_hexdigit(),
+        })
+}
+
 /// The request as it arrived, with only the headers that matter and the key redacted.
 fn captured(request: &wiremock::Request) -> Value {
     let mut headers = BTreeMap::new();
@@ -204,6 +215,8 @@ fn captured(request: &wiremock::Request) -> Value {
         let name = name.as_str();
         let shown = match name {
             "authorization" | "x-api-key" => "[redacted]".to_string(),
+            // The client adds a fresh UUID v4 to every documented idempotent write.
+            "idempotency-key" if is_uuid_v4(value.to_str().unwrap()) => "[uuid v4]".to_string(),
             "content-type" | "accept" | "idempotency-key" | "charge-version" | "commet-version" => {
                 value.to_str().unwrap().to_string()
             }

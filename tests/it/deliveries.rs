@@ -133,7 +133,7 @@ async fn meum_deliveries_verify_and_are_listed_by_its_api() {
     )
     .await;
     let delivery = &received(&hooks, 1).await[0];
-    let secret = created.secret.unwrap();
+    let secret = created.secret;
     let event = meum::webhook::verify_headers(
         &delivery.body,
         &delivery.headers,
@@ -159,7 +159,7 @@ async fn meum_deliveries_verify_and_are_listed_by_its_api() {
         .is_err()
     );
 
-    let id = created.id.unwrap();
+    let id = created.id;
     let mut listed = Vec::new();
     for _ in 0..100 {
         listed = client

@@ -85,7 +85,7 @@ mod against_the_mock {
             let w = w.into_inner();
             assert_ne!(w.token.as_ref().unwrap().expose(), "redacted");
             assert_eq!(w.events, vec![types[0].clone()]);
-            created.push(w.id.unwrap());
+            created.push(w.id);
         }
         let mut seen = Vec::new();
         for page in 1..=3 {
@@ -98,10 +98,10 @@ mod against_the_mock {
                 .unwrap()
                 .into_inner();
             assert_eq!((list.count, list.per_page), (Some(5), Some(2)));
-            assert_eq!(list.pages.as_ref().unwrap().max, Some(3));
+            assert_eq!(list.pages.max, 3);
             for w in list.elements {
                 assert_eq!(w.token.unwrap().expose(), "redacted");
-                seen.push(w.id.unwrap());
+                seen.push(w.id);
             }
         }
         assert_eq!(seen, created);
@@ -160,8 +160,7 @@ mod against_the_mock {
             .await
             .unwrap()
             .into_inner()
-            .id
-            .unwrap();
+            .id;
         let stranger =
             Client::with_api_key(&mock.base_url(Provider::Donutwork), "donut-stranger").unwrap();
         match stranger.get_webhook().webhook_id(&id).send().await {

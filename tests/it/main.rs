@@ -11,4 +11,5 @@ mod donutwork;
 mod fixtures;
 mod meum;
 mod mock;
+mod runtime;
 mod sdk;

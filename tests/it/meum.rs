@@ -48,14 +48,7 @@ async fn the_creation_secret_is_redacted_in_debug() {
         .await
         .unwrap()
         .into_inner();
-    assert!(
-        created
-            .secret
-            .as_ref()
-            .unwrap()
-            .expose()
-            .starts_with("01234567")
-    );
+    assert!(created.secret.expose().starts_with("01234567"));
     assert!(!format!("{created:?}").contains("0123456789abcdef0123"));
     let request = only_request(&server).await;
     assert_eq!(
@@ -94,13 +87,13 @@ mod against_the_mock {
             created.events.contains(&"invoice.paid".to_string()),
             "the default events"
         );
-        let secret = created.secret.unwrap();
+        let secret = created.secret;
         assert_eq!(secret.expose().len(), 64);
         assert_eq!(
             created.secret_prefix.as_deref(),
             Some(&secret.expose()[..8])
         );
-        let id = created.id.unwrap();
+        let id = created.id;
 
         let updated = client
             .update_webhook_endpoint()

@@ -22,3 +22,24 @@ fn builders_and_clients_do_not_debug_print_the_key() {
     let client = builder.build().unwrap();
     assert!(!format!("{client:?}").contains("supersecret"));
 }
+
+/// The version a client pins by default is the one its spec says it describes.
+#[test]
+fn pinned_api_versions_are_the_specs() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let specs = xtask::spec::load_all(&root).unwrap();
+    let pinned = |file: &str| {
+        let spec = specs.iter().find(|s| s.provider.spec_file == file).unwrap();
+        spec.json["info"]["x-api-version"]["value"]
+            .as_str()
+            .map(str::to_string)
+    };
+    assert_eq!(pinned("commet.yaml").as_deref(), Some(commet::API_VERSION));
+    assert_eq!(
+        pinned("chargeapi.yaml").as_deref(),
+        Some(webhooks_sdk::chargeapi::API_VERSION)
+    );
+    for file in ["billing-io.yaml", "donutwork.yaml", "meum.yaml"] {
+        assert_eq!(pinned(file), None, "{file} versions by path, not by header");
+    }
+}
