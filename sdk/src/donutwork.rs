@@ -73,3 +73,21 @@ impl<'a> builder::ListWebhooks<'a> {
         )
     }
 }
+
+impl<'a> builder::ListWebhookTypes<'a> {
+    /// Every event name, as a stream like the other lists (Donutwork
+    /// answers with one unpaginated array).
+    pub fn stream(self) -> crate::ItemStream<'a, String, types::Error> {
+        crate::pagination::paginate(
+            self,
+            crate::pagination::Pager {
+                at: |builder, _: ()| builder,
+                send: Self::send,
+                split: |names: Vec<String>| crate::pagination::Page {
+                    items: names,
+                    next: None,
+                },
+            },
+        )
+    }
+}
