@@ -31,7 +31,7 @@ Logs one line per request; RUST_LOG=warn quiets it. Stops on Ctrl-C or SIGTERM."
 struct Args {
     addr: SocketAddr,
     provider: Option<Provider>,
-    deliveries: webhooks_mock::deliveries::DeliveryConfig,
+    deliveries: webhooks_mock::DeliveryConfig,
 }
 
 fn parse_args() -> Result<Option<Args>, String> {

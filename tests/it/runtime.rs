@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use serde_json::{Value, json};
-use webhooks_mock::faults::Fault;
+use webhooks_mock::Fault;
 use webhooks_mock::{MockServer, Provider};
 use webhooks_sdk::{ApiError, Error, billing_io, chargeapi, commet, donutwork, meum};
 use wiremock::matchers::any;

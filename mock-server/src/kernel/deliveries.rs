@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::ids;
+use super::ids;
+use super::store::lock;
+use super::urls::is_loopback;
 
 /// How many attempts the log keeps (oldest dropped first), to bound memory.
 pub const LOG_CAPACITY: usize = 100_000;
@@ -18,8 +20,8 @@ pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How deliveries behave.
 #[derive(Debug, Clone)]
 pub struct DeliveryConfig {
-    /// Retry delays are divided by this (10,000: Commet's eight hours of
-    /// retries take under three seconds).
+    /// Retry delays are divided by this (10,000: eight hours of retries
+    /// take under three seconds).
     pub time_compression: u32,
     /// Whether endpoints outside loopback may be contacted. Off by default:
     /// a test tool must not become a request forwarder.
@@ -85,7 +87,7 @@ pub struct Delivery {
     pub headers: Box<dyn Fn(i64) -> Vec<(&'static str, String)> + Send + Sync>,
     /// Delays before each attempt, from the previous one (the first is 0).
     pub schedule: &'static [Duration],
-    /// Told of every attempt (meum records them for its API).
+    /// Told of every attempt (a provider may list them through its API).
     pub on_attempt: Box<dyn Fn(&Attempt) + Send + Sync>,
     /// Told once whether the event got through in the end.
     pub on_done: Box<dyn Fn(bool) + Send + Sync>,
@@ -111,12 +113,12 @@ impl Deliverer {
 
     /// Every attempt so far, oldest first.
     pub fn attempts(&self) -> Vec<Attempt> {
-        crate::lock(&self.log).iter().cloned().collect()
+        lock(&self.log).iter().cloned().collect()
     }
 
     /// Forgets the log.
     pub fn clear(&self) {
-        crate::lock(&self.log).clear();
+        lock(&self.log).clear();
     }
 
     /// Starts the delivery in the background.
@@ -136,7 +138,7 @@ impl Deliverer {
             let attempt = self.attempt(&delivery, n as u32 + 1).await;
             (delivery.on_attempt)(&attempt);
             {
-                let mut log = crate::lock(&self.log);
+                let mut log = lock(&self.log);
                 if log.len() == LOG_CAPACITY {
                     log.pop_front();
                 }
@@ -169,7 +171,7 @@ impl Deliverer {
             error: None,
             at: ids::now_rfc3339(),
         };
-        if !self.config.allow_remote && !crate::is_loopback(&delivery.url) {
+        if !self.config.allow_remote && !is_loopback(&delivery.url) {
             attempt.error = Some(NOT_LOOPBACK.into());
             return attempt;
         }

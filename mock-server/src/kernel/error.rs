@@ -1,35 +1,25 @@
-//! What every provider's handlers share: the tenant behind an API key,
-//! provider-shaped errors, and extractors that turn bad input into those
-//! errors instead of axum's plain-text rejections.
+//! Failed requests. A handler returns an [`ApiError<P>`]; the provider `P`
+//! renders it as its own documented error body and headers.
 
+use std::fmt;
 use std::marker::PhantomData;
 
-use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::de::DeserializeOwned;
+use serde::Serialize;
 use serde_json::Value;
 
-use crate::Provider;
+use super::provider::MockProvider;
 
-/// Test (sandbox) or live mode, from the key's prefix where the provider has both.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    /// Sandbox / test keys.
-    Test,
-    /// Production / live keys.
-    Live,
-}
+/// Largest request body accepted; larger ones get a provider-shaped 413.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
-/// The caller, identified by its API key: each key is its own tenant.
-#[derive(Debug, Clone)]
-pub struct Tenant {
-    /// The API key itself (never logged: the journal redacts it).
-    pub key: String,
-    /// The key's mode.
-    pub mode: Mode,
-}
+/// `Retry-After` of a 429 that was not given one, where the provider
+/// documents the header on every 429 (30 s, the figure documented messages use).
+pub const DEFAULT_RETRY_AFTER: u64 = 30;
+
+/// The request limit a 429's rate-limit headers announce (no provider publishes one).
+const RATE_LIMIT: u64 = 100;
 
 /// The broad kinds of failure; each provider renders them in its own shape.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,7 +69,7 @@ impl ErrorKind {
         }
     }
 
-    /// The kind a status code stands for (for `Prefer: code=NNN`).
+    /// The kind a status code stands for (for `Prefer: code=NNN` and faults).
     pub fn from_status(status: u16) -> Option<Self> {
         Some(match status {
             400 => Self::BadRequest,
@@ -99,11 +89,8 @@ impl ErrorKind {
     }
 }
 
-/// A failed request, rendered in its provider's documented error shape.
-#[derive(Debug, Clone)]
-pub struct ApiError {
-    /// Whose error shape to use.
-    pub provider: Provider,
+/// A failed request to provider `P`, rendered in `P`'s documented error shape.
+pub struct ApiError<P> {
     /// What went wrong, broadly.
     pub kind: ErrorKind,
     /// A machine-readable code in the provider's style.
@@ -114,23 +101,30 @@ pub struct ApiError {
     pub param: Option<String>,
     /// Seconds for a `Retry-After` header.
     pub retry_after: Option<u64>,
+    provider: PhantomData<fn() -> P>,
 }
 
-impl ApiError {
-    /// An error of `kind` for `provider`.
-    pub fn new(
-        provider: Provider,
-        kind: ErrorKind,
-        code: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
+impl<P> fmt::Debug for ApiError<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("kind", &self.kind)
+            .field("code", &self.code)
+            .field("message", &self.message)
+            .field("param", &self.param)
+            .finish()
+    }
+}
+
+impl<P> ApiError<P> {
+    /// An error of `kind` with this code and message.
+    pub fn new(kind: ErrorKind, code: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
-            provider,
             kind,
             code: code.into(),
             message: message.into(),
             param: None,
             retry_after: None,
+            provider: PhantomData,
         }
     }
 
@@ -141,174 +135,77 @@ impl ApiError {
     }
 }
 
-impl IntoResponse for ApiError {
+impl<P: MockProvider> ApiError<P> {
+    /// An error of `kind` with the provider's own code and message for it,
+    /// where nothing more precise is known (injected errors, unknown routes).
+    pub fn of_kind(kind: ErrorKind) -> Self {
+        let (code, message) = P::error_code(kind);
+        Self::new(kind, code, message)
+    }
+}
+
+impl<P: MockProvider> IntoResponse for ApiError<P> {
     fn into_response(self) -> Response {
-        let status = self.provider.status_of(self.kind);
-        let body = self.provider.error_body(&self, status);
-        let mut response = (status, axum::Json(body)).into_response();
-        let headers = self
-            .provider
-            .retry_headers(status.as_u16(), self.retry_after);
-        for (name, value) in headers {
-            response.headers_mut().insert(
-                name,
-                value.parse().expect("digits are a valid header value"),
-            );
+        let status = self.kind.status();
+        let body = P::error_body(&self, status);
+        let mut response = respond(status.as_u16(), &body);
+        for (name, value) in retry_headers::<P>(status.as_u16(), self.retry_after) {
+            let value = value.parse().expect("digits are a valid header value");
+            response.headers_mut().insert(name, value);
         }
         response
     }
 }
 
-/// What differs between providers in authentication.
-pub trait ProviderApi: Send + Sync + 'static {
-    /// The provider.
-    const PROVIDER: Provider;
-
-    /// Who is calling, from the request headers; a provider-shaped 401 otherwise.
-    fn authenticate(headers: &HeaderMap) -> Result<Tenant, ApiError>;
+/// The names of a provider's rate-limit headers, sent on every 429.
+#[derive(Debug, Clone, Copy)]
+pub struct RateLimitHeaders {
+    /// The header announcing the window's limit.
+    pub limit: &'static str,
+    /// The header announcing what is left of it.
+    pub remaining: &'static str,
+    /// The header announcing when it resets.
+    pub reset: &'static str,
+    /// Whether the reset is a Unix time (else seconds from now).
+    pub reset_is_unix_time: bool,
 }
 
-/// The bearer token of an `Authorization: Bearer …` header, if any.
-pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = value.split_once(' ')?;
-    let token = token.trim();
-    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
-}
-
-/// The authenticated caller.
-pub struct Auth<P>(pub Tenant, pub PhantomData<P>);
-
-impl<P: ProviderApi, S: Send + Sync> FromRequestParts<S> for Auth<P> {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
-        P::authenticate(&parts.headers).map(|t| Auth(t, PhantomData))
-    }
-}
-
-/// A JSON body of type `T`: a wrong content type, malformed JSON, a wrong
-/// type or an unknown field each become the provider's 4xx.
-pub struct JsonBody<P, T>(pub T, pub Value, pub PhantomData<P>);
-
-impl<P: ProviderApi, T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<P, T> {
-    type Rejection = ApiError;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        let provider = P::PROVIDER;
-        let is_json = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(';').next())
-            .is_some_and(|v| {
-                let v = v.trim();
-                v.eq_ignore_ascii_case("application/json")
-                    || (v.starts_with("application/") && v.ends_with("+json"))
-            });
-        if !is_json {
-            return Err(ApiError::new(
-                provider,
-                ErrorKind::UnsupportedMediaType,
-                "unsupported_content_type",
-                "The request body must be JSON, sent with `Content-Type: application/json`.",
-            ));
-        }
-        let bytes = axum::body::Bytes::from_request(req, state)
-            .await
-            .map_err(|_| too_large(provider))?;
-        let value: Value = serde_json::from_slice(&bytes).map_err(|e| {
-            ApiError::new(
-                provider,
-                ErrorKind::BadRequest,
-                "invalid_json",
-                format!("The request body is not valid JSON: {e}."),
-            )
-        })?;
-        let typed = serde_path_to_error::deserialize(&value).map_err(|e| {
-            // The top-level field at fault: `events` for a bad `events[0]`.
-            let path = e.path().to_string();
-            let field = path
-                .split(['.', '['])
-                .next()
-                .filter(|f| !f.is_empty() && *f != "?");
-            invalid_body(provider, &e.inner().to_string(), field)
-        })?;
-        Ok(JsonBody(typed, value, PhantomData))
-    }
-}
-
-/// The 413 every provider answers for a body over the limit.
-pub fn too_large(provider: Provider) -> ApiError {
-    ApiError::new(
-        provider,
-        ErrorKind::PayloadTooLarge,
-        "payload_too_large",
-        format!(
-            "The request body is larger than {} bytes.",
-            crate::MAX_BODY_BYTES
-        ),
-    )
-}
-
-/// A body that is JSON but not of the expected shape.
-fn invalid_body(provider: Provider, serde_message: &str, at: Option<&str>) -> ApiError {
-    // serde says "unknown field `x`, expected …" or "missing field `x`": name that field.
-    let field = serde_message
-        .split('`')
-        .nth(1)
-        .filter(|_| serde_message.contains(" field `"))
-        .or(at)
-        .map(str::to_string);
-    let message = format!("The request body is invalid: {serde_message}.");
-    let code = if serde_message.starts_with("missing field") {
-        "missing_required_field"
-    } else if serde_message.starts_with("unknown field") {
-        "unknown_field"
-    } else {
-        "invalid_type"
+/// `Retry-After` (when given, and on every 429 of a provider with rate-limit
+/// headers) and those headers on a 429.
+fn retry_headers<P: MockProvider>(
+    status: u16,
+    retry_after: Option<u64>,
+) -> Vec<(&'static str, String)> {
+    let family = P::RATE_LIMIT_HEADERS.filter(|_| status == 429);
+    let retry_after = match family {
+        Some(_) => Some(retry_after.unwrap_or(DEFAULT_RETRY_AFTER)),
+        None => retry_after,
     };
-    let mut error = ApiError::new(provider, ErrorKind::BadRequest, code, message);
-    error.param = field;
-    error
-}
-
-/// Query parameters of type `T`; a bad value becomes the provider's 400.
-pub struct Query<P, T>(pub T, pub PhantomData<P>);
-
-impl<P: ProviderApi, T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<P, T> {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        axum::extract::Query::<T>::from_request_parts(parts, state)
-            .await
-            .map(|q| Query(q.0, PhantomData))
-            .map_err(|e| {
-                ApiError::new(
-                    P::PROVIDER,
-                    ErrorKind::BadRequest,
-                    "invalid_query",
-                    format!("Invalid query parameters: {}.", e.body_text()),
-                )
-            })
+    let mut headers = Vec::new();
+    if let Some(seconds) = retry_after {
+        headers.push(("retry-after", seconds.to_string()));
     }
+    if let (Some(names), Some(seconds)) = (family, retry_after) {
+        let reset = if names.reset_is_unix_time {
+            super::ids::unix_now().max(0) as u64 + seconds
+        } else {
+            seconds
+        };
+        headers.push((names.limit, RATE_LIMIT.to_string()));
+        headers.push((names.remaining, "0".to_string()));
+        headers.push((names.reset, reset.to_string()));
+    }
+    headers
 }
 
 /// A validation failure on `param` (the provider's 400).
-pub fn invalid(provider: Provider, param: &str, message: impl Into<String>) -> ApiError {
-    ApiError::new(
-        provider,
-        ErrorKind::BadRequest,
-        "invalid_parameter",
-        message,
-    )
-    .param(param)
+pub fn invalid<P>(param: &str, message: impl Into<String>) -> ApiError<P> {
+    ApiError::new(ErrorKind::BadRequest, "invalid_parameter", message).param(param)
 }
 
 /// A missing required field (the provider's 400).
-pub fn missing(provider: Provider, param: &str) -> ApiError {
+pub fn missing<P>(param: &str) -> ApiError<P> {
     ApiError::new(
-        provider,
         ErrorKind::BadRequest,
         "missing_required_field",
         format!("The '{param}' field is required."),
@@ -316,43 +213,22 @@ pub fn missing(provider: Provider, param: &str) -> ApiError {
     .param(param)
 }
 
-/// Whether `url` is an absolute http(s) URL, and whether it is HTTPS.
-pub fn parse_url(url: &str) -> Option<bool> {
-    let (scheme, rest) = url.split_once("://")?;
-    let host = rest.split(['/', '?', '#']).next()?;
-    if host.is_empty() || host.contains(char::is_whitespace) || url.contains(char::is_whitespace) {
-        return None;
-    }
-    match scheme.to_ascii_lowercase().as_str() {
-        "https" => Some(true),
-        "http" => Some(false),
-        _ => None,
-    }
+/// The 413 every provider answers for a body over the limit.
+pub fn too_large<P>() -> ApiError<P> {
+    ApiError::new(
+        ErrorKind::PayloadTooLarge,
+        "payload_too_large",
+        format!("The request body is larger than {MAX_BODY_BYTES} bytes."),
+    )
 }
 
-/// Checks a webhook URL: absolute, http(s), and HTTPS unless `allow_http`
-/// (the provider's own rule, such as sandbox keys).
-///
-/// Plain HTTP is always accepted on loopback hosts, for every provider and key
-/// mode: receivers under test listen there (a documented mock affordance).
-pub fn check_url(
-    provider: Provider,
-    param: &str,
-    url: &str,
-    allow_http: bool,
-) -> Result<(), ApiError> {
-    let allow_http = allow_http || crate::is_loopback(url);
-    match parse_url(url) {
-        None => Err(invalid(
-            provider,
-            param,
-            format!("'{param}' must be an absolute http(s) URL."),
-        )),
-        Some(false) if !allow_http => Err(invalid(
-            provider,
-            param,
-            format!("'{param}' must use HTTPS."),
-        )),
-        Some(_) => Ok(()),
-    }
+/// `body` as a JSON response with this status.
+pub fn respond<T: Serialize + ?Sized>(status: u16, body: &T) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+    (status, axum::Json(body)).into_response()
+}
+
+/// A JSON value as a response with this status.
+pub fn json_response(status: u16, body: Value) -> Response {
+    respond(status, &body)
 }

@@ -1,22 +1,104 @@
-//! Scheduled faults: the next N matching requests answer a documented error
-//! status with the provider's own error body (and `Retry-After` when asked)
-//! before reaching their handler, so clients' retries can be tested.
+//! Injected failures, for testing clients: `Prefer: code=NNN` per request,
+//! and scheduled faults (the next N matching requests). Either answers a
+//! status the operation documents, with the provider's own error body and
+//! headers, before the handler runs; an undocumented status is refused with
+//! a 400 naming the documented ones.
 
-use std::sync::Mutex;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
-use axum::http::{HeaderMap, header};
+use axum::extract::Request;
+use axum::http::Method;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use crate::Provider;
-use crate::middleware::DocumentedOperation;
+use super::error::{ApiError, ErrorKind};
+use super::provider::MockProvider;
+use super::store::lock;
+
+/// One documented operation: method, path template split in segments, and
+/// the statuses its spec documents.
+#[derive(Debug, Clone)]
+pub struct DocumentedOperation {
+    method: Method,
+    template: Vec<String>,
+    operation_id: String,
+    statuses: Vec<u16>,
+}
+
+/// The documented operations of a provider, most specific templates first,
+/// read once from its emitted spec.
+pub fn documented_operations(spec: &utoipa::openapi::OpenApi) -> Arc<Vec<DocumentedOperation>> {
+    let json = serde_json::to_value(spec).expect("serialisable");
+    let mut ops = Vec::new();
+    for (path, item) in json["paths"].as_object().into_iter().flatten() {
+        for (method, op) in item.as_object().into_iter().flatten() {
+            let Ok(method) = method.to_uppercase().parse::<Method>() else {
+                continue;
+            };
+            let mut statuses: Vec<u16> = op["responses"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .filter_map(|(code, _)| code.parse().ok())
+                .collect();
+            statuses.sort_unstable();
+            ops.push(DocumentedOperation {
+                method,
+                operation_id: op["operationId"].as_str().unwrap_or_default().to_string(),
+                template: path.split('/').map(str::to_string).collect(),
+                statuses,
+            });
+        }
+    }
+    ops.sort_by_key(|op| op.template.iter().filter(|s| s.contains('{')).count());
+    Arc::new(ops)
+}
+
+/// Whether `path` fits an OpenAPI path template such as `/webhooks/{webhookId}.json`.
+pub fn template_matches(template: &str, path: &str) -> bool {
+    let (t, p): (Vec<&str>, Vec<&str>) = (template.split('/').collect(), path.split('/').collect());
+    t.len() == p.len() && t.iter().zip(&p).all(|(t, s)| segment_matches(t, s))
+}
+
+/// Whether `segment` fits a template segment such as `{id}` or `{webhookId}.json`.
+fn segment_matches(template: &str, segment: &str) -> bool {
+    match (template.find('{'), template.rfind('}')) {
+        (Some(open), Some(close)) => {
+            let (before, after) = (&template[..open], &template[close + 1..]);
+            segment.len() > before.len() + after.len()
+                && segment.starts_with(before)
+                && segment.ends_with(after)
+        }
+        _ => template == segment,
+    }
+}
+
+fn find_operation<'a>(
+    ops: &'a [DocumentedOperation],
+    method: &Method,
+    path: &str,
+) -> Option<&'a DocumentedOperation> {
+    let segments: Vec<&str> = path.split('/').collect();
+    ops.iter().find(|op| {
+        op.method == method
+            && op.template.len() == segments.len()
+            && op
+                .template
+                .iter()
+                .zip(&segments)
+                .all(|(t, s)| segment_matches(t, s))
+    })
+}
 
 /// A fault to inject, as `POST /__mock/faults` takes it:
-/// `{"provider": "billing-io", "status": 503, "count": 2, "retry_after": 1}`.
+/// `{"provider": "<name>", "status": 503, "count": 2, "retry_after": 1}`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Fault {
-    /// The provider's name (`billing-io`, `chargeapi`, `donutwork`, `meum`, `commet`).
+    /// The provider's name, as in the mock's URLs.
     pub provider: String,
     /// The status to answer; it must be documented for the operation.
     pub status: u16,
@@ -36,11 +118,11 @@ fn one() -> u32 {
 }
 
 impl Fault {
-    /// The next `count` requests to `provider` whose operation documents
-    /// `status` answer it.
-    pub fn new(provider: Provider, status: u16, count: u32) -> Self {
+    /// The next `count` requests to the provider named `provider` whose
+    /// operation documents `status` answer it.
+    pub fn new(provider: impl Into<String>, status: u16, count: u32) -> Self {
         Self {
-            provider: provider.name().to_string(),
+            provider: provider.into(),
             status,
             count,
             retry_after: None,
@@ -66,92 +148,98 @@ impl Fault {
         self.api_key = Some(key.into());
         self
     }
+}
 
-    /// The provider, and a refusal naming the documented statuses when this
-    /// fault could never be answered as documented.
-    pub(crate) fn check(&self) -> Result<Provider, String> {
-        let provider = Provider::from_name(&self.provider).ok_or_else(|| {
-            let names: Vec<_> = Provider::ALL.iter().map(|p| p.name()).collect();
-            format!("no provider named {:?}; one of {names:?}", self.provider)
+/// Faults waiting for their requests, and what each served provider documents.
+#[derive(Debug, Default)]
+pub struct Faults {
+    documented: Mutex<HashMap<&'static str, Arc<Vec<DocumentedOperation>>>>,
+    pending: Mutex<Vec<Fault>>,
+    // Lets the request path skip the lock when nothing is scheduled.
+    count: AtomicUsize,
+}
+
+impl Faults {
+    /// Learns the operations of a served provider.
+    pub fn register(&self, provider: &'static str, operations: Arc<Vec<DocumentedOperation>>) {
+        lock(&self.documented).insert(provider, operations);
+    }
+
+    /// Schedules a fault, or says why it cannot be answered as documented.
+    pub fn add(&self, fault: Fault) -> Result<(), String> {
+        self.check(&fault)?;
+        let mut pending = lock(&self.pending);
+        pending.push(fault);
+        self.count.store(pending.len(), Ordering::Release);
+        Ok(())
+    }
+
+    /// Why `fault` could never be answered as documented, if so.
+    fn check(&self, fault: &Fault) -> Result<(), String> {
+        let documented = lock(&self.documented);
+        let ops = documented.get(fault.provider.as_str()).ok_or_else(|| {
+            let mut names: Vec<_> = documented.keys().copied().collect();
+            names.sort_unstable();
+            format!(
+                "no provider named {:?} is served; one of {names:?}",
+                fault.provider
+            )
         })?;
-        if self.count == 0 {
+        if fault.count == 0 {
             return Err("`count` must be at least 1".into());
         }
-        let ops = crate::middleware::documented_operations(&crate::openapi(provider));
-        let chosen: Vec<&DocumentedOperation> = match &self.operation {
+        let chosen: Vec<&DocumentedOperation> = match &fault.operation {
             Some(id) => {
                 let op = ops
                     .iter()
                     .find(|op| op.operation_id == *id)
                     .ok_or_else(|| {
                         let ids: Vec<_> = ops.iter().map(|op| op.operation_id.as_str()).collect();
-                        format!(
-                            "{} has no operation {id:?}; one of {ids:?}",
-                            provider.name()
-                        )
+                        format!("{} has no operation {id:?}; one of {ids:?}", fault.provider)
                     })?;
                 vec![op]
             }
             None => ops.iter().collect(),
         };
-        if self.status < 400 || !chosen.iter().any(|op| op.statuses.contains(&self.status)) {
-            let mut documented: Vec<u16> = chosen
+        if fault.status < 400 || !chosen.iter().any(|op| op.statuses.contains(&fault.status)) {
+            let mut statuses: Vec<u16> = chosen
                 .iter()
                 .flat_map(|op| op.statuses.iter().copied())
                 .filter(|s| *s >= 400)
                 .collect();
-            documented.sort_unstable();
-            documented.dedup();
+            statuses.sort_unstable();
+            statuses.dedup();
             return Err(format!(
-                "{} is not a documented error status of {}; documented: {documented:?}",
-                self.status,
-                self.operation.as_deref().unwrap_or(provider.name())
+                "{} is not a documented error status of {}; documented: {statuses:?}",
+                fault.status,
+                fault.operation.as_deref().unwrap_or(&fault.provider)
             ));
         }
-        Ok(provider)
-    }
-}
-
-/// Faults waiting for their requests.
-#[derive(Debug, Default)]
-pub struct Faults {
-    pending: Mutex<Vec<(Provider, Fault)>>,
-    // Lets the request path skip the lock when nothing is scheduled.
-    count: AtomicUsize,
-}
-
-impl Faults {
-    /// Schedules a fault, or says why it cannot be answered as documented.
-    pub fn add(&self, fault: Fault) -> Result<(), String> {
-        let provider = fault.check()?;
-        let mut pending = crate::lock(&self.pending);
-        pending.push((provider, fault));
-        self.count.store(pending.len(), Ordering::Release);
         Ok(())
     }
 
     /// Forgets every scheduled fault.
     pub fn clear(&self) {
-        let mut pending = crate::lock(&self.pending);
+        let mut pending = lock(&self.pending);
         pending.clear();
         self.count.store(0, Ordering::Release);
     }
 
+    fn is_empty(&self) -> bool {
+        self.count.load(Ordering::Acquire) == 0
+    }
+
     /// The status and `Retry-After` this request gets, if a fault matches it
     /// (and counts it).
-    pub(crate) fn take(
+    fn take(
         &self,
-        provider: Provider,
+        provider: &str,
         operation: &DocumentedOperation,
-        headers: &HeaderMap,
+        key: Option<&str>,
     ) -> Option<(u16, Option<u64>)> {
-        if self.count.load(Ordering::Acquire) == 0 {
-            return None;
-        }
-        let key = presented_key(headers);
-        let mut pending = crate::lock(&self.pending);
-        let index = pending.iter().position(|(p, fault)| {
-            *p == provider
+        let mut pending = lock(&self.pending);
+        let index = pending.iter().position(|fault| {
+            fault.provider == provider
                 && operation.statuses.contains(&fault.status)
                 && fault
                     .operation
@@ -159,7 +247,7 @@ impl Faults {
                     .is_none_or(|id| *id == operation.operation_id)
                 && fault.api_key.as_deref().is_none_or(|k| Some(k) == key)
         })?;
-        let fault = &mut pending[index].1;
+        let fault = &mut pending[index];
         let answer = (fault.status, fault.retry_after);
         fault.count -= 1;
         if fault.count == 0 {
@@ -170,12 +258,81 @@ impl Faults {
     }
 }
 
-/// The API key a request presents: a bearer token or an `x-api-key`.
-fn presented_key(headers: &HeaderMap) -> Option<&str> {
-    if let Some(key) = headers.get("x-api-key").and_then(|v| v.to_str().ok()) {
-        return Some(key.trim());
+/// A scheduled fault that matches this request, else Prism's
+/// `Prefer: code=NNN`: answers a documented error status of this operation
+/// with the provider's error body, without running it.
+pub async fn inject<P: MockProvider>(
+    ops: Arc<Vec<DocumentedOperation>>,
+    faults: Arc<Faults>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if !faults.is_empty()
+        && let Some((status, retry_after)) =
+            find_operation(&ops, request.method(), request.uri().path()).and_then(|op| {
+                let tenant = P::authenticate(request.headers()).ok();
+                faults.take(P::NAME, op, tenant.as_ref().map(|t| t.key.as_str()))
+            })
+    {
+        return injected::<P>(status, retry_after).into_response();
     }
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = value.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+    let Some(code) = request
+        .headers()
+        .get("prefer")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.split([';', ','])
+                .find_map(|p| p.trim().strip_prefix("code="))
+        })
+        .map(str::to_string)
+    else {
+        return next.run(request).await;
+    };
+    let operation = find_operation(&ops, request.method(), request.uri().path());
+    let documented = operation
+        .map(|op| op.statuses.as_slice())
+        .unwrap_or_default();
+    let status = code
+        .trim()
+        .parse::<u16>()
+        .ok()
+        .filter(|s| documented.contains(s));
+    match status {
+        Some(status) if status >= 400 => injected::<P>(status, None).into_response(),
+        Some(_) => next.run(request).await,
+        None => ApiError::<P>::new(
+            ErrorKind::BadRequest,
+            "invalid_prefer_code",
+            format!(
+                "Prefer: code={code} is not a documented response of {} {}; documented: {:?}.",
+                request.method(),
+                request.uri().path(),
+                documented
+            ),
+        )
+        .into_response(),
+    }
+}
+
+/// The error an injected status answers with: the provider's own code and
+/// message for it.
+fn injected<P: MockProvider>(status: u16, retry_after: Option<u64>) -> ApiError<P> {
+    let kind = ErrorKind::from_status(status).unwrap_or(ErrorKind::BadRequest);
+    let mut error = ApiError::of_kind(kind);
+    error.retry_after = retry_after;
+    error
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_match_parameters_with_suffixes() {
+        assert!(segment_matches("{webhookId}.json", "wh_001.json"));
+        assert!(!segment_matches("{webhookId}.json", ".json"));
+        assert!(!segment_matches("{webhookId}.json", "wh_001"));
+        assert!(segment_matches("{id}", "abc"));
+        assert!(segment_matches("types.json", "types.json"));
+    }
 }

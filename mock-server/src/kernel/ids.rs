@@ -71,7 +71,7 @@ mod tests {
 
     #[test]
     fn rfc3339_matches_known_instants() {
-        // 2025-01-15T12:00:00Z is billing.io's documented example instant.
+        // A documented example instant, the epoch, and a leap day.
         assert_eq!(rfc3339(1_736_942_400), "2025-01-15T12:00:00Z");
         assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
         assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");

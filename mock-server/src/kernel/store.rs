@@ -7,6 +7,16 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use super::error::ApiError;
+
+/// Locks a mutex, recovering from a panic in another request (the state is
+/// only ever changed in whole steps, so it stays consistent).
+pub fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 /// One tenant's records of one kind, in creation order.
 #[derive(Debug)]
 pub struct Collection<R> {
@@ -59,11 +69,6 @@ impl<R> Collection<R> {
     /// How many records there are.
     pub fn len(&self) -> usize {
         self.items.len()
-    }
-
-    /// Whether there are none.
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
     }
 
     /// Up to `limit` records older than `before` (all when `None`), newest
@@ -174,7 +179,7 @@ impl<T> Default for Shared<T> {
 impl<T: Default> Shared<T> {
     /// The tenants, locked.
     pub fn lock(&self) -> std::sync::MutexGuard<'_, Tenants<T>> {
-        crate::lock(&self.0)
+        lock(&self.0)
     }
 
     /// Forgets one tenant, or everyone.
@@ -210,6 +215,23 @@ impl<T: Default> Tenants<T> {
         self.tenants.get(key)
     }
 
+    /// The record `id` in the tenant's collection `of`, if there is one.
+    pub fn find<R>(&self, key: &str, of: impl Fn(&T) -> &Collection<R>, id: &str) -> Option<&R> {
+        self.tenants.get(key).and_then(|data| of(data).get(id))
+    }
+
+    /// Removes the record `id` from the tenant's collection `of`.
+    pub fn remove<R>(
+        &mut self,
+        key: &str,
+        of: impl Fn(&mut T) -> &mut Collection<R>,
+        id: &str,
+    ) -> Option<R> {
+        self.tenants
+            .get_mut(key)
+            .and_then(|data| of(data).remove(id))
+    }
+
     /// A fresh position, increasing across all tenants.
     pub fn next_seq(&mut self) -> u64 {
         let seq = self.next_seq;
@@ -228,26 +250,47 @@ impl<T: Default> Tenants<T> {
     }
 }
 
-/// Runs a create once per idempotency key: a retry with the same key and
-/// request gets the first response again, one with another request gets
-/// `conflict()`. Without a key, just runs it.
-pub fn idempotent(
-    keys: &mut IdempotencyKeys,
+/// Hands out fresh positions, increasing across all tenants.
+pub struct Positions<'a>(&'a mut u64);
+
+impl Positions<'_> {
+    /// A fresh position.
+    pub fn next(&mut self) -> u64 {
+        let seq = *self.0;
+        *self.0 += 1;
+        seq
+    }
+}
+
+/// Runs a write once per idempotency key, in the tenant's data under one
+/// lock: a retry with the same key and request gets the first answer again,
+/// one with another request gets `conflict()`. Without a key, just runs it.
+/// `run` gets the tenant's data and fresh positions for new records, and
+/// gives the status and body to answer.
+pub fn write_once<T: Default, P>(
+    shared: &Shared<T>,
+    tenant: &str,
+    keys: fn(&mut T) -> &mut IdempotencyKeys,
     key: Option<String>,
     fingerprint: Value,
-    conflict: impl FnOnce() -> crate::api::ApiError,
-    run: impl FnOnce() -> Result<(u16, Value), crate::api::ApiError>,
-) -> Result<(u16, Value), crate::api::ApiError> {
-    let Some(key) = key else {
-        return run();
+    conflict: fn() -> ApiError<P>,
+    run: impl FnOnce(&mut T, &mut Positions) -> Result<(u16, Value), ApiError<P>>,
+) -> Result<axum::response::Response, ApiError<P>> {
+    let mut guard = shared.lock();
+    let Tenants { tenants, next_seq } = &mut *guard;
+    let data = tenants.entry(tenant.to_string()).or_default();
+    let positions = &mut Positions(next_seq);
+    let (status, body) = match key {
+        None => run(data, positions)?,
+        Some(key) => match keys(data).check(&key, &fingerprint) {
+            Replay::Same(status, body) => (status, body),
+            Replay::Conflict => return Err(conflict()),
+            Replay::Fresh => {
+                let (status, body) = run(data, positions)?;
+                keys(data).save(key, fingerprint, status, body.clone());
+                (status, body)
+            }
+        },
     };
-    match keys.check(&key, &fingerprint) {
-        Replay::Same(status, body) => Ok((status, body)),
-        Replay::Conflict => Err(conflict()),
-        Replay::Fresh => {
-            let (status, body) = run()?;
-            keys.save(key, fingerprint, status, body.clone());
-            Ok((status, body))
-        }
-    }
+    Ok(super::error::json_response(status, body))
 }

@@ -1,0 +1,126 @@
+//! Mounting a provider: its routes with their state, its emitted spec, and
+//! the layers every provider shares (journal, injected failures, its own
+//! 404 and 405 for unknown routes and methods).
+
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::routing::get;
+use utoipa::openapi::OpenApi;
+
+use super::deliveries::{Deliverer, DeliveryConfig};
+use super::error::{ApiError, ErrorKind};
+use super::faults::{Faults, documented_operations, inject};
+use super::journal::{Journal, journal};
+use super::provider::{MockProvider, ProviderState, Reset};
+use super::store::lock;
+
+/// What every provider shares: the journal of requests, scheduled faults,
+/// the deliverer, and each mounted provider's state (to reset it).
+pub struct MockState {
+    /// Every exchange, newest last.
+    pub journal: Arc<Journal>,
+    /// Faults waiting for their requests.
+    pub faults: Arc<Faults>,
+    /// Sends signed events and records the attempts.
+    pub deliverer: Arc<Deliverer>,
+    providers: Mutex<Vec<Arc<dyn Reset>>>,
+}
+
+impl MockState {
+    /// Empty state whose deliveries follow `config`.
+    pub fn new(config: DeliveryConfig) -> Self {
+        Self {
+            journal: Arc::default(),
+            faults: Arc::default(),
+            deliverer: Arc::new(Deliverer::new(config)),
+            providers: Mutex::default(),
+        }
+    }
+
+    /// Forgets one tenant (API key) at every provider, or everything.
+    pub fn reset(&self, key: Option<&str>) {
+        for provider in lock(&self.providers).iter() {
+            provider.reset(key);
+        }
+        if key.is_none() {
+            self.journal.clear();
+            self.faults.clear();
+            self.deliverer.clear();
+        }
+    }
+}
+
+/// The OpenAPI document the mock emits for provider `P`.
+pub fn spec<P: MockProvider>() -> OpenApi {
+    let mut spec = P::router().split_for_parts().1;
+    spec.info.title = format!("{} (webhooks-mock)", P::NAME);
+    spec.info.description = Some(format!(
+        "The webhook-endpoint API of {} as served by webhooks-mock; the contract is openapi/{}.yaml.",
+        P::NAME,
+        P::NAME
+    ));
+    spec.info.version = env!("CARGO_PKG_VERSION").to_string();
+    spec.info.contact = None;
+    spec
+}
+
+/// A provider ready to serve.
+pub struct Mounted {
+    /// Its API (paths relative to `prefix`), `/openapi.json` included.
+    pub api: Router,
+    /// Its admin routes (`/__mock/<name>/events`).
+    pub admin: Router,
+    /// Where its emitted spec is served.
+    pub spec_url: String,
+}
+
+/// Mounts provider `P` under `prefix` (empty for the root) on `shared`.
+pub fn mount<P: MockProvider>(shared: &MockState, prefix: &str) -> Mounted {
+    let state = Arc::new(ProviderState::<P>::new(shared.deliverer.clone()));
+    lock(&shared.providers).push(state.clone());
+    let (routes, _) = P::router().split_for_parts();
+    let mut spec = spec::<P>();
+    spec.servers = Some(vec![utoipa::openapi::Server::new(if prefix.is_empty() {
+        "/"
+    } else {
+        prefix
+    })]);
+    let ops = documented_operations(&spec);
+    shared.faults.register(P::NAME, ops.clone());
+    let spec_json = Arc::new(serde_json::to_value(&spec).expect("serialisable"));
+    let (journal_state, faults) = (shared.journal.clone(), shared.faults.clone());
+    let api = routes
+        .with_state(state.clone())
+        .route(
+            "/openapi.json",
+            get(move || async move { axum::Json((*spec_json).clone()) }),
+        )
+        .route_layer(axum::middleware::from_fn(move |req, next| {
+            inject::<P>(ops.clone(), faults.clone(), req, next)
+        }))
+        .fallback(|| async { no_route::<P>() })
+        .method_not_allowed_fallback(|| async { wrong_method::<P>() })
+        .layer(axum::middleware::from_fn(move |req, next| {
+            journal::<P>(journal_state.clone(), req, next)
+        }));
+    Mounted {
+        api,
+        admin: super::admin::events_router(state),
+        spec_url: format!("{prefix}/openapi.json"),
+    }
+}
+
+/// The provider's 404 for a route it does not have.
+fn no_route<P>() -> ApiError<P> {
+    ApiError::new(ErrorKind::NotFound, "route_not_found", "No such route.")
+}
+
+/// The provider's 405 for a method a route does not take.
+fn wrong_method<P>() -> ApiError<P> {
+    ApiError::new(
+        ErrorKind::MethodNotAllowed,
+        "method_not_allowed",
+        "This route does not take that method.",
+    )
+}

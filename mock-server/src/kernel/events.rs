@@ -1,0 +1,130 @@
+//! Signed events, for the providers that document their signing: what
+//! differs (event types, envelope, subscribers, signature headers, retry
+//! schedule, what an attempt changes) is a [`SignedEvents`] implementation;
+//! the trigger and the fan-out to every subscribed endpoint are written once.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::http::HeaderMap;
+use serde_json::{Value, json};
+
+use super::deliveries::{Attempt, Delivery};
+use super::error::{ApiError, invalid};
+use super::provider::{MockProvider, ProviderState, Tenant};
+
+/// An endpoint an event goes to.
+#[derive(Debug, Clone)]
+pub struct Subscriber {
+    /// The endpoint's ID.
+    pub endpoint_id: String,
+    /// Where it receives events.
+    pub url: String,
+    /// Its signing secret.
+    pub secret: String,
+}
+
+/// One event: the same ID and body for every endpoint and every retry.
+#[derive(Debug, Clone)]
+pub struct Event {
+    /// The event's ID.
+    pub id: String,
+    /// Its type, as the provider names it.
+    pub event_type: String,
+    /// The envelope as delivered.
+    pub envelope: Value,
+}
+
+/// How a provider signs and delivers its events.
+pub trait SignedEvents: MockProvider {
+    /// Delays before each attempt (the first is usually zero), uncompressed.
+    const RETRY_SCHEDULE: &'static [Duration];
+
+    /// Whether the trigger accepts this event type.
+    fn accepts(event_type: &str) -> bool;
+
+    /// A new event of `event_type` for this tenant, in the documented envelope.
+    fn envelope(tenant: &Tenant, event_type: &str, data: Option<Value>) -> Event;
+
+    /// The tenant's active endpoints subscribed to `event_type`.
+    fn subscribers(data: &Self::TenantData, event_type: &str) -> Vec<Subscriber>;
+
+    /// The headers of one attempt at Unix time `now`, signed with `secret`.
+    fn signed_headers(
+        event: &Event,
+        body: &[u8],
+        secret: &str,
+        now: i64,
+    ) -> Vec<(&'static str, String)>;
+
+    /// What an attempt changes in the provider's state (delivery logs).
+    fn on_attempt(state: &ProviderState<Self>, tenant: &str, endpoint_id: &str, attempt: &Attempt) {
+        let _ = (state, tenant, endpoint_id, attempt);
+    }
+
+    /// What the end of a delivery changes (auto-disable after failures).
+    fn on_done(state: &ProviderState<Self>, tenant: &str, endpoint_id: &str, delivered: bool) {
+        let _ = (state, tenant, endpoint_id, delivered);
+    }
+}
+
+/// Delivers a new `event_type` event to every subscribed endpoint of the
+/// caller in the background; answers the event and where it goes.
+pub fn trigger<P: SignedEvents>(
+    state: &Arc<ProviderState<P>>,
+    headers: &HeaderMap,
+    event_type: &str,
+    data: Option<Value>,
+) -> Result<Value, ApiError<P>> {
+    let tenant = &P::authenticate(headers)?;
+    if !P::accepts(event_type) {
+        return Err(invalid(
+            "type",
+            format!("Unknown event type '{event_type}'."),
+        ));
+    }
+    let event = P::envelope(tenant, event_type, data);
+    let subscribers = state
+        .tenants
+        .lock()
+        .get(&tenant.key)
+        .map(|data| P::subscribers(data, event_type))
+        .unwrap_or_default();
+    let mut deliveries = Vec::new();
+    for subscriber in subscribers {
+        deliveries.push(json!({"endpoint_id": subscriber.endpoint_id, "url": subscriber.url}));
+        let mut delivery = delivery::<P>(&event, subscriber.clone(), P::RETRY_SCHEDULE);
+        let (on_attempt, on_done) = (state.clone(), state.clone());
+        let (tenant_a, endpoint_a) = (tenant.key.clone(), subscriber.endpoint_id.clone());
+        let (tenant_d, endpoint_d) = (tenant.key.clone(), subscriber.endpoint_id);
+        delivery.on_attempt =
+            Box::new(move |attempt| P::on_attempt(&on_attempt, &tenant_a, &endpoint_a, attempt));
+        delivery.on_done =
+            Box::new(move |delivered| P::on_done(&on_done, &tenant_d, &endpoint_d, delivered));
+        state.deliverer.spawn(delivery);
+    }
+    Ok(json!({"event": event.envelope, "deliveries": deliveries}))
+}
+
+/// `event` for one endpoint, signed as `P` documents, attempted on
+/// `schedule`; nothing in `P`'s state changes with its attempts.
+pub fn delivery<P: SignedEvents>(
+    event: &Event,
+    to: Subscriber,
+    schedule: &'static [Duration],
+) -> Delivery {
+    let body = serde_json::to_vec(&event.envelope).expect("serialisable");
+    let (signed, secret, event_for_headers) = (body.clone(), to.secret, event.clone());
+    Delivery {
+        provider: P::NAME,
+        endpoint_id: to.endpoint_id,
+        url: to.url,
+        event_id: event.id.clone(),
+        event_type: event.event_type.clone(),
+        body,
+        headers: Box::new(move |now| P::signed_headers(&event_for_headers, &signed, &secret, now)),
+        schedule,
+        on_attempt: Box::new(|_| {}),
+        on_done: Box::new(|_| {}),
+    }
+}

@@ -1,0 +1,130 @@
+//! Extractors that turn bad input into the provider's own 4xx instead of
+//! axum's plain-text rejections: the caller, a JSON body, query parameters.
+
+use std::marker::PhantomData;
+
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use super::error::{ApiError, ErrorKind, too_large};
+use super::provider::{MockProvider, Tenant};
+
+/// The bearer token of an `Authorization: Bearer …` header, if any.
+pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
+/// A request header as text, if present and readable.
+pub fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
+/// The authenticated caller.
+pub struct Auth<P>(pub Tenant, pub PhantomData<P>);
+
+impl<P: MockProvider, S: Send + Sync> FromRequestParts<S> for Auth<P> {
+    type Rejection = ApiError<P>;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError<P>> {
+        P::authenticate(&parts.headers).map(|t| Auth(t, PhantomData))
+    }
+}
+
+/// A JSON body of type `T` (and as sent): a wrong content type, malformed
+/// JSON, a wrong type or an unknown field each become the provider's 4xx.
+pub struct JsonBody<P, T>(pub T, pub Value, pub PhantomData<P>);
+
+impl<P: MockProvider, T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<P, T> {
+    type Rejection = ApiError<P>;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError<P>> {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|v| {
+                let v = v.trim();
+                v.eq_ignore_ascii_case("application/json")
+                    || (v.starts_with("application/") && v.ends_with("+json"))
+            });
+        if !is_json {
+            return Err(ApiError::new(
+                ErrorKind::UnsupportedMediaType,
+                "unsupported_content_type",
+                "The request body must be JSON, sent with `Content-Type: application/json`.",
+            ));
+        }
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|_| too_large())?;
+        let value: Value = serde_json::from_slice(&bytes).map_err(|e| {
+            ApiError::new(
+                ErrorKind::BadRequest,
+                "invalid_json",
+                format!("The request body is not valid JSON: {e}."),
+            )
+        })?;
+        let typed = serde_path_to_error::deserialize(&value).map_err(|e| {
+            // The top-level field at fault: `events` for a bad `events[0]`.
+            let path = e.path().to_string();
+            let field = path
+                .split(['.', '['])
+                .next()
+                .filter(|f| !f.is_empty() && *f != "?");
+            invalid_body(&e.inner().to_string(), field)
+        })?;
+        Ok(JsonBody(typed, value, PhantomData))
+    }
+}
+
+/// A body that is JSON but not of the expected shape.
+fn invalid_body<P>(serde_message: &str, at: Option<&str>) -> ApiError<P> {
+    // serde says "unknown field `x`, expected …" or "missing field `x`": name that field.
+    let field = serde_message
+        .split('`')
+        .nth(1)
+        .filter(|_| serde_message.contains(" field `"))
+        .or(at)
+        .map(str::to_string);
+    let message = format!("The request body is invalid: {serde_message}.");
+    let code = if serde_message.starts_with("missing field") {
+        "missing_required_field"
+    } else if serde_message.starts_with("unknown field") {
+        "unknown_field"
+    } else {
+        "invalid_type"
+    };
+    let mut error = ApiError::new(ErrorKind::BadRequest, code, message);
+    error.param = field;
+    error
+}
+
+/// Query parameters of type `T`; a bad value becomes the provider's 400.
+pub struct Query<P, T>(pub T, pub PhantomData<P>);
+
+impl<P: MockProvider, T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<P, T> {
+    type Rejection = ApiError<P>;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError<P>> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|q| Query(q.0, PhantomData))
+            .map_err(|e| {
+                ApiError::new(
+                    ErrorKind::BadRequest,
+                    "invalid_query",
+                    format!("Invalid query parameters: {}.", e.body_text()),
+                )
+            })
+    }
+}

@@ -1,0 +1,56 @@
+//! Page sizes and cursors, the pieces of every provider's pagination.
+
+use super::error::{ApiError, invalid};
+use super::store::Collection;
+
+/// A page size or number: `default` when absent, the provider's 400 outside `min..=max`.
+pub fn bounded<P>(
+    param: &str,
+    value: Option<i64>,
+    default: i64,
+    min: i64,
+    max: i64,
+) -> Result<usize, ApiError<P>> {
+    let value = value.unwrap_or(default);
+    if !(min..=max).contains(&value) {
+        return Err(invalid(
+            param,
+            format!("'{param}' must be between {min} and {max}."),
+        ));
+    }
+    Ok(value as usize)
+}
+
+/// An opaque cursor for the position `seq`.
+pub fn encode_cursor(seq: u64) -> String {
+    format!("cur_{seq:016x}")
+}
+
+/// The position a cursor stands for.
+pub fn decode_cursor(cursor: &str) -> Option<u64> {
+    let hex = cursor.strip_prefix("cur_")?;
+    (hex.len() == 16).then(|| u64::from_str_radix(hex, 16).ok())?
+}
+
+/// One page of a cursor-paginated list: up to `limit` records older than
+/// the `cursor` (all when absent or empty), newest first, and the cursor of
+/// the next page when more follow; a cursor the mock did not issue is the
+/// provider's 400.
+pub fn cursor_page<'a, R, P>(
+    records: Option<&'a Collection<R>>,
+    cursor: Option<&str>,
+    limit: usize,
+) -> Result<(Vec<&'a R>, Option<String>), ApiError<P>> {
+    let before = match cursor {
+        None | Some("") => None,
+        Some(cursor) => Some(
+            decode_cursor(cursor).ok_or_else(|| invalid("cursor", "The cursor is not valid."))?,
+        ),
+    };
+    let Some(records) = records else {
+        return Ok((Vec::new(), None));
+    };
+    let (page, more) = records.newest_first(before, limit);
+    let next = more.then(|| encode_cursor(page.last().map_or(0, |(s, _)| *s)));
+    Ok((page.into_iter().map(|(_, r)| r).collect(), next))
+}

@@ -1,0 +1,111 @@
+//! The seam between the kernel and a provider: everything that differs
+//! between providers is said once, in a [`MockProvider`] implementation.
+
+use std::sync::Arc;
+
+use axum::http::{HeaderMap, StatusCode};
+use serde::Serialize;
+use serde_json::Value;
+use utoipa_axum::router::OpenApiRouter;
+
+use super::deliveries::Deliverer;
+use super::error::{ApiError, ErrorKind, RateLimitHeaders};
+use super::store::Shared;
+
+/// Test (sandbox) or live mode, from the key's prefix where the provider has both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Sandbox / test keys.
+    Test,
+    /// Production / live keys.
+    Live,
+}
+
+/// The caller, identified by its API key: each key is its own tenant.
+#[derive(Debug, Clone)]
+pub struct Tenant {
+    /// The API key itself (never logged: the journal redacts it).
+    pub key: String,
+    /// The key's mode.
+    pub mode: Mode,
+}
+
+/// One provider's API as the mock serves it.
+pub trait MockProvider: Sized + Send + Sync + 'static {
+    /// The name on the command line, in URLs and in the journal.
+    const NAME: &'static str;
+    /// The path of the provider's real base URL (`/v1`; empty for the root).
+    const BASE_PATH: &'static str;
+    /// The header that carries the API key (redacted in the journal).
+    const AUTH_HEADER: &'static str = "authorization";
+    /// The rate-limit headers the provider documents on a 429, if any.
+    const RATE_LIMIT_HEADERS: Option<RateLimitHeaders> = None;
+
+    /// What one tenant (API key) has stored.
+    type TenantData: Default + Send + 'static;
+    /// The documented error body (the type the emitted spec describes).
+    type ErrorBody: Serialize;
+
+    /// Who is calling, from the request headers; the provider's 401 otherwise.
+    fn authenticate(headers: &HeaderMap) -> Result<Tenant, ApiError<Self>>;
+
+    /// The documented error body of `error`, answered with `status`.
+    fn error_body(error: &ApiError<Self>, status: StatusCode) -> Self::ErrorBody;
+
+    /// The provider's code and message for an error of `kind` when nothing
+    /// more precise is known (`Prefer`, faults, unknown routes and methods).
+    fn error_code(kind: ErrorKind) -> (&'static str, &'static str);
+
+    /// The provider's routes (relative to its base path) and their spec.
+    fn router() -> OpenApiRouter<Arc<ProviderState<Self>>>;
+
+    /// Delivers a signed `event_type` event to the subscribed endpoints of
+    /// the caller named by `headers` (the admin trigger); by default the
+    /// provider documents no signing, and the mock sends nothing.
+    fn trigger(
+        state: &Arc<ProviderState<Self>>,
+        headers: &HeaderMap,
+        event_type: &str,
+        data: Option<Value>,
+    ) -> Result<Value, ApiError<Self>> {
+        let _ = (state, headers, event_type, data);
+        Err(ApiError::new(
+            ErrorKind::BadRequest,
+            "deliveries_not_documented",
+            format!(
+                "{} does not document how its deliveries are signed, so the mock sends none.",
+                Self::NAME
+            ),
+        ))
+    }
+}
+
+/// A provider's state: its tenants, and the deliverer its events go through.
+pub struct ProviderState<P: MockProvider> {
+    /// Every tenant's data, behind one lock.
+    pub tenants: Shared<P::TenantData>,
+    /// Sends signed events and records the attempts.
+    pub deliverer: Arc<Deliverer>,
+}
+
+impl<P: MockProvider> ProviderState<P> {
+    /// Empty state delivering through `deliverer`.
+    pub fn new(deliverer: Arc<Deliverer>) -> Self {
+        Self {
+            tenants: Shared::default(),
+            deliverer,
+        }
+    }
+}
+
+/// What can be forgotten per tenant, whatever the provider.
+pub trait Reset: Send + Sync {
+    /// Forgets one tenant (API key), or everyone.
+    fn reset(&self, key: Option<&str>);
+}
+
+impl<P: MockProvider> Reset for ProviderState<P> {
+    fn reset(&self, key: Option<&str>) {
+        self.tenants.reset(key);
+    }
+}

@@ -1,0 +1,146 @@
+//! billing.io's wire types: what its requests and responses look like, and
+//! what the emitted spec is made from.
+
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// A subscribable event type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[allow(clippy::enum_variant_names)] // the documented names all start with `checkout.`
+pub enum EventType {
+    /// A checkout was created.
+    #[serde(rename = "checkout.created")]
+    CheckoutCreated,
+    /// A payment was seen on chain.
+    #[serde(rename = "checkout.payment_detected")]
+    CheckoutPaymentDetected,
+    /// The payment is gathering confirmations.
+    #[serde(rename = "checkout.confirming")]
+    CheckoutConfirming,
+    /// The payment is confirmed.
+    #[serde(rename = "checkout.completed")]
+    CheckoutCompleted,
+    /// The checkout expired unpaid.
+    #[serde(rename = "checkout.expired")]
+    CheckoutExpired,
+    /// The checkout failed.
+    #[serde(rename = "checkout.failed")]
+    CheckoutFailed,
+}
+
+/// Whether deliveries are made to an endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum WebhookStatus {
+    /// Deliveries are made.
+    Active,
+    /// Deliveries are paused.
+    Disabled,
+}
+
+/// HMAC signing secret (`whsec_…`), returned only at creation.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct SigningSecret(pub String);
+
+/// A new webhook endpoint.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateWebhookRequest {
+    /// HTTPS URL that receives the events (sandbox keys may use HTTP).
+    #[schema(format = "uri", required = true, nullable = false)]
+    pub url: Option<String>,
+    /// The event types to subscribe to.
+    #[schema(min_items = 1, required = true, nullable = false)]
+    pub events: Option<Vec<EventType>>,
+    /// A label for people.
+    #[schema(max_length = 256, nullable = false)]
+    pub description: Option<String>,
+}
+
+/// A registered webhook endpoint.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct WebhookEndpoint {
+    /// Unique identifier (`we_…`).
+    pub webhook_id: String,
+    /// Where events are delivered.
+    #[schema(format = "uri")]
+    pub url: String,
+    /// The subscribed event types.
+    pub events: Vec<EventType>,
+    /// The signing secret, only in the create response.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub secret: Option<SigningSecret>,
+    /// A label for people.
+    #[schema(required = false)]
+    pub description: Option<String>,
+    /// Whether deliveries are made.
+    pub status: WebhookStatus,
+    /// When the endpoint was created.
+    #[schema(format = DateTime)]
+    pub created_at: String,
+}
+
+/// One page of webhook endpoints.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WebhookEndpointList {
+    /// The endpoints on this page.
+    pub data: Vec<WebhookEndpoint>,
+    /// Whether another page follows.
+    pub has_more: bool,
+    /// Cursor for the next page; null on the last page.
+    #[schema(required = false)]
+    pub next_cursor: Option<String>,
+}
+
+/// The broad class of an error.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorType {
+    /// 400.
+    InvalidRequest,
+    /// 401.
+    AuthenticationError,
+    /// 404.
+    NotFound,
+    /// 409.
+    IdempotencyConflict,
+    /// 429.
+    RateLimited,
+    /// 500.
+    InternalError,
+}
+
+/// What went wrong.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorResponseError {
+    /// The broad class.
+    #[serde(rename = "type")]
+    pub type_: ErrorType,
+    /// A machine-readable code.
+    pub code: String,
+    /// A human-readable explanation.
+    pub message: String,
+    /// The parameter at fault.
+    #[schema(required = false)]
+    pub param: Option<String>,
+}
+
+/// The error envelope of every failed request.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorResponse {
+    /// What went wrong.
+    pub error: ErrorResponseError,
+}
+
+/// Query of the list operation.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// Opaque cursor from a previous page's `next_cursor`.
+    #[param(nullable = false)]
+    pub cursor: Option<String>,
+    /// How many endpoints to return.
+    #[param(minimum = 1, maximum = 100, default = 25, nullable = false)]
+    pub limit: Option<i64>,
+}

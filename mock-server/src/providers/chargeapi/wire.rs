@@ -1,0 +1,162 @@
+//! Charge's wire types: what its requests and responses look like, and what
+//! the emitted spec is made from.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// Whether an endpoint receives events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum EndpointStatus {
+    /// Events are delivered.
+    Enabled,
+    /// Events are not delivered.
+    Disabled,
+}
+
+/// Secret used to sign the events sent to this endpoint (`whsec_…`).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SigningSecret(pub String);
+
+/// When the object was created, as Unix seconds.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+pub struct Created(pub i64);
+
+/// Key-value pairs for your own structured data.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct Metadata(pub BTreeMap<String, String>);
+
+/// A new webhook endpoint.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateWebhookEndpointRequest {
+    /// Public HTTPS URL that receives the event POSTs.
+    #[schema(format = "uri", required = true, nullable = false)]
+    pub url: Option<String>,
+    /// Event types to subscribe to.
+    #[schema(min_items = 1, required = true, nullable = false)]
+    pub enabled_events: Option<Vec<String>>,
+    /// A note for your own reference.
+    #[schema(nullable = false)]
+    pub description: Option<String>,
+    /// API version to render this endpoint's events with.
+    #[schema(nullable = false)]
+    pub api_version: Option<String>,
+    /// Your own key-value pairs.
+    #[schema(nullable = false)]
+    pub metadata: Option<Metadata>,
+}
+
+/// The fields to change.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateWebhookEndpointRequest {
+    /// The full new list of event types.
+    #[schema(nullable = false)]
+    pub enabled_events: Option<Vec<String>>,
+    /// Enable or disable deliveries.
+    #[schema(nullable = false)]
+    pub status: Option<EndpointStatus>,
+    /// A note for your own reference.
+    #[schema(nullable = false)]
+    pub description: Option<String>,
+    /// Your own key-value pairs.
+    #[schema(nullable = false)]
+    pub metadata: Option<Metadata>,
+}
+
+/// A Webhook Endpoint object.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct WebhookEndpoint {
+    /// Unique identifier.
+    pub id: String,
+    /// Always `webhook_endpoint`.
+    #[schema(required = false)]
+    pub object: String,
+    /// API version of the events; null means the account's.
+    #[schema(required = false)]
+    pub api_version: Option<String>,
+    /// The application the endpoint belongs to.
+    #[schema(required = false)]
+    pub application: Option<String>,
+    /// Creation time.
+    #[schema(required = false)]
+    pub created: Created,
+    /// An optional note.
+    #[schema(required = false)]
+    pub description: Option<String>,
+    /// The event types delivered.
+    pub enabled_events: Vec<String>,
+    /// Live or test mode.
+    #[schema(required = false)]
+    pub livemode: bool,
+    /// Your own key-value pairs.
+    #[schema(required = false)]
+    pub metadata: Metadata,
+    /// The signing secret.
+    #[schema(required = false)]
+    pub secret: SigningSecret,
+    /// Whether events are delivered.
+    #[schema(required = false)]
+    pub status: EndpointStatus,
+    /// The URL that receives the POSTs.
+    #[schema(format = "uri")]
+    pub url: String,
+}
+
+/// One page of webhook endpoints.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WebhookEndpointList {
+    /// The endpoints, newest first.
+    pub data: Vec<WebhookEndpoint>,
+    /// The next page; null on the last.
+    #[schema(required = false)]
+    pub next_page_url: Option<String>,
+    /// The previous page; null on the first.
+    #[schema(required = false)]
+    pub previous_page_url: Option<String>,
+}
+
+/// The error object.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Error {
+    /// Machine-readable code.
+    #[schema(required = false)]
+    pub code: Option<String>,
+    /// Where the code is documented.
+    #[schema(required = false)]
+    pub doc_url: String,
+    /// Human-readable explanation.
+    #[schema(required = false)]
+    pub message: String,
+    /// Always `error`.
+    #[schema(required = false)]
+    pub object: String,
+    /// The parameter at fault.
+    #[schema(required = false)]
+    pub param: Option<String>,
+    /// The request's ID.
+    #[schema(required = false)]
+    pub request: String,
+    /// The HTTP status.
+    #[schema(required = false)]
+    pub status: i64,
+    /// The error's class.
+    #[serde(rename = "type")]
+    #[schema(required = false)]
+    pub type_: String,
+}
+
+/// Query of the list operation.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// How many endpoints to return.
+    #[param(minimum = 1, maximum = 100, default = 10, nullable = false)]
+    pub limit: Option<i64>,
+    /// Opaque page token from `next_page_url` / `previous_page_url`.
+    #[param(nullable = false)]
+    pub page: Option<String>,
+}

@@ -1,0 +1,250 @@
+//! Commet's wire types: the docs' envelope around every resource, and what
+//! the emitted spec is made from.
+
+use std::borrow::Cow;
+
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::{IntoParams, PartialSchema, ToSchema};
+
+use super::EVENT_TYPES;
+
+/// A subscribable event type.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EventType(pub String);
+
+impl PartialSchema for EventType {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some("A subscribable event type."))
+            .enum_values(Some(EVENT_TYPES.iter().copied()))
+            .into()
+    }
+}
+
+impl ToSchema for EventType {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("EventType")
+    }
+}
+
+/// The endpoint's signing secret.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SigningSecret(pub String);
+
+/// A new webhook endpoint.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct CreateWebhookRequest {
+    /// Destination URL (HTTPS).
+    #[schema(format = "uri", required = true, nullable = false)]
+    pub url: Option<String>,
+    /// Events to subscribe to.
+    #[schema(min_items = 1, required = true, nullable = false)]
+    pub events: Option<Vec<EventType>>,
+    /// A note.
+    #[schema(nullable = false)]
+    pub description: Option<String>,
+    /// API version pin.
+    #[schema(nullable = false)]
+    pub api_version: Option<String>,
+}
+
+/// Absent stays `None`; `null` becomes `Some(None)`.
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// The fields to change.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct UpdateWebhookRequest {
+    /// New URL.
+    #[schema(format = "uri", nullable = false)]
+    pub url: Option<String>,
+    /// New events.
+    #[schema(nullable = false)]
+    pub events: Option<Vec<EventType>>,
+    /// New note; null clears it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, required = false)]
+    pub description: Option<Option<String>>,
+    /// Deliver or not.
+    #[schema(nullable = false)]
+    pub is_active: Option<bool>,
+    /// New version pin.
+    #[schema(nullable = false)]
+    pub api_version: Option<String>,
+}
+
+/// A webhook endpoint.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Webhook {
+    /// Identifier.
+    pub id: String,
+    /// Destination URL.
+    pub url: String,
+    /// Subscribed events.
+    pub events: Vec<String>,
+    /// A note.
+    #[schema(required = true)]
+    pub description: Option<String>,
+    /// Whether events are delivered.
+    pub is_active: bool,
+    /// Version pin.
+    #[schema(required = true)]
+    pub api_version: Option<String>,
+    /// Creation time.
+    #[schema(format = DateTime)]
+    pub created_at: String,
+    /// Always `webhook`.
+    #[schema(required = false)]
+    pub object: String,
+    /// Live or sandbox.
+    #[schema(required = false)]
+    pub livemode: bool,
+}
+
+/// A webhook endpoint with its signing secret.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedWebhook {
+    /// The endpoint.
+    #[serde(flatten)]
+    pub webhook: Webhook,
+    /// The signing secret.
+    #[serde(rename = "secretKey")]
+    pub secret_key: SigningSecret,
+}
+
+/// Acknowledges a deletion.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeletedObject {
+    /// The deleted endpoint.
+    pub id: String,
+    /// Always true.
+    pub deleted: bool,
+    /// The deleted object's type.
+    #[schema(required = false)]
+    pub object: String,
+    /// Live or sandbox.
+    #[schema(required = false)]
+    pub livemode: bool,
+}
+
+/// The outcome of a test delivery.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct WebhookTest {
+    /// Whether the endpoint answered 2xx.
+    pub success: bool,
+    /// The delivery's ID.
+    pub delivery_id: String,
+    /// When it was sent.
+    #[schema(format = DateTime)]
+    pub delivered_at: String,
+    /// Always `webhook_delivery`.
+    #[schema(required = false)]
+    pub object: String,
+    /// Live or sandbox.
+    #[schema(required = false)]
+    pub livemode: bool,
+}
+
+macro_rules! envelope {
+    ($name:ident, $data:ty, $doc:literal) => {
+        #[doc = $doc]
+        #[derive(Debug, Serialize, ToSchema)]
+        pub struct $name {
+            /// Always true.
+            pub success: bool,
+            /// The payload.
+            pub data: $data,
+        }
+    };
+}
+
+envelope!(
+    CreatedWebhookResponse,
+    CreatedWebhook,
+    "Success envelope around a created endpoint."
+);
+envelope!(
+    WebhookResponse,
+    Webhook,
+    "Success envelope around an endpoint."
+);
+envelope!(
+    DeletedObjectResponse,
+    DeletedObject,
+    "Success envelope around a deletion stub."
+);
+envelope!(
+    WebhookTestResponse,
+    WebhookTest,
+    "Success envelope around a test's outcome."
+);
+
+/// Success envelope around a page of endpoints.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct WebhookListResponse {
+    /// Always true.
+    pub success: bool,
+    /// The endpoints.
+    pub data: Vec<Webhook>,
+    /// Whether another page follows.
+    pub has_more: bool,
+    /// Cursor of the next page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub next_cursor: Option<String>,
+}
+
+/// What went wrong.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorResponseError {
+    /// Error class.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// Machine-readable code.
+    pub code: String,
+    /// Human-readable explanation.
+    pub message: String,
+    /// The parameter at fault.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub param: Option<String>,
+    /// More detail.
+    #[schema(required = false)]
+    pub details: Value,
+    /// Where the code is documented.
+    #[schema(required = false)]
+    pub doc_url: String,
+}
+
+/// Error envelope.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorResponse {
+    /// Always false.
+    pub success: bool,
+    /// What went wrong.
+    pub error: ErrorResponseError,
+}
+
+/// Query of the list operation.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// Cursor from the previous page.
+    #[param(nullable = false)]
+    pub cursor: Option<String>,
+    /// How many endpoints to return.
+    #[param(minimum = 1, maximum = 100, default = 25, nullable = false)]
+    pub limit: Option<i64>,
+}

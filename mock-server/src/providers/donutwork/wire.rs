@@ -1,0 +1,123 @@
+//! Donutwork's wire types: what its requests and responses look like, and
+//! what the emitted spec is made from.
+
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// Token of a subscription: real at creation, `redacted` later.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct WebhookToken(pub String);
+
+/// Subscribed event names; a single name is accepted too.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum EventNames {
+    /// Several names.
+    Array(Vec<String>),
+    /// One name.
+    String(String),
+}
+
+/// The subscription to create.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookInput {
+    /// Display name.
+    #[schema(required = true, nullable = false)]
+    pub name: Option<String>,
+    /// Free text.
+    #[schema(nullable = false)]
+    pub description: Option<String>,
+    /// HTTPS endpoint.
+    #[schema(required = true, nullable = false)]
+    pub url: Option<String>,
+    /// Event names.
+    #[schema(required = true, nullable = false)]
+    pub events: Option<EventNames>,
+}
+
+/// Create bodies wrap the resource in `webhook`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateWebhookRequest {
+    /// The subscription.
+    #[schema(required = true, nullable = false)]
+    pub webhook: Option<WebhookInput>,
+}
+
+/// A webhook subscription.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Webhook {
+    /// Unique identifier.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Free text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub description: Option<String>,
+    /// Where payloads go.
+    pub url: String,
+    /// Subscribed event names.
+    pub events: Vec<String>,
+    /// The token.
+    #[schema(required = false)]
+    pub token: WebhookToken,
+}
+
+/// Where a page sits.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Pages {
+    /// This page, from 1.
+    pub current: i64,
+    /// The last page.
+    pub max: i64,
+}
+
+/// One page of subscriptions.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WebhookList {
+    /// Always `Webhook`.
+    #[schema(required = false)]
+    pub entities: String,
+    /// Subscriptions in all.
+    #[schema(required = false)]
+    pub count: i64,
+    /// Page size used.
+    #[schema(required = false)]
+    pub per_page: i64,
+    /// Page position.
+    pub pages: Pages,
+    /// This page's subscriptions.
+    pub elements: Vec<Webhook>,
+}
+
+/// Acknowledges a deletion.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeletedWebhook {
+    /// The deleted subscription.
+    #[schema(required = false)]
+    pub id: String,
+    /// Always true.
+    #[schema(required = false)]
+    pub deleted: bool,
+}
+
+/// Every error body.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Error {
+    /// What went wrong.
+    pub error: String,
+}
+
+/// Query of the list operation.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// Records per page.
+    #[param(minimum = 1, maximum = 100, nullable = false)]
+    pub size: Option<i64>,
+    /// Page index, from 1.
+    #[param(minimum = 1, nullable = false)]
+    pub page: Option<i64>,
+}

@@ -1,0 +1,98 @@
+//! The five providers, each in its own folder implementing the kernel's
+//! [`MockProvider`](crate::kernel::provider::MockProvider) seam, and the
+//! [`Provider`] value that names one of them at run time.
+
+pub mod billing_io;
+pub mod chargeapi;
+pub mod commet;
+pub mod donutwork;
+pub mod meum;
+
+use crate::kernel::provider::MockProvider;
+
+/// One of the five providers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Provider {
+    /// billing.io.
+    BillingIo,
+    /// chargeapi.co.
+    Chargeapi,
+    /// Donutwork.
+    Donutwork,
+    /// meum.io.
+    Meum,
+    /// Commet.
+    Commet,
+}
+
+/// Something to do with a provider's [`MockProvider`] type.
+pub(crate) trait WithProvider {
+    /// What it gives back.
+    type Output;
+    /// Does it with provider `P`.
+    fn with<P: MockProvider>(self) -> Self::Output;
+}
+
+impl Provider {
+    /// Every provider.
+    pub const ALL: [Provider; 5] = [
+        Provider::BillingIo,
+        Provider::Chargeapi,
+        Provider::Donutwork,
+        Provider::Meum,
+        Provider::Commet,
+    ];
+
+    /// Runs `task` with this provider's type: the one place a run-time
+    /// provider meets its implementation.
+    pub(crate) fn with<T: WithProvider>(self, task: T) -> T::Output {
+        match self {
+            Self::BillingIo => task.with::<billing_io::BillingIo>(),
+            Self::Chargeapi => task.with::<chargeapi::Chargeapi>(),
+            Self::Donutwork => task.with::<donutwork::Donutwork>(),
+            Self::Meum => task.with::<meum::Meum>(),
+            Self::Commet => task.with::<commet::Commet>(),
+        }
+    }
+
+    /// The name used on the command line and in URLs (`billing-io`, …).
+    pub fn name(self) -> &'static str {
+        struct Name;
+        impl WithProvider for Name {
+            type Output = &'static str;
+            fn with<P: MockProvider>(self) -> &'static str {
+                P::NAME
+            }
+        }
+        self.with(Name)
+    }
+
+    /// The provider named `name`.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.name() == name)
+    }
+
+    /// The path of the provider's real base URL (`/v1` for `https://api.billing.io/v1`).
+    pub fn base_path(self) -> &'static str {
+        struct BasePath;
+        impl WithProvider for BasePath {
+            type Output = &'static str;
+            fn with<P: MockProvider>(self) -> &'static str {
+                P::BASE_PATH
+            }
+        }
+        self.with(BasePath)
+    }
+
+    /// Where the provider is served when all five share one server
+    /// (`/billing-io/v1`): its name, then its real base path.
+    pub fn shared_prefix(self) -> String {
+        format!("/{}{}", self.name(), self.base_path())
+    }
+}
+
+impl From<Provider> for String {
+    fn from(provider: Provider) -> String {
+        provider.name().to_string()
+    }
+}
