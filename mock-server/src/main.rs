@@ -6,6 +6,8 @@ use std::process::ExitCode;
 
 use webhooks_mock::Provider;
 
+mod log_writer;
+
 const HELP: &str = "\
 webhooks-mock: a stateful mock of the webhook-endpoint APIs of billing.io,
 chargeapi.co, Donutwork, meum.io and Commet.
@@ -116,7 +118,9 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let log = log_writer::BatchedStdout::start();
     tracing_subscriber::fmt()
+        .with_writer(log.clone())
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
@@ -150,10 +154,11 @@ async fn main() -> ExitCode {
         .write_all(banner.as_bytes())
         .and_then(|()| stdout.flush());
     let app = webhooks_mock::app_with(args.provider, args.deliveries);
-    if let Err(e) = axum::serve(listener, app)
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
-        .await
-    {
+        .await;
+    log.flush();
+    if let Err(e) = served {
         eprintln!("webhooks-mock: {e}");
         return ExitCode::FAILURE;
     }

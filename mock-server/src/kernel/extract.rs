@@ -41,7 +41,18 @@ impl<P: MockProvider, S: Send + Sync> FromRequestParts<S> for Auth<P> {
 
 /// A JSON body of type `T` (and as sent): a wrong content type, malformed
 /// JSON, a wrong type or an unknown field each become the provider's 4xx.
-pub struct JsonBody<P, T>(pub T, pub Value, pub PhantomData<P>);
+pub struct JsonBody<P, T>(pub T, pub RawJson, pub PhantomData<P>);
+
+/// A request body as sent, read as JSON only when asked (to compare a
+/// retried write with the first).
+pub struct RawJson(axum::body::Bytes);
+
+impl RawJson {
+    /// The body as a JSON value.
+    pub fn value(&self) -> Value {
+        serde_json::from_slice(&self.0).unwrap_or(Value::Null)
+    }
+}
 
 impl<P: MockProvider, T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<P, T> {
     type Rejection = ApiError<P>;
@@ -67,6 +78,10 @@ impl<P: MockProvider, T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Js
         let bytes = axum::body::Bytes::from_request(req, state)
             .await
             .map_err(|_| too_large())?;
+        // The common case in one pass; errors are worded from the slower path below.
+        if let Ok(typed) = serde_json::from_slice(&bytes) {
+            return Ok(JsonBody(typed, RawJson(bytes), PhantomData));
+        }
         let value: Value = serde_json::from_slice(&bytes).map_err(|e| {
             ApiError::new(
                 ErrorKind::BadRequest,
@@ -83,7 +98,7 @@ impl<P: MockProvider, T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Js
                 .filter(|f| !f.is_empty() && *f != "?");
             invalid_body(&e.inner().to_string(), field)
         })?;
-        Ok(JsonBody(typed, value, PhantomData))
+        Ok(JsonBody(typed, RawJson(bytes), PhantomData))
     }
 }
 

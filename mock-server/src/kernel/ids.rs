@@ -6,13 +6,27 @@ const ALNUM: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstu
 
 /// `len` random characters drawn from `alphabet`.
 pub fn random(alphabet: &[u8], len: usize) -> String {
-    let mut bytes = vec![0u8; len];
-    getrandom::fill(&mut bytes).expect("the OS random source works");
-    // Modulo bias is irrelevant for mock identifiers.
-    bytes
-        .iter()
-        .map(|b| alphabet[*b as usize % alphabet.len()] as char)
-        .collect()
+    thread_local! {
+        // OS randomness fetched 4 KiB at a time: one system call per ~100 IDs.
+        static POOL: std::cell::RefCell<(Vec<u8>, usize)> =
+            const { std::cell::RefCell::new((Vec::new(), 0)) };
+    }
+    POOL.with(|pool| {
+        let (bytes, used) = &mut *pool.borrow_mut();
+        (0..len)
+            .map(|_| {
+                if *used == bytes.len() {
+                    bytes.resize(4096, 0);
+                    getrandom::fill(bytes).expect("the OS random source works");
+                    *used = 0;
+                }
+                let b = bytes[*used];
+                *used += 1;
+                // Modulo bias is irrelevant for mock identifiers.
+                alphabet[b as usize % alphabet.len()] as char
+            })
+            .collect()
+    })
 }
 
 /// `prefix` followed by `len` lowercase hex digits.

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use axum::body::{Body, Bytes};
 use axum::extract::Request;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -42,14 +42,34 @@ pub struct JournalEntry {
     pub response: Value,
 }
 
-/// An exchange as stored: both bodies are kept as bytes (a cheap,
-/// reference-counted copy) and only parsed when the journal is read, to keep
-/// the request path cheap.
+/// An exchange as stored: what the request path already has (headers and
+/// both bodies are cheap reference-counted copies); redaction and parsing
+/// happen only when the journal is read.
 #[derive(Debug, Clone)]
 struct Recorded {
-    entry: JournalEntry,
+    provider: &'static str,
+    auth_header: &'static str,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    status: StatusCode,
     request: Bytes,
     response: Bytes,
+}
+
+impl Recorded {
+    fn entry(&self) -> JournalEntry {
+        JournalEntry {
+            provider: self.provider,
+            method: self.method.to_string(),
+            path: self.uri.path().to_string(),
+            query: self.uri.query().map(str::to_string),
+            headers: redacted_headers(&self.headers, self.auth_header),
+            body: body_value(&self.request),
+            status: self.status.as_u16(),
+            response: body_value(&self.response),
+        }
+    }
 }
 
 /// Requests received, newest last.
@@ -68,14 +88,7 @@ impl Journal {
     /// Every entry, oldest first.
     pub fn entries(&self) -> Vec<JournalEntry> {
         let recorded: Vec<Recorded> = lock(&self.0).iter().cloned().collect();
-        recorded
-            .into_iter()
-            .map(|r| JournalEntry {
-                body: body_value(&r.request),
-                response: body_value(&r.response),
-                ..r.entry
-            })
-            .collect()
+        recorded.iter().map(Recorded::entry).collect()
     }
 
     /// Forgets every entry.
@@ -113,39 +126,59 @@ pub async fn journal<P: MockProvider>(
 ) -> Response {
     let started = Instant::now();
     let (parts, body) = request.into_parts();
-    let bytes = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
-        Ok(bytes) => bytes,
-        Err(_) => {
-            let response = too_large::<P>().into_response();
-            let entry = entry(P::NAME, P::AUTH_HEADER, &parts, response.status(), started);
-            journal.push(Recorded {
-                entry,
-                request: Bytes::new(),
-                response: Bytes::new(),
-            });
-            return response;
-        }
+    let uri = parts
+        .extensions
+        .get::<axum::extract::OriginalUri>()
+        .map_or_else(|| parts.uri.clone(), |o| o.0.clone());
+    let mut recorded = Recorded {
+        provider: P::NAME,
+        auth_header: P::AUTH_HEADER,
+        method: parts.method.clone(),
+        uri,
+        headers: owned(&parts.headers),
+        status: StatusCode::OK,
+        request: Bytes::new(),
+        response: Bytes::new(),
     };
-    let request = Request::from_parts(parts.clone(), Body::from(bytes.clone()));
-    let response = next.run(request).await;
-    // Mock responses are small JSON documents: keep a copy for the journal.
-    let (response_parts, response_body) = response.into_parts();
-    let response_bytes = axum::body::to_bytes(response_body, usize::MAX)
-        .await
-        .unwrap_or_default();
-    let entry = entry(
-        P::NAME,
-        P::AUTH_HEADER,
-        &parts,
-        response_parts.status,
-        started,
+    let response = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+        Ok(bytes) => {
+            // A copy, not a slice: a slice would keep hyper's whole read buffer alive.
+            recorded.request = Bytes::copy_from_slice(&bytes);
+            let response = next
+                .run(Request::from_parts(parts, Body::from(bytes)))
+                .await;
+            // Mock responses are small JSON documents: keep a copy for the journal.
+            let (response_parts, response_body) = response.into_parts();
+            recorded.response = axum::body::to_bytes(response_body, usize::MAX)
+                .await
+                .unwrap_or_default();
+            Response::from_parts(response_parts, Body::from(recorded.response.clone()))
+        }
+        Err(_) => too_large::<P>().into_response(),
+    };
+    recorded.status = response.status();
+    tracing::info!(
+        provider = P::NAME,
+        "{} {} -> {} ({} µs)",
+        recorded.method,
+        recorded.uri.path(),
+        recorded.status.as_u16(),
+        started.elapsed().as_micros()
     );
-    journal.push(Recorded {
-        entry,
-        request: bytes,
-        response: response_bytes.clone(),
-    });
-    Response::from_parts(response_parts, Body::from(response_bytes))
+    journal.push(recorded);
+    response
+}
+
+/// The headers in memory of their own (parsed ones share the connection's
+/// read buffer, which a journal entry must not keep alive).
+fn owned(headers: &HeaderMap) -> HeaderMap {
+    headers
+        .iter()
+        .filter_map(|(name, value)| {
+            let value = axum::http::HeaderValue::from_bytes(value.as_bytes()).ok()?;
+            Some((name.clone(), value))
+        })
+        .collect()
 }
 
 /// A body as JSON when it parses, as text otherwise, null when empty.
@@ -155,37 +188,5 @@ fn body_value(bytes: &[u8]) -> Value {
     } else {
         serde_json::from_slice(bytes)
             .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(bytes).into_owned()))
-    }
-}
-
-/// Logs the exchange in one line and describes it for the journal.
-fn entry(
-    provider: &'static str,
-    auth: &str,
-    parts: &axum::http::request::Parts,
-    status: StatusCode,
-    started: Instant,
-) -> JournalEntry {
-    let uri = parts
-        .extensions
-        .get::<axum::extract::OriginalUri>()
-        .map_or(&parts.uri, |o| &o.0);
-    tracing::info!(
-        provider,
-        "{} {} -> {} ({} µs)",
-        parts.method,
-        uri.path(),
-        status.as_u16(),
-        started.elapsed().as_micros()
-    );
-    JournalEntry {
-        provider,
-        method: parts.method.to_string(),
-        path: uri.path().to_string(),
-        query: uri.query().map(str::to_string),
-        headers: redacted_headers(&parts.headers, auth),
-        body: Value::Null,
-        status: status.as_u16(),
-        response: Value::Null,
     }
 }

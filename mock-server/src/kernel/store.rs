@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant};
 
+use axum::body::Bytes;
 use serde_json::Value;
 
 use super::error::ApiError;
@@ -108,8 +109,8 @@ pub struct SavedResponse {
     pub fingerprint: Value,
     /// The first response's status.
     pub status: u16,
-    /// The first response's body.
-    pub body: Value,
+    /// The first response's body, as sent.
+    pub body: Bytes,
     saved_at: Instant,
 }
 
@@ -127,7 +128,7 @@ pub enum Replay {
     /// The key is new: run the request, then [`IdempotencyKeys::save`].
     Fresh,
     /// Same key, same request: answer with the saved response.
-    Same(u16, Value),
+    Same(u16, Bytes),
     /// Same key, another request: the provider's conflict error.
     Conflict,
 }
@@ -152,7 +153,7 @@ impl IdempotencyKeys {
     }
 
     /// Remembers the response to a request with this key.
-    pub fn save(&mut self, key: String, fingerprint: Value, status: u16, body: Value) {
+    pub fn save(&mut self, key: String, fingerprint: Value, status: u16, body: Bytes) {
         self.saved.insert(
             key,
             SavedResponse {
@@ -207,7 +208,7 @@ impl<T> Default for Tenants<T> {
 impl<T: Default> Tenants<T> {
     /// The tenant's data, created empty on first use.
     pub fn of(&mut self, key: &str) -> &mut T {
-        self.tenants.entry(key.to_string()).or_default()
+        tenant_data(&mut self.tenants, key)
     }
 
     /// The tenant's data, if it has any.
@@ -250,6 +251,14 @@ impl<T: Default> Tenants<T> {
     }
 }
 
+/// A tenant's data, created empty on first use (the key is copied only then).
+fn tenant_data<'a, T: Default>(tenants: &'a mut HashMap<String, T>, key: &str) -> &'a mut T {
+    if !tenants.contains_key(key) {
+        tenants.insert(key.to_string(), T::default());
+    }
+    tenants.get_mut(key).expect("just inserted")
+}
+
 /// Hands out fresh positions, increasing across all tenants.
 pub struct Positions<'a>(&'a mut u64);
 
@@ -266,31 +275,35 @@ impl Positions<'_> {
 /// lock: a retry with the same key and request gets the first answer again,
 /// one with another request gets `conflict()`. Without a key, just runs it.
 /// `run` gets the tenant's data and fresh positions for new records, and
-/// gives the status and body to answer.
+/// gives the status and the JSON body to answer. The request's fingerprint
+/// (what a reuse of the key is compared with) is computed only under a key.
 pub fn write_once<T: Default, P>(
     shared: &Shared<T>,
     tenant: &str,
     keys: fn(&mut T) -> &mut IdempotencyKeys,
     key: Option<String>,
-    fingerprint: Value,
+    fingerprint: impl FnOnce() -> Value,
     conflict: fn() -> ApiError<P>,
-    run: impl FnOnce(&mut T, &mut Positions) -> Result<(u16, Value), ApiError<P>>,
+    run: impl FnOnce(&mut T, &mut Positions) -> Result<(u16, Bytes), ApiError<P>>,
 ) -> Result<axum::response::Response, ApiError<P>> {
     let mut guard = shared.lock();
     let Tenants { tenants, next_seq } = &mut *guard;
-    let data = tenants.entry(tenant.to_string()).or_default();
+    let data = tenant_data(tenants, tenant);
     let positions = &mut Positions(next_seq);
     let (status, body) = match key {
         None => run(data, positions)?,
-        Some(key) => match keys(data).check(&key, &fingerprint) {
-            Replay::Same(status, body) => (status, body),
-            Replay::Conflict => return Err(conflict()),
-            Replay::Fresh => {
-                let (status, body) = run(data, positions)?;
-                keys(data).save(key, fingerprint, status, body.clone());
-                (status, body)
+        Some(key) => {
+            let fingerprint = fingerprint();
+            match keys(data).check(&key, &fingerprint) {
+                Replay::Same(status, body) => (status, body),
+                Replay::Conflict => return Err(conflict()),
+                Replay::Fresh => {
+                    let (status, body) = run(data, positions)?;
+                    keys(data).save(key, fingerprint, status, body.clone());
+                    (status, body)
+                }
             }
-        },
+        }
     };
-    Ok(super::error::json_response(status, body))
+    Ok(super::error::json_bytes_response(status, body))
 }

@@ -14,7 +14,7 @@ use super::wire::{
     WebhookEndpointList, WebhookStatus,
 };
 use super::{BillingIo, TenantData};
-use crate::kernel::error::{ApiError, ErrorKind, invalid, missing, respond};
+use crate::kernel::error::{ApiError, ErrorKind, invalid, json_bytes, missing, respond};
 use crate::kernel::extract::{Auth, JsonBody, Query};
 use crate::kernel::ids;
 use crate::kernel::paging::{bounded, cursor_page};
@@ -106,7 +106,7 @@ async fn create_webhook_endpoint(
             "'description' must be at most 256 characters.",
         ));
     }
-    let fingerprint = json!(["POST", "/webhooks", raw]);
+    let fingerprint = || json!(["POST", "/webhooks", raw.value()]);
     write_once(
         &state.tenants,
         &tenant.key,
@@ -124,7 +124,7 @@ async fn create_webhook_endpoint(
                 status: WebhookStatus::Active,
                 created_at: ids::now_rfc3339(),
             };
-            let response = serde_json::to_value(&endpoint).expect("serialisable");
+            let response = json_bytes(&endpoint);
             // The secret is returned once and never again.
             let secret = endpoint
                 .secret

@@ -14,7 +14,7 @@ use super::wire::{
     UpdateWebhookEndpointRequest, WebhookEndpoint, WebhookEndpointList,
 };
 use super::{Chargeapi, TenantData};
-use crate::kernel::error::{ApiError, ErrorKind, invalid, missing, respond};
+use crate::kernel::error::{ApiError, ErrorKind, invalid, json_bytes, missing, respond};
 use crate::kernel::extract::{Auth, JsonBody, Query, header_text};
 use crate::kernel::ids;
 use crate::kernel::paging::bounded;
@@ -109,7 +109,7 @@ async fn create_webhook_endpoint(
     let pinned_version = body
         .api_version
         .or_else(|| header_text(&headers, "charge-version"));
-    let fingerprint = json!(["POST", "/webhook_endpoints", raw]);
+    let fingerprint = || json!(["POST", "/webhook_endpoints", raw.value()]);
     write_once(
         &state.tenants,
         &tenant.key,
@@ -132,7 +132,7 @@ async fn create_webhook_endpoint(
                 status: EndpointStatus::Enabled,
                 url,
             };
-            let response = serde_json::to_value(&endpoint).expect("serialisable");
+            let response = json_bytes(&endpoint);
             data.endpoints
                 .insert(positions.next(), endpoint.id.clone(), endpoint);
             Ok((200, response))
@@ -286,7 +286,7 @@ async fn update_webhook_endpoint(
     if let Some(events) = &body.enabled_events {
         check_events(events)?;
     }
-    let fingerprint = json!(["POST", id, raw]);
+    let fingerprint = || json!(["POST", id, raw.value()]);
     write_once(
         &state.tenants,
         &tenant.key,
@@ -308,7 +308,7 @@ async fn update_webhook_endpoint(
             if let Some(metadata) = body.metadata {
                 endpoint.metadata = metadata;
             }
-            Ok((200, serde_json::to_value(&*endpoint).expect("serialisable")))
+            Ok((200, json_bytes(&*endpoint)))
         },
     )
 }

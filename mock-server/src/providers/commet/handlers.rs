@@ -4,11 +4,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::json;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -19,7 +20,9 @@ use super::wire::{
     WebhookTestResponse,
 };
 use super::{Commet, EVENT_TYPES, StoredWebhook, TenantData};
-use crate::kernel::error::{ApiError, ErrorKind, invalid, json_response, missing, respond};
+use crate::kernel::error::{
+    ApiError, ErrorKind, invalid, json_bytes, json_bytes_response, missing, respond,
+};
 use crate::kernel::events::{SignedEvents, Subscriber, delivery};
 use crate::kernel::extract::{Auth, JsonBody, Query, header_text};
 use crate::kernel::ids;
@@ -75,8 +78,20 @@ fn check_commet_url(url: &str, mode: Mode) -> Result<(), ApiError<Commet>> {
     check_url("url", url, mode == Mode::Test)
 }
 
-fn envelope<T: Serialize>(status: u16, data: T) -> (u16, Value) {
-    (status, json!({"success": true, "data": data}))
+/// `data` in the docs' success envelope, encoded.
+fn envelope<T: Serialize>(status: u16, data: T) -> (u16, Bytes) {
+    #[derive(Serialize)]
+    struct Success<T> {
+        success: bool,
+        data: T,
+    }
+    (
+        status,
+        json_bytes(&Success {
+            success: true,
+            data,
+        }),
+    )
 }
 
 /// Create webhook endpoint.
@@ -117,7 +132,7 @@ async fn create_webhook_endpoint(
     let api_version = body
         .api_version
         .or_else(|| header_text(&headers, "commet-version"));
-    let fingerprint = json!(["POST", "/webhooks", raw]);
+    let fingerprint = || json!(["POST", "/webhooks", raw.value()]);
     let key = idempotency_key(&headers);
     write_once(
         &state.tenants,
@@ -215,7 +230,7 @@ async fn get_webhook_endpoint(
         .find(&tenant.key, |d| &d.webhooks, &id)
         .ok_or_else(not_found)?;
     let (status, body) = envelope(200, &stored.webhook);
-    Ok(json_response(status, body))
+    Ok(json_bytes_response(status, body))
 }
 
 /// Update webhook endpoint.
@@ -250,7 +265,7 @@ async fn update_webhook_endpoint(
         check_commet_url(url, tenant.mode)?;
     }
     let events = body.events.as_deref().map(check_events).transpose()?;
-    let fingerprint = json!(["PUT", id, raw]);
+    let fingerprint = || json!(["PUT", id, raw.value()]);
     let key = idempotency_key(&headers);
     write_once(
         &state.tenants,
@@ -313,7 +328,7 @@ async fn delete_webhook_endpoint(
         livemode: tenant.mode == Mode::Live,
     };
     let (status, body) = envelope(200, deleted);
-    Ok(json_response(status, body))
+    Ok(json_bytes_response(status, body))
 }
 
 /// Test webhook endpoint.
@@ -365,7 +380,7 @@ async fn test_webhook_endpoint(
         livemode: tenant.mode == Mode::Live,
     };
     let (status, body) = envelope(200, test);
-    Ok(json_response(status, body))
+    Ok(json_bytes_response(status, body))
 }
 
 /// Commet's routes (paths relative to its base path `/api/v1`) and spec.
