@@ -8,6 +8,10 @@ use webhooks_mock::Provider;
 
 mod log_writer;
 
+// Measured: under load glibc malloc took about a sixth of the mock's CPU.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const HELP: &str = "\
 webhooks-mock: a stateful mock of the webhook-endpoint APIs of billing.io,
 chargeapi.co, Donutwork, meum.io and Commet.
@@ -27,7 +31,8 @@ options:
 
 Also served: /<prefix>/openapi.json per provider, /docs (Swagger UI, offline),
 POST /__mock/reset[?api_key=KEY], GET /__mock/requests,
-POST /__mock/<provider>/events (signed deliveries), GET /__mock/deliveries.
+POST /__mock/<provider>/events (signed deliveries), GET /__mock/deliveries,
+POST and DELETE /__mock/faults (answer the next requests with an error).
 Logs one line per request; RUST_LOG=warn quiets it. Stops on Ctrl-C or SIGTERM.";
 
 struct Args {

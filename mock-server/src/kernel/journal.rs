@@ -51,7 +51,8 @@ struct Recorded {
     auth_header: &'static str,
     method: Method,
     uri: Uri,
-    headers: HeaderMap,
+    /// `name: value` lines in one allocation (rendered when read).
+    headers: Vec<u8>,
     status: StatusCode,
     request: Bytes,
     response: Bytes,
@@ -97,22 +98,23 @@ impl Journal {
     }
 }
 
-/// The headers, with those that carry API keys redacted.
-fn redacted_headers(headers: &HeaderMap, auth: &str) -> serde_json::Map<String, Value> {
+/// The header lines as a map, with those that carry API keys redacted.
+fn redacted_headers(lines: &[u8], auth: &str) -> serde_json::Map<String, Value> {
     let secret = [
         header::AUTHORIZATION.as_str(),
         header::COOKIE.as_str(),
         auth,
     ];
-    headers
-        .iter()
+    String::from_utf8_lossy(lines)
+        .lines()
+        .filter_map(|line| line.split_once(": "))
         .map(|(name, value)| {
-            let shown = if secret.contains(&name.as_str()) {
-                "[redacted]".to_string()
+            let shown = if secret.contains(&name) {
+                "[redacted]"
             } else {
-                String::from_utf8_lossy(value.as_bytes()).into_owned()
+                value
             };
-            (name.to_string(), Value::String(shown))
+            (name.to_string(), Value::String(shown.to_string()))
         })
         .collect()
 }
@@ -135,7 +137,7 @@ pub async fn journal<P: MockProvider>(
         auth_header: P::AUTH_HEADER,
         method: parts.method.clone(),
         uri,
-        headers: owned(&parts.headers),
+        headers: header_lines(&parts.headers),
         status: StatusCode::OK,
         request: Bytes::new(),
         response: Bytes::new(),
@@ -169,16 +171,18 @@ pub async fn journal<P: MockProvider>(
     response
 }
 
-/// The headers in memory of their own (parsed ones share the connection's
-/// read buffer, which a journal entry must not keep alive).
-fn owned(headers: &HeaderMap) -> HeaderMap {
-    headers
-        .iter()
-        .filter_map(|(name, value)| {
-            let value = axum::http::HeaderValue::from_bytes(value.as_bytes()).ok()?;
-            Some((name.clone(), value))
-        })
-        .collect()
+/// The headers as `name: value` lines, in memory of their own (parsed
+/// headers share the connection's read buffer, which a journal entry must
+/// not keep alive).
+fn header_lines(headers: &HeaderMap) -> Vec<u8> {
+    let mut lines = Vec::with_capacity(512);
+    for (name, value) in headers {
+        lines.extend_from_slice(name.as_str().as_bytes());
+        lines.extend_from_slice(b": ");
+        lines.extend_from_slice(value.as_bytes());
+        lines.push(b'\n');
+    }
+    lines
 }
 
 /// A body as JSON when it parses, as text otherwise, null when empty.
