@@ -32,6 +32,8 @@ pub use kernel::deliveries::{Attempt, DeliveryConfig};
 pub use kernel::error::{DEFAULT_RETRY_AFTER, MAX_BODY_BYTES};
 pub use kernel::faults::{Fault, template_matches};
 pub use kernel::journal::{JOURNAL_CAPACITY, JournalEntry};
+pub use kernel::provider::SignedEvent;
+pub use kernel::urls::is_loopback_url;
 pub use providers::Provider;
 pub use server::MockServer;
 

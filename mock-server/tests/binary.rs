@@ -1,5 +1,5 @@
 //! The `webhooks-mock` binary: help, the base URLs it prints, a seed request
-//! against it, and a clean stop on SIGTERM.
+//! against it, a clean stop on SIGTERM, and `send` to a receiver.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -261,4 +261,124 @@ fn every_seed_pages_curl_succeeds_against_the_binary() {
     }
     let _ = child.kill();
     let _ = child.wait();
+}
+
+/// A receiver on 127.0.0.1 that takes one request, answers `status`, and
+/// hands back the request's headers and body.
+fn receive_once(
+    status: u16,
+) -> (
+    String,
+    std::thread::JoinHandle<(reqwest::header::HeaderMap, Vec<u8>)>,
+) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    let handle = std::thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        let mut reader = BufReader::new(stream.try_clone().unwrap());
+        let mut headers = reqwest::header::HeaderMap::new();
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap(); // the request line
+        loop {
+            line.clear();
+            reader.read_line(&mut line).unwrap();
+            let Some((name, value)) = line.trim_end().split_once(": ") else {
+                break;
+            };
+            headers.insert(
+                reqwest::header::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+                value.parse().unwrap(),
+            );
+        }
+        let length: usize = headers["content-length"].to_str().unwrap().parse().unwrap();
+        let mut body = vec![0; length];
+        reader.read_exact(&mut body).unwrap();
+        let mut stream = stream;
+        write!(
+            stream,
+            "HTTP/1.1 {status} X\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok"
+        )
+        .unwrap();
+        (headers, body)
+    });
+    (url, handle)
+}
+
+#[test]
+fn send_delivers_events_the_sdk_verifies_and_fails_on_a_500() {
+    let binary = env!("CARGO_BIN_EXE_webhooks-mock");
+    let secret = "whsec_0123456789abcdef01234567";
+    for (provider, event_type) in [
+        ("billing-io", "checkout.completed"),
+        ("meum", "invoice.paid"),
+        ("commet", "subscription.created"),
+    ] {
+        let (url, received) = receive_once(200);
+        let out = Command::new(binary)
+            .args([
+                "send",
+                "--provider",
+                provider,
+                "--secret",
+                secret,
+                "--url",
+                &url,
+            ])
+            .args([event_type, "--data", r#"{"checkout_id": "co_cli"}"#])
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{provider}: {stdout} {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            stdout.contains("200"),
+            "{provider}: the status is printed: {stdout}"
+        );
+        let (headers, body) = received.join().unwrap();
+        let provider = provider.parse().unwrap();
+        let event = webhooks_sdk::verify(provider, &headers, &body, secret).unwrap();
+        assert_eq!(event.event_type, event_type);
+        assert_eq!(event.data["checkout_id"], "co_cli");
+        assert!(
+            stdout.contains(&event.id),
+            "the body sent is printed: {stdout}"
+        );
+        let forged = webhooks_sdk::verify(provider, &headers, &body, "whsec_another");
+        assert!(forged.is_err(), "another secret does not verify");
+    }
+    let (url, received) = receive_once(500);
+    let out = Command::new(binary)
+        .args([
+            "send",
+            "--provider",
+            "commet",
+            "--secret",
+            secret,
+            "--url",
+            &url,
+        ])
+        .arg("subscription.created")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "a 500 answer is a failure");
+    received.join().unwrap();
+    // Undocumented signing and remote hosts: one clear line, nothing sent.
+    for args in [
+        ["--provider", "chargeapi", "--url", "http://127.0.0.1:9/h"],
+        ["--provider", "commet", "--url", "http://192.0.2.1/h"],
+    ] {
+        let out = Command::new(binary)
+            .arg("send")
+            .args(args)
+            .args(["--secret", secret, "subscription.created"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    }
 }

@@ -114,3 +114,80 @@ crate::open_enum::open_enum! {
         InternalError = "internal_error",
     }
 }
+
+#[cfg(feature = "endpoints")]
+impl crate::endpoints::Endpoints for Client {
+    fn provider(&self) -> crate::endpoints::Provider {
+        crate::endpoints::Provider::BillingIo
+    }
+
+    /// billing.io documents no update: endpoints cannot be paused.
+    fn capabilities(&self) -> crate::endpoints::Capabilities {
+        crate::endpoints::Capabilities {
+            create: true,
+            list: true,
+            get: true,
+            delete: true,
+            set_enabled: false,
+        }
+    }
+
+    async fn create(
+        &self,
+        new: crate::endpoints::NewEndpoint,
+    ) -> Result<crate::endpoints::Endpoint, crate::endpoints::Error> {
+        let body: types::CreateWebhookRequest = crate::endpoints::body(
+            serde_json::json!({"url": new.url, "events": new.events, "description": new.description}),
+        )?;
+        let created = self.create_webhook_endpoint().body(body).send().await?;
+        Ok(endpoint(created.into_inner()))
+    }
+
+    fn list(
+        &self,
+    ) -> futures_util::stream::BoxStream<
+        '_,
+        Result<crate::endpoints::Endpoint, crate::endpoints::Error>,
+    > {
+        use futures_util::StreamExt;
+        self.list_webhook_endpoints()
+            .stream()
+            .map(|item| Ok(endpoint(item?)))
+            .boxed()
+    }
+
+    async fn get(&self, id: &str) -> Result<crate::endpoints::Endpoint, crate::endpoints::Error> {
+        Ok(endpoint(
+            self.get_webhook_endpoint()
+                .webhook_id(id)
+                .send()
+                .await?
+                .into_inner(),
+        ))
+    }
+
+    async fn delete(&self, id: &str) -> Result<(), crate::endpoints::Error> {
+        self.delete_webhook_endpoint().webhook_id(id).send().await?;
+        Ok(())
+    }
+
+    async fn set_enabled(
+        &self,
+        _id: &str,
+        _enabled: bool,
+    ) -> Result<crate::endpoints::Endpoint, crate::endpoints::Error> {
+        crate::endpoints::unsupported(self.provider(), crate::endpoints::Operation::SetEnabled)
+    }
+}
+
+#[cfg(feature = "endpoints")]
+fn endpoint(e: types::WebhookEndpoint) -> crate::endpoints::Endpoint {
+    crate::endpoints::Endpoint {
+        enabled: e.status != WebhookStatus::Disabled,
+        id: e.webhook_id,
+        url: e.url,
+        events: e.events.iter().map(|t| t.as_str().to_string()).collect(),
+        description: e.description,
+        secret: e.secret,
+    }
+}

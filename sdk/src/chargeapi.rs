@@ -156,3 +156,95 @@ impl<'de> Deserialize<'de> for Created {
         }
     }
 }
+
+#[cfg(feature = "endpoints")]
+impl crate::endpoints::Endpoints for Client {
+    fn provider(&self) -> crate::endpoints::Provider {
+        crate::endpoints::Provider::Chargeapi
+    }
+
+    /// Charge documents no delete.
+    fn capabilities(&self) -> crate::endpoints::Capabilities {
+        crate::endpoints::Capabilities {
+            create: true,
+            list: true,
+            get: true,
+            delete: false,
+            set_enabled: true,
+        }
+    }
+
+    async fn create(
+        &self,
+        new: crate::endpoints::NewEndpoint,
+    ) -> Result<crate::endpoints::Endpoint, crate::endpoints::Error> {
+        let body: types::CreateWebhookEndpointRequest = crate::endpoints::body(
+            serde_json::json!({"url": new.url, "enabled_events": new.events, "description": new.description}),
+        )?;
+        Ok(endpoint(
+            self.create_webhook_endpoint()
+                .body(body)
+                .send()
+                .await?
+                .into_inner(),
+        ))
+    }
+
+    fn list(
+        &self,
+    ) -> futures_util::stream::BoxStream<
+        '_,
+        Result<crate::endpoints::Endpoint, crate::endpoints::Error>,
+    > {
+        use futures_util::StreamExt;
+        self.list_webhook_endpoints()
+            .stream()
+            .map(|item| Ok(endpoint(item?)))
+            .boxed()
+    }
+
+    async fn get(&self, id: &str) -> Result<crate::endpoints::Endpoint, crate::endpoints::Error> {
+        Ok(endpoint(
+            self.retrieve_webhook_endpoint()
+                .id(id)
+                .send()
+                .await?
+                .into_inner(),
+        ))
+    }
+
+    async fn delete(&self, _id: &str) -> Result<(), crate::endpoints::Error> {
+        crate::endpoints::unsupported(self.provider(), crate::endpoints::Operation::Delete)
+    }
+
+    async fn set_enabled(
+        &self,
+        id: &str,
+        enabled: bool,
+    ) -> Result<crate::endpoints::Endpoint, crate::endpoints::Error> {
+        let status = if enabled {
+            EndpointStatus::Enabled
+        } else {
+            EndpointStatus::Disabled
+        };
+        let updated = self
+            .update_webhook_endpoint()
+            .id(id)
+            .body_map(|b| b.status(status))
+            .send()
+            .await?;
+        Ok(endpoint(updated.into_inner()))
+    }
+}
+
+#[cfg(feature = "endpoints")]
+fn endpoint(e: types::WebhookEndpoint) -> crate::endpoints::Endpoint {
+    crate::endpoints::Endpoint {
+        enabled: e.status != Some(EndpointStatus::Disabled),
+        id: e.id,
+        url: e.url,
+        events: e.enabled_events,
+        description: e.description,
+        secret: e.secret,
+    }
+}

@@ -83,3 +83,99 @@ impl<'a> builder::ListWebhookEndpoints<'a> {
 }
 
 impl crate::client::VersionedProvider for Client {}
+
+#[cfg(feature = "endpoints")]
+impl crate::endpoints::Endpoints for Client {
+    fn provider(&self) -> crate::endpoints::Provider {
+        crate::endpoints::Provider::Commet
+    }
+
+    fn capabilities(&self) -> crate::endpoints::Capabilities {
+        crate::endpoints::Capabilities {
+            create: true,
+            list: true,
+            get: true,
+            delete: true,
+            set_enabled: true,
+        }
+    }
+
+    async fn create(
+        &self,
+        new: crate::endpoints::NewEndpoint,
+    ) -> Result<crate::endpoints::Endpoint, crate::endpoints::Error> {
+        let body: types::CreateWebhookRequest = crate::endpoints::body(
+            serde_json::json!({"url": new.url, "events": new.events, "description": new.description}),
+        )?;
+        let created = self
+            .create_webhook_endpoint()
+            .body(body)
+            .send()
+            .await?
+            .into_inner()
+            .data;
+        Ok(crate::endpoints::Endpoint {
+            id: created.id,
+            url: created.url,
+            events: created.events,
+            enabled: created.is_active,
+            description: created.description,
+            secret: Some(created.secret_key),
+        })
+    }
+
+    fn list(
+        &self,
+    ) -> futures_util::stream::BoxStream<
+        '_,
+        Result<crate::endpoints::Endpoint, crate::endpoints::Error>,
+    > {
+        use futures_util::StreamExt;
+        self.list_webhook_endpoints()
+            .stream()
+            .map(|item| Ok(endpoint(item?)))
+            .boxed()
+    }
+
+    async fn get(&self, id: &str) -> Result<crate::endpoints::Endpoint, crate::endpoints::Error> {
+        Ok(endpoint(
+            self.get_webhook_endpoint()
+                .id(id)
+                .send()
+                .await?
+                .into_inner()
+                .data,
+        ))
+    }
+
+    async fn delete(&self, id: &str) -> Result<(), crate::endpoints::Error> {
+        self.delete_webhook_endpoint().id(id).send().await?;
+        Ok(())
+    }
+
+    async fn set_enabled(
+        &self,
+        id: &str,
+        enabled: bool,
+    ) -> Result<crate::endpoints::Endpoint, crate::endpoints::Error> {
+        let updated = self
+            .update_webhook_endpoint()
+            .id(id)
+            .body_map(|b| b.is_active(enabled))
+            .send()
+            .await?;
+        Ok(endpoint(updated.into_inner().data))
+    }
+}
+
+#[cfg(feature = "endpoints")]
+fn endpoint(w: types::Webhook) -> crate::endpoints::Endpoint {
+    crate::endpoints::Endpoint {
+        id: w.id,
+        url: w.url,
+        events: w.events,
+        enabled: w.is_active,
+        description: w.description,
+        secret: None,
+    }
+}

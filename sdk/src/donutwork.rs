@@ -91,3 +91,81 @@ impl<'a> builder::ListWebhookTypes<'a> {
         )
     }
 }
+
+#[cfg(feature = "endpoints")]
+impl crate::endpoints::Endpoints for Client {
+    fn provider(&self) -> crate::endpoints::Provider {
+        crate::endpoints::Provider::Donutwork
+    }
+
+    /// Donutwork documents no update: webhooks cannot be paused.
+    fn capabilities(&self) -> crate::endpoints::Capabilities {
+        crate::endpoints::Capabilities {
+            create: true,
+            list: true,
+            get: true,
+            delete: true,
+            set_enabled: false,
+        }
+    }
+
+    /// The required `name` is the description, else the URL.
+    async fn create(
+        &self,
+        new: crate::endpoints::NewEndpoint,
+    ) -> Result<crate::endpoints::Endpoint, crate::endpoints::Error> {
+        let name = new.description.clone().unwrap_or_else(|| new.url.clone());
+        let body: types::CreateWebhookRequest =
+            crate::endpoints::body(serde_json::json!({"webhook": {
+                "name": name, "description": new.description, "url": new.url, "events": new.events,
+            }}))?;
+        let created = self.create_webhook().body(body).send().await?.into_inner();
+        Ok(endpoint(created, true))
+    }
+
+    fn list(
+        &self,
+    ) -> futures_util::stream::BoxStream<
+        '_,
+        Result<crate::endpoints::Endpoint, crate::endpoints::Error>,
+    > {
+        use futures_util::StreamExt;
+        self.list_webhooks()
+            .stream()
+            .map(|item| Ok(endpoint(item?, false)))
+            .boxed()
+    }
+
+    async fn get(&self, id: &str) -> Result<crate::endpoints::Endpoint, crate::endpoints::Error> {
+        Ok(endpoint(
+            self.get_webhook().webhook_id(id).send().await?.into_inner(),
+            false,
+        ))
+    }
+
+    async fn delete(&self, id: &str) -> Result<(), crate::endpoints::Error> {
+        self.delete_webhook().webhook_id(id).send().await?;
+        Ok(())
+    }
+
+    async fn set_enabled(
+        &self,
+        _id: &str,
+        _enabled: bool,
+    ) -> Result<crate::endpoints::Endpoint, crate::endpoints::Error> {
+        crate::endpoints::unsupported(self.provider(), crate::endpoints::Operation::SetEnabled)
+    }
+}
+
+/// The token is real only in the create response (`redacted` afterwards).
+#[cfg(feature = "endpoints")]
+fn endpoint(w: types::Webhook, created: bool) -> crate::endpoints::Endpoint {
+    crate::endpoints::Endpoint {
+        id: w.id,
+        url: w.url,
+        events: w.events,
+        enabled: true,
+        description: w.description,
+        secret: w.token.filter(|_| created),
+    }
+}

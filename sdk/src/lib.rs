@@ -42,6 +42,8 @@
 #![deny(missing_docs)]
 
 mod client;
+#[cfg(feature = "endpoints")]
+pub mod endpoints;
 mod error;
 mod open_enum;
 mod pagination;
@@ -88,6 +90,8 @@ pub use client::{
     AuthScheme, BuildError, ClientBuilder, ClientSettings, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, Provider, RetryRules, USER_AGENT, VersionedProvider,
 };
+#[cfg(feature = "endpoints")]
+pub use endpoints::{AnyClient, Endpoints, verify};
 pub use error::{ApiError, ErrorBody};
 pub use pagination::ItemStream;
 pub use progenitor_client::{Error, ResponseValue};

@@ -68,3 +68,92 @@ impl<'a> builder::ListWebhookDeliveries<'a> {
         )
     }
 }
+
+#[cfg(feature = "endpoints")]
+impl crate::endpoints::Endpoints for Client {
+    fn provider(&self) -> crate::endpoints::Provider {
+        crate::endpoints::Provider::Meum
+    }
+
+    /// meum.io documents no list, get or delete of endpoints.
+    fn capabilities(&self) -> crate::endpoints::Capabilities {
+        crate::endpoints::Capabilities {
+            create: true,
+            list: false,
+            get: false,
+            delete: false,
+            set_enabled: true,
+        }
+    }
+
+    /// The description, if any, becomes the endpoint's name.
+    async fn create(
+        &self,
+        new: crate::endpoints::NewEndpoint,
+    ) -> Result<crate::endpoints::Endpoint, crate::endpoints::Error> {
+        let mut request = serde_json::json!({"url": new.url, "events": new.events});
+        if let Some(name) = &new.description {
+            request["name"] = serde_json::json!(name);
+        }
+        let body: types::CreateWebhookEndpointRequest = crate::endpoints::body(request)?;
+        let created = self
+            .create_webhook_endpoint()
+            .body(body)
+            .send()
+            .await?
+            .into_inner();
+        Ok(crate::endpoints::Endpoint {
+            id: created.id,
+            url: created.url,
+            events: created.events,
+            enabled: true,
+            description: created.name,
+            secret: Some(created.secret),
+        })
+    }
+
+    fn list(
+        &self,
+    ) -> futures_util::stream::BoxStream<
+        '_,
+        Result<crate::endpoints::Endpoint, crate::endpoints::Error>,
+    > {
+        crate::endpoints::unsupported_list(self.provider())
+    }
+
+    async fn get(&self, _id: &str) -> Result<crate::endpoints::Endpoint, crate::endpoints::Error> {
+        crate::endpoints::unsupported(self.provider(), crate::endpoints::Operation::Get)
+    }
+
+    async fn delete(&self, _id: &str) -> Result<(), crate::endpoints::Error> {
+        crate::endpoints::unsupported(self.provider(), crate::endpoints::Operation::Delete)
+    }
+
+    async fn set_enabled(
+        &self,
+        id: &str,
+        enabled: bool,
+    ) -> Result<crate::endpoints::Endpoint, crate::endpoints::Error> {
+        let status = if enabled {
+            types::EndpointStatus::Active
+        } else {
+            types::EndpointStatus::Disabled
+        };
+        let updated = self
+            .update_webhook_endpoint()
+            .id(id)
+            .body_map(|b| b.status(status))
+            .send()
+            .await?
+            .into_inner();
+        // The response does not show the status: it is the one just set.
+        Ok(crate::endpoints::Endpoint {
+            id: updated.id,
+            url: updated.url,
+            events: updated.events,
+            enabled,
+            description: updated.name,
+            secret: None,
+        })
+    }
+}

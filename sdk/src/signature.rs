@@ -31,6 +31,8 @@ pub enum VerifyError {
     },
     /// The signature is valid but the payload is not the documented event envelope.
     InvalidPayload(serde_json::Error),
+    /// The provider (named) documents no signing scheme, so nothing can be verified.
+    SigningNotDocumented(&'static str),
 }
 
 impl fmt::Display for VerifyError {
@@ -40,6 +42,12 @@ impl fmt::Display for VerifyError {
             Self::MalformedHeader(h) => write!(f, "the {h} header is malformed"),
             Self::NoMatchingSignature => f.write_str("no signature matches the payload"),
             Self::TimestampTooOld { age } => write!(f, "the timestamp is {}s old", age.as_secs()),
+            Self::SigningNotDocumented(provider) => {
+                write!(
+                    f,
+                    "{provider} documents no signing scheme for its deliveries"
+                )
+            }
             Self::TimestampInFuture { ahead } => {
                 write!(f, "the timestamp is {}s in the future", ahead.as_secs())
             }

@@ -8,6 +8,7 @@ mod commet;
 mod contract;
 mod deliveries;
 mod donutwork;
+mod endpoints;
 mod fixtures;
 mod meum;
 mod mock;

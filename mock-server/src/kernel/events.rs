@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use super::deliveries::{Attempt, Delivery};
 use super::error::{ApiError, invalid};
-use super::provider::{MockProvider, ProviderState, Tenant};
+use super::provider::{MockProvider, Mode, ProviderState, SignedEvent, Tenant};
 
 /// An endpoint an event goes to.
 #[derive(Debug, Clone)]
@@ -104,6 +104,33 @@ pub fn trigger<P: SignedEvents>(
         state.deliverer.spawn(delivery);
     }
     Ok(json!({"event": event.envelope, "deliveries": deliveries}))
+}
+
+/// A new event signed with `secret` at this moment, as `P` documents (a
+/// sandbox-mode event where the envelope says which).
+pub fn sign<P: SignedEvents>(
+    event_type: &str,
+    data: Option<Value>,
+    secret: &str,
+) -> Result<SignedEvent, ApiError<P>> {
+    if !P::accepts(event_type) {
+        return Err(invalid(
+            "type",
+            format!("Unknown event type '{event_type}'."),
+        ));
+    }
+    let tenant = Tenant {
+        key: String::new(),
+        mode: Mode::Test,
+    };
+    let event = P::envelope(&tenant, event_type, data);
+    let body = serde_json::to_vec(&event.envelope).expect("serialisable");
+    let headers = P::signed_headers(&event, &body, secret, super::ids::unix_now());
+    Ok(SignedEvent {
+        id: event.id,
+        body,
+        headers,
+    })
 }
 
 /// `event` for one endpoint, signed as `P` documents, attempted on

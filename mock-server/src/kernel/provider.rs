@@ -59,6 +59,18 @@ pub trait MockProvider: Sized + Send + Sync + 'static {
     /// The provider's routes (relative to its base path) and their spec.
     fn router() -> OpenApiRouter<Arc<ProviderState<Self>>>;
 
+    /// A new `event_type` event with `data` in the provider's envelope,
+    /// signed with `secret` now; by default the provider documents no
+    /// signing.
+    fn sign(
+        event_type: &str,
+        data: Option<Value>,
+        secret: &str,
+    ) -> Result<SignedEvent, ApiError<Self>> {
+        let _ = (event_type, data, secret);
+        Err(not_documented())
+    }
+
     /// Delivers a signed `event_type` event to the subscribed endpoints of
     /// the caller named by `headers` (the admin trigger); by default the
     /// provider documents no signing, and the mock sends nothing.
@@ -69,15 +81,31 @@ pub trait MockProvider: Sized + Send + Sync + 'static {
         data: Option<Value>,
     ) -> Result<Value, ApiError<Self>> {
         let _ = (state, headers, event_type, data);
-        Err(ApiError::new(
-            ErrorKind::BadRequest,
-            "deliveries_not_documented",
-            format!(
-                "{} does not document how its deliveries are signed, so the mock sends none.",
-                Self::NAME
-            ),
-        ))
+        Err(not_documented())
     }
+}
+
+/// The answer of a provider that documents no signing.
+fn not_documented<P: MockProvider>() -> ApiError<P> {
+    ApiError::new(
+        ErrorKind::BadRequest,
+        "deliveries_not_documented",
+        format!(
+            "{} does not document how its deliveries are signed, so the mock sends none.",
+            P::NAME
+        ),
+    )
+}
+
+/// An event signed as its provider documents, ready to POST.
+#[derive(Debug, Clone)]
+pub struct SignedEvent {
+    /// The event's ID.
+    pub id: String,
+    /// The body, byte for byte as signed.
+    pub body: Vec<u8>,
+    /// The headers to send with it (content type and signature included).
+    pub headers: Vec<(&'static str, String)>,
 }
 
 /// A provider's state: its tenants, and the deliverer its events go through.

@@ -35,6 +35,17 @@ pub fn is_loopback(url: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
+/// Whether a parsed URL's host is a loopback IP (127.0.0.0/8, ::1) or
+/// `localhost`, read the way the HTTP client that would send to it reads it.
+pub fn is_loopback_url(url: &reqwest::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
 /// Checks a webhook URL: absolute, http(s), and HTTPS unless `allow_http`
 /// (the provider's own rule, such as sandbox keys).
 ///

@@ -8,7 +8,7 @@ pub mod commet;
 pub mod donutwork;
 pub mod meum;
 
-use crate::kernel::provider::MockProvider;
+use crate::kernel::provider::{MockProvider, SignedEvent};
 
 /// One of the five providers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -82,6 +82,42 @@ impl Provider {
             }
         }
         self.with(BasePath)
+    }
+
+    /// The header and value that present `api_key` to this provider
+    /// (`Authorization: Bearer …`, or the key alone in its own header).
+    pub fn auth_header(self, api_key: &str) -> (&'static str, String) {
+        struct Auth<'a>(&'a str);
+        impl WithProvider for Auth<'_> {
+            type Output = (&'static str, String);
+            fn with<P: MockProvider>(self) -> Self::Output {
+                match P::AUTH_HEADER {
+                    "authorization" => ("authorization", format!("Bearer {}", self.0)),
+                    header => (header, self.0.to_string()),
+                }
+            }
+        }
+        self.with(Auth(api_key))
+    }
+
+    /// A new `event_type` event with `data` (the provider's default data
+    /// when `None`) in the provider's documented envelope, signed with
+    /// `secret` as it documents; an error names why not (an event type it
+    /// does not document, or no documented signing).
+    pub fn sign_event(
+        self,
+        event_type: &str,
+        data: Option<serde_json::Value>,
+        secret: &str,
+    ) -> Result<SignedEvent, String> {
+        struct Sign<'a>(&'a str, Option<serde_json::Value>, &'a str);
+        impl WithProvider for Sign<'_> {
+            type Output = Result<SignedEvent, String>;
+            fn with<P: MockProvider>(self) -> Self::Output {
+                P::sign(self.0, self.1, self.2).map_err(|e| e.message)
+            }
+        }
+        self.with(Sign(event_type, data, secret))
     }
 
     /// Where the provider is served when all five share one server

@@ -18,7 +18,7 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::kernel::error::{ApiError, ErrorKind, RateLimitHeaders};
 use crate::kernel::extract::bearer_token;
-use crate::kernel::provider::{MockProvider, Mode, ProviderState, Tenant};
+use crate::kernel::provider::{MockProvider, Mode, ProviderState, SignedEvent, Tenant};
 use crate::kernel::store::{Collection, IdempotencyKeys};
 use wire::{ErrorResponse, ErrorResponseError, ErrorType, WebhookEndpoint};
 
@@ -106,6 +106,14 @@ impl MockProvider for BillingIo {
 
     fn router() -> OpenApiRouter<Arc<ProviderState<Self>>> {
         handlers::router()
+    }
+
+    fn sign(
+        event_type: &str,
+        data: Option<Value>,
+        secret: &str,
+    ) -> Result<SignedEvent, ApiError<Self>> {
+        crate::kernel::events::sign(event_type, data, secret)
     }
 
     fn trigger(

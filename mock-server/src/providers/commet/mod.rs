@@ -19,7 +19,7 @@ use serde_json::{Value, json};
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::kernel::error::{ApiError, ErrorKind, RateLimitHeaders};
-use crate::kernel::provider::{MockProvider, Mode, ProviderState, Tenant};
+use crate::kernel::provider::{MockProvider, Mode, ProviderState, SignedEvent, Tenant};
 use crate::kernel::store::{Collection, IdempotencyKeys};
 use wire::{ErrorResponse, ErrorResponseError, Webhook};
 
@@ -193,6 +193,14 @@ impl MockProvider for Commet {
 
     fn router() -> OpenApiRouter<Arc<ProviderState<Self>>> {
         handlers::router()
+    }
+
+    fn sign(
+        event_type: &str,
+        data: Option<Value>,
+        secret: &str,
+    ) -> Result<SignedEvent, ApiError<Self>> {
+        crate::kernel::events::sign(event_type, data, secret)
     }
 
     fn trigger(

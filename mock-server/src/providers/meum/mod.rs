@@ -18,7 +18,7 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::kernel::error::{ApiError, ErrorKind};
 use crate::kernel::extract::bearer_token;
-use crate::kernel::provider::{MockProvider, Mode, ProviderState, Tenant};
+use crate::kernel::provider::{MockProvider, Mode, ProviderState, SignedEvent, Tenant};
 use crate::kernel::store::Collection;
 use wire::{
     EndpointStatus, ErrorResponse, ErrorResponseError, WebhookDeliveryDetail, WebhookEndpoint,
@@ -102,6 +102,14 @@ impl MockProvider for Meum {
 
     fn router() -> OpenApiRouter<Arc<ProviderState<Self>>> {
         handlers::router()
+    }
+
+    fn sign(
+        event_type: &str,
+        data: Option<Value>,
+        secret: &str,
+    ) -> Result<SignedEvent, ApiError<Self>> {
+        crate::kernel::events::sign(event_type, data, secret)
     }
 
     fn trigger(

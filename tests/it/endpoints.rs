@@ -1,0 +1,202 @@
+//! One API over all five providers: the same code manages endpoints and
+//! verifies deliveries at each, against the mock; what a provider does not
+//! document is refused before anything is sent.
+
+use futures_util::TryStreamExt;
+use serde_json::json;
+use webhooks_mock::MockServer;
+use webhooks_sdk::endpoints::{
+    AnyClient, Endpoints, Error, NewEndpoint, Operation, Provider, verify,
+};
+use webhooks_sdk::{ApiError, VerifyError};
+
+use crate::support::answering;
+
+/// Per provider: a key of its format and an event type it documents.
+const CASES: [(Provider, &str, &str); 5] = [
+    (Provider::BillingIo, "sk_test_any", "checkout.completed"),
+    (Provider::Chargeapi, "ch_sk_test_any", "report.succeeded"),
+    (
+        Provider::Donutwork,
+        "donut-any",
+        "RecurringPayments.charge.paid",
+    ),
+    (Provider::Meum, "sk_live_any", "invoice.paid"),
+    (Provider::Commet, "ck_sandbox_any", "subscription.created"),
+];
+
+fn mock_provider(provider: Provider) -> webhooks_mock::Provider {
+    webhooks_mock::Provider::from_name(provider.name()).unwrap()
+}
+
+#[tokio::test]
+async fn the_same_code_manages_endpoints_and_verifies_deliveries_at_all_five() {
+    let mock = MockServer::start().await.unwrap();
+    let receiver = answering(200, json!({"received": true})).await;
+    for (provider, key, event_type) in CASES {
+        let client =
+            AnyClient::new(provider, &mock.base_url(mock_provider(provider)), key).unwrap();
+        assert_eq!(client.provider(), provider);
+        let capabilities = client.capabilities();
+        let hook = format!("{}/{}", receiver.uri(), provider.name());
+        let created = client
+            .create(NewEndpoint::new(&hook, [event_type]).description("one API"))
+            .await
+            .unwrap();
+        assert_eq!(
+            (created.url.as_str(), created.enabled),
+            (hook.as_str(), true)
+        );
+        assert_eq!(created.events, [event_type]);
+
+        // Every other operation, or Unsupported with nothing sent.
+        let sent_before = mock.requests().len();
+        let listed: Result<Vec<_>, _> = client.list().try_collect().await;
+        let got = client.get(&created.id).await;
+        let paused = client.set_enabled(&created.id, false).await;
+        let unsupported = |result: &Result<_, Error>, operation| match result {
+            Err(Error::Unsupported {
+                provider: p,
+                operation: o,
+            }) => *p == provider && *o == operation,
+            _ => false,
+        };
+        let mut expected_requests = 0;
+        if capabilities.list {
+            let listed = listed.unwrap();
+            assert_eq!(
+                listed.iter().map(|e| &e.id).collect::<Vec<_>>(),
+                [&created.id],
+                "{provider}"
+            );
+            expected_requests += 1;
+        } else {
+            assert!(
+                unsupported(&listed.map(|_| ()), Operation::List),
+                "{provider}"
+            );
+        }
+        if capabilities.get {
+            assert_eq!(got.unwrap().id, created.id);
+            expected_requests += 1;
+        } else {
+            assert!(unsupported(&got.map(|_| ()), Operation::Get), "{provider}");
+        }
+        if capabilities.set_enabled {
+            let paused = paused.unwrap();
+            assert_eq!(
+                (paused.id.as_str(), paused.enabled),
+                (created.id.as_str(), false)
+            );
+            let resumed = client.set_enabled(&created.id, true).await.unwrap();
+            assert!(resumed.enabled, "{provider}");
+            expected_requests += 2;
+        } else {
+            assert!(
+                unsupported(&paused.map(|_| ()), Operation::SetEnabled),
+                "{provider}"
+            );
+        }
+        assert_eq!(
+            mock.requests().len() - sent_before,
+            expected_requests,
+            "{provider}: unsupported operations send nothing"
+        );
+
+        // A delivery triggered through the mock verifies with the same call.
+        let (auth_name, auth_value) = mock_provider(provider).auth_header(key);
+        let triggered = crate::mock::http()
+            .post(format!(
+                "http://{}/__mock/{}/events",
+                mock.addr(),
+                provider.name()
+            ))
+            .header(auth_name, auth_value)
+            .json(&json!({"type": event_type}))
+            .send()
+            .await
+            .unwrap();
+        match created
+            .secret
+            .as_ref()
+            .filter(|_| triggered.status() == 202)
+        {
+            Some(secret) => {
+                let delivery = wait_for_delivery(&receiver, provider).await;
+                let headers = &delivery.headers;
+                let event = verify(provider, headers, &delivery.body, secret.expose()).unwrap();
+                assert_eq!(
+                    (event.event_type.as_str(), event.provider),
+                    (event_type, provider)
+                );
+                assert!(!event.id.is_empty());
+                assert!(verify(provider, headers, &delivery.body, "whsec_wrong").is_err());
+            }
+            None => {
+                assert_eq!(triggered.status(), 400, "{provider} documents no signing");
+                let any = reqwest::header::HeaderMap::new();
+                assert!(matches!(
+                    verify(provider, &any, b"{}", "secret"),
+                    Err(VerifyError::SigningNotDocumented(_))
+                ));
+            }
+        }
+
+        let sent_before = mock.requests().len();
+        let deleted = client.delete(&created.id).await;
+        if capabilities.delete {
+            deleted.unwrap();
+            let gone = client.get(&created.id).await.unwrap_err();
+            assert_eq!(
+                gone.status().map(|s| s.as_u16()),
+                Some(404),
+                "{provider}: {gone}"
+            );
+        } else {
+            assert!(unsupported(&deleted, Operation::Delete), "{provider}");
+            assert_eq!(
+                mock.requests().len(),
+                sent_before,
+                "{provider}: nothing sent"
+            );
+        }
+    }
+}
+
+/// The receiver's first request for `provider`, once it has arrived.
+async fn wait_for_delivery(
+    receiver: &wiremock::MockServer,
+    provider: Provider,
+) -> wiremock::Request {
+    for _ in 0..200 {
+        let requests = receiver.received_requests().await.unwrap();
+        if let Some(request) = requests
+            .into_iter()
+            .find(|r| r.url.path() == format!("/{}", provider.name()))
+        {
+            return request;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("no delivery for {provider}");
+}
+
+#[test]
+fn providers_parse_from_their_names_and_say_what_they_support() {
+    for provider in Provider::ALL {
+        assert_eq!(provider.name().parse::<Provider>().unwrap(), provider);
+    }
+    assert!("stripe".parse::<Provider>().is_err());
+    let meum = AnyClient::new(Provider::Meum, Provider::Meum.base_url(), "sk_live_x").unwrap();
+    let caps = meum.capabilities();
+    assert!(caps.supports(Operation::Create) && caps.supports(Operation::SetEnabled));
+    assert!(!caps.supports(Operation::List) && !caps.supports(Operation::Delete));
+    let error = Error::Unsupported {
+        provider: Provider::Chargeapi,
+        operation: Operation::Delete,
+    };
+    assert_eq!(
+        error.to_string(),
+        "chargeapi documents no delete operation for webhook endpoints"
+    );
+}
