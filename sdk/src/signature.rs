@@ -93,13 +93,24 @@ pub(crate) fn signature_matches(secret: &[u8], parts: &[&[u8]], candidate: &str)
     mac(secret, parts).verify_slice(&bytes).is_ok()
 }
 
+/// Strict hex: an even number of `0-9`, `a-f`, `A-F` and nothing else (no
+/// sign, no whitespace), which `u8::from_str_radix` would let through.
 fn decode_hex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) {
+    fn nibble(c: u8) -> Option<u8> {
+        match c {
+            b'0'..=b'9' => Some(c - b'0'),
+            b'a'..=b'f' => Some(c - b'a' + 10),
+            b'A'..=b'F' => Some(c - b'A' + 10),
+            _ => None,
+        }
+    }
+    let bytes = text.as_bytes();
+    if !bytes.len().is_multiple_of(2) {
         return None;
     }
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+    bytes
+        .chunks_exact(2)
+        .map(|pair| Some(nibble(pair[0])? << 4 | nibble(pair[1])?))
         .collect()
 }
 
@@ -148,6 +159,24 @@ pub(crate) fn header<'a>(
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn hex_is_strict() {
+        assert_eq!(
+            super::decode_hex("00ff7A"),
+            Some(vec![0x00, 0xff, 0x7a]),
+            "upper case is hex"
+        );
+        for bad in ["+f", "f+", "0", "abc", " 0f", "0f ", "0 ", "0x", "g0", "-1"] {
+            assert_eq!(super::decode_hex(bad), None, "{bad:?}");
+        }
+        let mac = super::hmac_hex(b"k", &[b"m"]);
+        assert!(super::signature_matches(b"k", &[b"m"], &mac));
+        assert!(super::signature_matches(b"k", &[b"m"], &mac.to_uppercase()));
+        let plus = format!("+{}", &mac[1..]);
+        assert!(!super::signature_matches(b"k", &[b"m"], &plus));
+    }
+
     use super::*;
 
     #[test]

@@ -363,3 +363,100 @@ async fn a_thousand_events_to_a_slow_receiver_are_all_recorded_while_the_api_ans
     assert_eq!(attempts.len(), 1000);
     assert!(attempts.iter().all(|a| a.succeeded()));
 }
+
+/// This machine's address on its default route (a UDP "connect" sends
+/// nothing), if it has one besides loopback.
+fn non_loopback_local_ip() -> Option<std::net::IpAddr> {
+    let socket = std::net::UdpSocket::bind("0.0.0.0:0").ok()?;
+    socket.connect("192.0.2.1:9").ok()?;
+    let ip = socket.local_addr().ok()?.ip();
+    (!ip.is_loopback() && !ip.is_unspecified()).then_some(ip)
+}
+
+#[tokio::test]
+async fn tricky_urls_and_redirects_never_reach_a_non_loopback_receiver() {
+    let Some(ip) = non_loopback_local_ip() else {
+        println!("skipped: this machine has no non-loopback address");
+        return;
+    };
+    // A receiver on this machine's own non-loopback address, counting connections.
+    let remote = tokio::net::TcpListener::bind((ip, 0)).await.unwrap();
+    let remote_addr = remote.local_addr().unwrap();
+    let reached = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = reached.clone();
+    tokio::spawn(async move {
+        while let Ok((_stream, _)) = remote.accept().await {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+    });
+    let redirector = wiremock::MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(307).insert_header(
+            "location",
+            format!("http://{remote_addr}/redirected").as_str(),
+        ))
+        .mount(&redirector)
+        .await;
+    let loopback_port = redirector.address().port();
+    let mock = MockServer::start().await.unwrap();
+    let client =
+        billing_io::Client::with_api_key(&mock.base_url(Provider::BillingIo), "sk_test_tricky")
+            .unwrap();
+    let urls = [
+        format!("http://{remote_addr}/direct"),
+        format!("http://{remote_addr}\\@127.0.0.1:{loopback_port}/backslash"),
+        format!("{}/redirect", redirector.uri()),
+    ];
+    for url in &urls {
+        client
+            .create_webhook_endpoint()
+            .body_map(|b| {
+                b.url(url.as_str())
+                    .events(vec![billing_io::EventType::CheckoutCreated])
+            })
+            .send()
+            .await
+            .unwrap();
+    }
+    trigger(
+        &mock,
+        Provider::BillingIo,
+        ("authorization", "Bearer sk_test_tricky"),
+        json!({"type": "checkout.created"}),
+    )
+    .await;
+    let mut attempts = Vec::new();
+    for _ in 0..200 {
+        attempts = mock.deliveries();
+        if attempts.len() >= 3 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let first = |suffix: &str| {
+        attempts
+            .iter()
+            .find(|a| a.url.ends_with(suffix) && a.attempt == 1)
+            .unwrap_or_else(|| panic!("no attempt for {suffix}: {attempts:?}"))
+            .clone()
+    };
+    for refused in [first("/direct"), first("/backslash")] {
+        assert_eq!(refused.status_code, None, "{refused:?}");
+        assert!(refused.error.as_deref().unwrap().contains("only loopback"));
+    }
+    let redirected = first("/redirect");
+    assert_eq!(redirected.status_code, Some(307));
+    assert!(
+        redirected
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("redirect not followed")
+    );
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(
+        reached.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "nothing reached {remote_addr}"
+    );
+}

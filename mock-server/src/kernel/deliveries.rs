@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::ids;
 use super::store::lock;
-use super::urls::is_loopback;
+use super::urls::is_loopback_url;
 
 /// How many attempts the log keeps (oldest dropped first), to bound memory.
 pub const LOG_CAPACITY: usize = 100_000;
@@ -106,7 +106,11 @@ impl Deliverer {
     pub fn new(config: DeliveryConfig) -> Self {
         Self {
             config,
-            http: reqwest::Client::new(),
+            // A receiver's 3xx is its answer: a test tool must not forward signed events.
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("a client without TLS settings builds"),
             log: Mutex::default(),
         }
     }
@@ -171,26 +175,39 @@ impl Deliverer {
             error: None,
             at: ids::now_rfc3339(),
         };
-        if !self.config.allow_remote && !is_loopback(&delivery.url) {
-            attempt.error = Some(NOT_LOOPBACK.into());
-            return attempt;
-        }
+        // The URL as the HTTP client reads it decides where the event may go.
+        let url = match reqwest::Url::parse(&delivery.url) {
+            Ok(url) if self.config.allow_remote || is_loopback_url(&url) => url,
+            _ => {
+                attempt.error = Some(NOT_LOOPBACK.into());
+                return attempt;
+            }
+        };
         let mut request = self
             .http
-            .post(&delivery.url)
+            .post(url)
             .timeout(ATTEMPT_TIMEOUT)
             .body(delivery.body.clone());
         for (name, value) in (delivery.headers)(ids::unix_now()) {
             request = request.header(name, value);
         }
         match request.send().await {
-            Ok(response) => attempt.status_code = Some(response.status().as_u16()),
+            Ok(response) => {
+                attempt.status_code = Some(response.status().as_u16());
+                if response.status().is_redirection() {
+                    attempt.error = Some(NOT_FOLLOWED.into());
+                }
+            }
             Err(e) if e.is_timeout() => attempt.error = Some("timed out".into()),
             Err(e) => attempt.error = Some(format!("could not connect: {e}")),
         }
         attempt
     }
 }
+
+/// The error of an attempt answered with a redirect.
+pub const NOT_FOLLOWED: &str =
+    "redirect not followed: events go only to the registered URL, never where a 3xx points";
 
 /// The error of an attempt the mock refused to make.
 pub const NOT_LOOPBACK: &str = "not sent: only loopback receivers are contacted (start the mock with --allow-remote-deliveries to change that)";

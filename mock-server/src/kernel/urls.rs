@@ -2,37 +2,14 @@
 
 use super::error::{ApiError, invalid};
 
-/// Whether `url` is an absolute http(s) URL, and whether it is HTTPS.
-pub fn parse_url(url: &str) -> Option<bool> {
-    let (scheme, rest) = url.split_once("://")?;
-    let host = rest.split(['/', '?', '#']).next()?;
-    if host.is_empty() || host.contains(char::is_whitespace) || url.contains(char::is_whitespace) {
+/// `url` as the HTTP client will read it (WHATWG parsing), if it is an
+/// absolute http(s) URL with a host and no whitespace.
+pub fn parse_url(url: &str) -> Option<reqwest::Url> {
+    if url.contains(char::is_whitespace) {
         return None;
     }
-    match scheme.to_ascii_lowercase().as_str() {
-        "https" => Some(true),
-        "http" => Some(false),
-        _ => None,
-    }
-}
-
-/// Whether a URL's host is a loopback address: receivers under test listen
-/// there over plain HTTP, so the mock accepts `http://` for them.
-pub fn is_loopback(url: &str) -> bool {
-    let Some((_, rest)) = url.split_once("://") else {
-        return false;
-    };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    let host = if let Some(v6) = host.strip_prefix('[') {
-        v6.split(']').next().unwrap_or_default()
-    } else {
-        host.split(':').next().unwrap_or_default()
-    };
-    host.eq_ignore_ascii_case("localhost")
-        || host
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
+    let parsed = reqwest::Url::parse(url).ok()?;
+    (matches!(parsed.scheme(), "http" | "https") && parsed.host().is_some()).then_some(parsed)
 }
 
 /// Whether a parsed URL's host is a loopback IP (127.0.0.0/8, ::1) or
@@ -52,13 +29,14 @@ pub fn is_loopback_url(url: &reqwest::Url) -> bool {
 /// Plain HTTP is always accepted on loopback hosts, for every provider and key
 /// mode: receivers under test listen there (a documented mock affordance).
 pub fn check_url<P>(param: &str, url: &str, allow_http: bool) -> Result<(), ApiError<P>> {
-    let allow_http = allow_http || is_loopback(url);
     match parse_url(url) {
         None => Err(invalid(
             param,
             format!("'{param}' must be an absolute http(s) URL."),
         )),
-        Some(false) if !allow_http => Err(invalid(param, format!("'{param}' must use HTTPS."))),
+        Some(url) if url.scheme() == "http" && !allow_http && !is_loopback_url(&url) => {
+            Err(invalid(param, format!("'{param}' must use HTTPS.")))
+        }
         Some(_) => Ok(()),
     }
 }
@@ -70,4 +48,56 @@ pub fn is_uuid(s: &str) -> bool {
             8 | 13 | 18 | 23 => c == '-',
             _ => c.is_ascii_hexdigit(),
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_loopback_hosts_count_as_loopback_however_the_url_is_written() {
+        let loopback = [
+            "http://127.0.0.1:8080/h",
+            "http://127.1/h",
+            "http://127.255.255.254/h",
+            "http://[::1]:9/h",
+            "http://LOCALHOST/h",
+            "http://localhost:1/h",
+            "http://user@127.0.0.1/h",
+            "http://%31%32%37.0.0.1/h",
+            "http://0x7f000001/h",
+        ];
+        let remote = [
+            "http://example.com\\@127.0.0.1:80/h",
+            "http://example.com\\@127.0.0.1/h",
+            "http://127.0.0.1@example.com/h",
+            "http://127.0.0.1:80@example.com/h",
+            "http://0.0.0.0/h",
+            "http://[::]/h",
+            "http://[::ffff:8.8.8.8]/h",
+            "http://localhost.example.com/h",
+            "http://example.com/127.0.0.1",
+            "http://10.0.0.1/h",
+            "http://192.0.2.1/h",
+            "http://localhost./h",
+        ];
+        for url in loopback {
+            let parsed = parse_url(url).unwrap_or_else(|| panic!("{url} parses"));
+            assert!(is_loopback_url(&parsed), "{url} is loopback");
+        }
+        for url in remote {
+            assert!(
+                !parse_url(url).is_some_and(|u| is_loopback_url(&u)),
+                "{url} is not loopback"
+            );
+        }
+        for bad in [
+            "ftp://127.0.0.1/h",
+            "http://exa mple.com/",
+            "/relative",
+            "http://",
+        ] {
+            assert!(parse_url(bad).is_none(), "{bad} is refused");
+        }
+    }
 }

@@ -22,7 +22,7 @@ use crate::kernel::ids;
 use crate::kernel::paging::bounded;
 use crate::kernel::provider::ProviderState;
 use crate::kernel::store::Collection;
-use crate::kernel::urls::{is_loopback, parse_url};
+use crate::kernel::urls::{is_loopback_url, parse_url};
 
 type AppState = Arc<ProviderState<Donutwork>>;
 type Answer = Result<Response, ApiError<Donutwork>>;
@@ -129,7 +129,7 @@ async fn create_webhook(
             ));
         }
         // Donutwork checks the target's TLS certificate: plain HTTP fails that check.
-        Some(false) if !is_loopback(&url) => {
+        Some(parsed) if parsed.scheme() == "http" && !is_loopback_url(&parsed) => {
             return Err(error(
                 ErrorKind::BadRequest,
                 "TLS certificate validation failed.",
