@@ -56,6 +56,9 @@ pub struct TriggerArgs {
     /// The event's data, as JSON read from a file.
     #[arg(long)]
     data_file: Option<PathBuf>,
+    /// The mock's admin token, if it requires one (a mock on a shared address).
+    #[arg(long, env = "WEBHOOKS_MOCK_ADMIN_TOKEN", hide_env_values = true)]
+    admin_token: Option<String>,
 }
 
 /// One clear line on stderr, and exit code 1.

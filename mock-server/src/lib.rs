@@ -28,6 +28,7 @@ use axum::Router;
 use kernel::app::{MockState, Mounted, mount};
 use providers::WithProvider;
 
+pub use kernel::admin::ADMIN_TOKEN_HEADER;
 pub use kernel::deliveries::{Attempt, DeliveryConfig};
 pub use kernel::error::{DEFAULT_RETRY_AFTER, MAX_BODY_BYTES};
 pub use kernel::faults::{Fault, template_matches};
@@ -53,15 +54,31 @@ pub fn openapi(provider: Provider) -> utoipa::openapi::OpenApi {
 /// its real base path), `/<prefix>/openapi.json` for each, `/docs`, and the
 /// admin API under `/__mock/`.
 pub fn app(only: Option<Provider>) -> Router {
-    app_with(only, DeliveryConfig::default())
+    app_with(only, MockConfig::default())
 }
 
-/// [`app`] with deliveries configured.
-pub fn app_with(only: Option<Provider>, config: DeliveryConfig) -> Router {
-    app_with_state(only, &Arc::new(MockState::new(config)))
+/// How a mock app behaves beyond its providers.
+#[derive(Debug, Clone, Default)]
+pub struct MockConfig {
+    /// Signed deliveries.
+    pub deliveries: DeliveryConfig,
+    /// A token every `/__mock/*` request must carry in `x-mock-admin-token`
+    /// (for a mock on an address others can reach); `None` leaves the admin
+    /// API open, as on loopback.
+    pub admin_token: Option<String>,
 }
 
-pub(crate) fn app_with_state(only: Option<Provider>, state: &Arc<MockState>) -> Router {
+/// [`app`] with deliveries and the admin API configured.
+pub fn app_with(only: Option<Provider>, config: MockConfig) -> Router {
+    let state = Arc::new(MockState::new(config.deliveries));
+    app_with_state(only, &state, config.admin_token.map(Arc::from))
+}
+
+pub(crate) fn app_with_state(
+    only: Option<Provider>,
+    state: &Arc<MockState>,
+    admin_token: Option<Arc<str>>,
+) -> Router {
     struct Mount<'a>(&'a MockState, String);
     impl WithProvider for Mount<'_> {
         type Output = Mounted;
@@ -86,12 +103,13 @@ pub(crate) fn app_with_state(only: Option<Provider>, state: &Arc<MockState>) -> 
         } else {
             router.nest(&prefix, mounted.api)
         };
-        router = router.merge(mounted.admin);
+        router = router.merge(kernel::admin::guarded(mounted.admin, admin_token.clone()));
     }
     let swagger = utoipa_swagger_ui::SwaggerUi::new("/docs").config(
         utoipa_swagger_ui::Config::new(spec_urls.into_iter().map(utoipa_swagger_ui::Url::from)),
     );
-    router
-        .merge(swagger)
-        .merge(kernel::admin::router(state.clone()))
+    router.merge(swagger).merge(kernel::admin::guarded(
+        kernel::admin::router(state.clone()),
+        admin_token,
+    ))
 }

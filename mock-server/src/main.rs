@@ -62,6 +62,12 @@ struct ServeArgs {
     /// Divide the providers' retry delays by N.
     #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..))]
     time_compression: u32,
+    /// Token the admin API (/__mock/*) requires in the x-mock-admin-token
+    /// header. Required in effect on a non-loopback address: without one a
+    /// random token is made and printed. On loopback the admin API is open
+    /// unless a token is given.
+    #[arg(long, env = "WEBHOOKS_MOCK_ADMIN_TOKEN", hide_env_values = true)]
+    admin_token: Option<String>,
 }
 
 /// A provider named on the command line.
@@ -132,6 +138,9 @@ async fn serve(args: ServeArgs) -> ExitCode {
         time_compression: args.time_compression,
         allow_remote: args.allow_remote_deliveries,
     };
+    // Anyone who reaches a shared address could read every tenant's secrets.
+    let made_token = args.admin_token.is_none() && !args.addr.ip().is_loopback();
+    let admin_token = args.admin_token.or_else(|| made_token.then(random_token));
     let log = log_writer::BatchedStdout::start();
     tracing_subscriber::fmt()
         .with_writer(log.clone())
@@ -163,11 +172,21 @@ async fn serve(args: ServeArgs) -> ExitCode {
         banner.push_str(&format!("  {:<11} http://{addr}{path}\n", provider.name()));
     }
     banner.push_str(&format!("  docs        http://{addr}/docs/\n"));
+    if let (true, Some(token)) = (made_token, &admin_token) {
+        banner.push_str(&format!(
+            "  admin API   send {}: {token}\n",
+            webhooks_mock::ADMIN_TOKEN_HEADER
+        ));
+    }
     let mut stdout = std::io::stdout();
     let _ = stdout
         .write_all(banner.as_bytes())
         .and_then(|()| stdout.flush());
-    let app = webhooks_mock::app_with(args.provider, deliveries);
+    let config = webhooks_mock::MockConfig {
+        deliveries,
+        admin_token,
+    };
+    let app = webhooks_mock::app_with(args.provider, config);
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await;
@@ -177,4 +196,11 @@ async fn serve(args: ServeArgs) -> ExitCode {
         return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS
+}
+
+/// 32 random hex characters from the OS.
+fn random_token() -> String {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).expect("the OS random source works");
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

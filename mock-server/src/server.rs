@@ -27,7 +27,7 @@ impl MockServer {
         let addr = listener.local_addr()?;
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let state = Arc::new(MockState::new(config));
-        let app = crate::app_with_state(None, &state);
+        let app = crate::app_with_state(None, &state, None);
         tokio::spawn(async move {
             let _ = axum::serve(listener, app)
                 .with_graceful_shutdown(async {

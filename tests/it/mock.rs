@@ -564,3 +564,69 @@ async fn concurrent_creates_and_deletes_lose_nothing() {
         );
     }
 }
+
+#[tokio::test]
+async fn with_a_token_the_admin_api_refuses_requests_without_it_and_reads_per_key() {
+    let config = webhooks_mock::MockConfig {
+        admin_token: Some("s3cret-admin".into()),
+        ..Default::default()
+    };
+    let app = webhooks_mock::app_with(None, config);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let http = http();
+    for key in ["sk_test_one", "sk_test_two"] {
+        let created = http
+            .post(format!("http://{addr}/billing-io/v1/webhooks"))
+            .bearer_auth(key)
+            .json(&json!({"url": "https://example.com/h", "events": ["checkout.created"]}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            created.status(),
+            201,
+            "the providers' APIs need no admin token"
+        );
+    }
+    let admin = |path: &str, token: Option<&str>| {
+        let mut request = http.get(format!("http://{addr}/__mock/{path}"));
+        if let Some(token) = token {
+            request = request.header(webhooks_mock::ADMIN_TOKEN_HEADER, token);
+        }
+        request.send()
+    };
+    for token in [None, Some("wrong"), Some("s3cret-admi")] {
+        let refused = admin("requests", token).await.unwrap();
+        assert_eq!(refused.status(), 401, "{token:?}");
+        let body = refused.text().await.unwrap();
+        assert!(!body.contains("sk_test_"), "nothing leaks: {body}");
+    }
+    let reset = http
+        .post(format!("http://{addr}/__mock/reset"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        reset.status(),
+        401,
+        "state cannot be reset without the token"
+    );
+    let all: Value = admin("requests", Some("s3cret-admin"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(all.as_array().unwrap().len(), 2);
+    let one: Value = admin("requests?api_key=sk_test_two", Some("s3cret-admin"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let one = one.as_array().unwrap();
+    assert_eq!(one.len(), 1, "one tenant's requests");
+    assert_eq!(one[0]["headers"]["authorization"], "[redacted]");
+}

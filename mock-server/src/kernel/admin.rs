@@ -28,9 +28,57 @@ async fn reset(State(state): State<Arc<MockState>>, Query(q): Query<ResetQuery>)
     StatusCode::NO_CONTENT
 }
 
-/// `GET /__mock/requests`: every request received, newest last, keys redacted.
-async fn requests(State(state): State<Arc<MockState>>) -> axum::Json<Value> {
-    axum::Json(json!(state.journal.entries()))
+#[derive(Deserialize)]
+struct RequestsQuery {
+    /// Only the requests made with this API key.
+    api_key: Option<String>,
+}
+
+/// `GET /__mock/requests[?api_key=KEY]`: every request received (or one
+/// tenant's), newest last, keys redacted.
+async fn requests(
+    State(state): State<Arc<MockState>>,
+    Query(q): Query<RequestsQuery>,
+) -> axum::Json<Value> {
+    let entries = match q.api_key.as_deref() {
+        Some(key) => state.journal.entries_of(key),
+        None => state.journal.entries(),
+    };
+    axum::Json(json!(entries))
+}
+
+/// The header that carries the admin token, when the admin API needs one.
+pub const ADMIN_TOKEN_HEADER: &str = "x-mock-admin-token";
+
+/// Refuses admin requests without the token, when one is set (the mock is
+/// bound to an address others can reach).
+async fn require_token(
+    State(token): State<Option<Arc<str>>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let Some(token) = token else {
+        return next.run(request).await;
+    };
+    let given = request
+        .headers()
+        .get(ADMIN_TOKEN_HEADER)
+        .map(|v| v.as_bytes());
+    // Compared in full: the token is a secret.
+    if given.is_some_and(|g| constant_time_eq(g, token.as_bytes())) {
+        return next.run(request).await;
+    }
+    let error = json!({"error": format!("the admin API needs the {ADMIN_TOKEN_HEADER} header (the mock listens on a shared address)")});
+    (StatusCode::UNAUTHORIZED, axum::Json(error)).into_response()
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Adds the admin token check to admin routes (a no-op without a token).
+pub fn guarded(routes: Router, token: Option<Arc<str>>) -> Router {
+    routes.layer(axum::middleware::from_fn_with_state(token, require_token))
 }
 
 /// `GET /__mock/deliveries`: every delivery attempt, oldest first.

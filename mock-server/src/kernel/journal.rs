@@ -92,6 +92,24 @@ impl Journal {
         recorded.iter().map(Recorded::entry).collect()
     }
 
+    /// The entries of requests made with `api_key`, oldest first.
+    pub fn entries_of(&self, api_key: &str) -> Vec<JournalEntry> {
+        let bearer = format!("Bearer {api_key}");
+        let recorded: Vec<Recorded> = lock(&self.0)
+            .iter()
+            .filter(|r| {
+                let lines = String::from_utf8_lossy(&r.headers);
+                lines.lines().any(|line| {
+                    line.split_once(": ").is_some_and(|(name, value)| {
+                        name == r.auth_header && (value == api_key || value == bearer)
+                    })
+                })
+            })
+            .cloned()
+            .collect();
+        recorded.iter().map(Recorded::entry).collect()
+    }
+
     /// Forgets every entry.
     pub fn clear(&self) {
         lock(&self.0).clear();
