@@ -4,6 +4,49 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
+/// A program these tests call, or one clear failure naming what to install.
+fn tool(name: &str, package: &str) -> Command {
+    let found = std::env::var_os("PATH")
+        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(name).is_file()));
+    assert!(
+        found,
+        "this test needs `{name}` on the PATH: install the `{package}` package (apt-get install {package})"
+    );
+    Command::new(name)
+}
+
+/// A running `webhooks-mock`, killed when dropped (also when a test panics).
+struct Running(std::process::Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts the binary with `args` (quiet logs) and returns it with the first
+/// line it printed and a reader of the rest.
+fn start_mock(
+    args: &[&str],
+) -> (
+    Running,
+    String,
+    std::io::Lines<BufReader<std::process::ChildStdout>>,
+) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_webhooks-mock"))
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let running = Running(child);
+    let mut lines = BufReader::new(stdout).lines();
+    let first = lines.next().unwrap().unwrap();
+    (running, first, lines)
+}
+
 #[test]
 fn help_documents_the_options() {
     let out = Command::new(env!("CARGO_BIN_EXE_webhooks-mock"))
@@ -24,20 +67,14 @@ fn help_documents_the_options() {
 
 #[test]
 fn serves_one_provider_at_its_real_base_path_and_stops_on_sigterm() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_webhooks-mock"))
-        .args(["--addr", "127.0.0.1:0", "--provider", "billing-io"])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = lines.next().unwrap().unwrap();
+    let (mut mock, first, mut lines) =
+        start_mock(&["--addr", "127.0.0.1:0", "--provider", "billing-io"]);
     let base = first.rsplit(' ').next().unwrap().to_string();
     let listed = lines.next().unwrap().unwrap();
     assert!(listed.contains(&format!("{base}/v1")), "{listed}");
 
     // The seed page's curl, with the host replaced.
-    let out = Command::new("curl")
+    let out = tool("curl", "curl")
         .args(["-s", "-X", "POST", &format!("{base}/v1/webhooks"), "-w", "\n%{http_code}"])
         .args(["-H", "Authorization: Bearer sk_test_binary", "-H", "Content-Type: application/json"])
         .args(["-d", r#"{"url": "https://your-app.com/webhooks/billing", "events": ["checkout.completed", "checkout.expired"], "description": "Production webhook"}"#])
@@ -50,11 +87,11 @@ fn serves_one_provider_at_its_real_base_path_and_stops_on_sigterm() {
     assert!(body["webhook_id"].as_str().unwrap().starts_with("we_"));
     assert!(body["secret"].as_str().unwrap().starts_with("whsec_"));
 
-    Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
+    tool("kill", "procps")
+        .args(["-TERM", &mock.0.id().to_string()])
         .status()
         .unwrap();
-    let status = child.wait().unwrap();
+    let status = mock.0.wait().unwrap();
     assert!(status.success(), "clean exit on SIGTERM: {status:?}");
 }
 
@@ -100,28 +137,15 @@ fn capture_one_request(listener: std::net::TcpListener) -> std::thread::JoinHand
 }
 
 fn curl_json(args: &[&str]) -> serde_json::Value {
-    let out = Command::new("curl").arg("-s").args(args).output().unwrap();
+    let out = tool("curl", "curl").arg("-s").args(args).output().unwrap();
     serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stdout)))
 }
 
 #[test]
 fn a_delivery_from_the_binary_verifies_with_openssl_as_billing_io_documents() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_webhooks-mock"))
-        .args(["--addr", "127.0.0.1:0"])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let base = lines
-        .next()
-        .unwrap()
-        .unwrap()
-        .rsplit(' ')
-        .next()
-        .unwrap()
-        .to_string();
+    let (_mock, first, lines) = start_mock(&["--addr", "127.0.0.1:0"]);
+    let base = first.rsplit(' ').next().unwrap().to_string();
     std::thread::spawn(move || lines.for_each(drop));
 
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -152,8 +176,6 @@ fn a_delivery_from_the_binary_verifies_with_openssl_as_billing_io_documents() {
         r#"{"type": "checkout.completed"}"#,
     ]);
     let (headers, body) = capture.join().unwrap();
-    let _ = child.kill();
-    let _ = child.wait();
 
     // X-Billing-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "{t}.{raw body}">
     let header = headers
@@ -165,7 +187,7 @@ fn a_delivery_from_the_binary_verifies_with_openssl_as_billing_io_documents() {
     let t = t.strip_prefix("t=").unwrap();
     let mut signed = format!("{t}.").into_bytes();
     signed.extend_from_slice(&body);
-    let mut openssl = Command::new("openssl")
+    let mut openssl = tool("openssl", "openssl")
         .args(["dgst", "-sha256", "-hmac", &secret])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -180,21 +202,8 @@ fn a_delivery_from_the_binary_verifies_with_openssl_as_billing_io_documents() {
 
 #[test]
 fn every_seed_pages_curl_succeeds_against_the_binary() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_webhooks-mock"))
-        .args(["--addr", "127.0.0.1:0"])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let base = lines
-        .next()
-        .unwrap()
-        .unwrap()
-        .rsplit(' ')
-        .next()
-        .unwrap()
-        .to_string();
+    let (_mock, first, lines) = start_mock(&["--addr", "127.0.0.1:0"]);
+    let base = first.rsplit(' ').next().unwrap().to_string();
     std::thread::spawn(move || lines.for_each(drop));
     // (path under the mock, auth header, body, a field the docs say comes back)
     let seeds = [
@@ -230,7 +239,7 @@ fn every_seed_pages_curl_succeeds_against_the_binary() {
         ),
     ];
     for (path, auth, body, field) in seeds {
-        let out = Command::new("curl")
+        let out = tool("curl", "curl")
             .args([
                 "-s",
                 "-X",
@@ -259,8 +268,6 @@ fn every_seed_pages_curl_succeeds_against_the_binary() {
             "{path}: {field} in {response}"
         );
     }
-    let _ = child.kill();
-    let _ = child.wait();
 }
 
 /// A receiver on 127.0.0.1 that takes one request, answers `status`, and

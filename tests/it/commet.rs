@@ -396,9 +396,9 @@ mod against_the_mock {
     /// HMAC-SHA256 computed by openssl, so the check shares no code with the mock.
     fn hmac_hex(key: &[u8], message: &[u8]) -> String {
         use std::io::Write;
-        use std::process::{Command, Stdio};
+        use std::process::Stdio;
         let key_hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
-        let mut child = Command::new("openssl")
+        let mut child = crate::support::tool("openssl", "openssl")
             .args([
                 "dgst",
                 "-sha256",

@@ -87,3 +87,14 @@ pub fn without_nulls(value: &Value) -> Value {
         other => other.clone(),
     }
 }
+
+/// A program a test calls, or one clear failure naming what to install.
+pub fn tool(name: &str, package: &str) -> std::process::Command {
+    let found = std::env::var_os("PATH")
+        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(name).is_file()));
+    assert!(
+        found,
+        "this test needs `{name}` on the PATH: install the `{package}` package (apt-get install {package})"
+    );
+    std::process::Command::new(name)
+}
