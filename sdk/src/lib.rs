@@ -45,10 +45,12 @@ mod client;
 #[cfg(feature = "endpoints")]
 pub mod endpoints;
 mod error;
+#[cfg(any(feature = "billing-io", feature = "chargeapi"))]
 mod open_enum;
 mod pagination;
 mod retry;
 mod secret;
+#[cfg(feature = "signing")]
 mod signature;
 
 /// The code progenitor writes from `openapi/*.yaml` (`cargo xtask generate`).
@@ -96,6 +98,7 @@ pub use error::{ApiError, ErrorBody};
 pub use pagination::ItemStream;
 pub use progenitor_client::{Error, ResponseValue};
 pub use secret::Secret;
+#[cfg(feature = "signing")]
 pub use signature::VerifyError;
 
 /// The README's examples, compiled as doc tests so they stay true.

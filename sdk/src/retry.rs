@@ -39,7 +39,7 @@ pub(crate) async fn execute(
     if rules.idempotent_operations.contains(&info.operation_id)
         && !request.headers().contains_key(IDEMPOTENCY_KEY)
     {
-        let key = uuid::Uuid::new_v4().to_string();
+        let key = uuid_v4();
         request.headers_mut().insert(
             IDEMPOTENCY_KEY,
             HeaderValue::from_str(&key).expect("a UUID is a valid header value"),
@@ -111,10 +111,11 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let wait = match value.parse::<u64>() {
         Ok(seconds) => Duration::from_secs(seconds),
         Err(_) => {
-            let at = chrono::DateTime::parse_from_rfc2822(value).ok()?;
-            (at.with_timezone(&chrono::Utc) - chrono::Utc::now())
-                .to_std()
-                .unwrap_or(Duration::ZERO)
+            let at = http_date(value)?;
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs());
+            Duration::from_secs(at.saturating_sub(now))
         }
     };
     Some(wait.min(RETRY_AFTER_CAP))
@@ -125,9 +126,66 @@ fn backoff(retries: u32) -> Duration {
     let step = BACKOFF_BASE
         .saturating_mul(1u32.checked_shl(retries).unwrap_or(u32::MAX))
         .min(BACKOFF_CAP);
-    // A v4 UUID is 122 random bits from the OS: enough for a jitter fraction.
-    let random = uuid::Uuid::new_v4().as_u64_pair().1;
+    let random = u64::from_le_bytes(random_bytes());
     step.mul_f64((random >> 11) as f64 / (1u64 << 53) as f64)
+}
+
+/// Bytes from the OS's random source.
+fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0; N];
+    getrandom::fill(&mut bytes).expect("the OS random source works");
+    bytes
+}
+
+/// A random (version 4) UUID in its usual text form.
+fn uuid_v4() -> String {
+    let mut b = random_bytes::<16>();
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
+}
+
+/// The Unix time of an HTTP date in its preferred form (`Wed, 21 Oct 2015
+/// 07:28:00 GMT`, RFC 9110), the one `Retry-After` uses.
+fn http_date(text: &str) -> Option<u64> {
+    let mut parts = text.split_whitespace();
+    let (_weekday, day, month, year, time, zone) = (
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+    );
+    if zone != "GMT" || parts.next().is_some() {
+        return None;
+    }
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let month = MONTHS.iter().position(|m| *m == month)? as i64 + 1;
+    let (day, year): (i64, i64) = (day.parse().ok()?, year.parse().ok()?);
+    let mut hms = time.split(':').map(|n| n.parse::<i64>().ok());
+    let (h, m, s) = (hms.next()??, hms.next()??, hms.next()??);
+    if !(1..=31).contains(&day) || h > 23 || m > 59 || s > 60 {
+        return None;
+    }
+    // Days from civil (Howard Hinnant's algorithm).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    u64::try_from(days * 86_400 + h * 3600 + m * 60 + s).ok()
 }
 
 #[cfg(test)]
@@ -149,12 +207,22 @@ mod tests {
             Some(Duration::ZERO),
             "a date in the past means now"
         );
-        let soon = (chrono::Utc::now() + chrono::Duration::seconds(30)).to_rfc2822();
-        let wait = retry_after(&headers(&soon)).unwrap();
-        assert!(
-            wait > Duration::from_secs(25) && wait <= Duration::from_secs(30),
-            "{wait:?}"
+        assert_eq!(
+            retry_after(&headers("Fri, 01 Jan 2100 00:00:00 GMT")),
+            Some(RETRY_AFTER_CAP),
+            "a date far ahead is capped"
         );
+        assert_eq!(
+            http_date("Wed, 21 Oct 2015 07:28:00 GMT"),
+            Some(1_445_412_480)
+        );
+        assert_eq!(http_date("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0));
+        assert_eq!(
+            http_date("Tue, 29 Feb 2028 12:00:00 GMT"),
+            Some(1_835_438_400)
+        );
+        assert_eq!(http_date("Wed, 21 Oct 2015 07:28:00 CET"), None);
+        assert_eq!(http_date("21 Oct 2015"), None);
         assert_eq!(retry_after(&headers("soon")), None);
         assert_eq!(retry_after(&HeaderMap::new()), None);
     }
@@ -168,6 +236,21 @@ mod tests {
             for _ in 0..50 {
                 assert!(backoff(retries) <= cap);
             }
+        }
+    }
+
+    #[test]
+    fn generated_keys_are_distinct_v4_uuids() {
+        let (a, b) = (uuid_v4(), uuid_v4());
+        assert_ne!(a, b);
+        for key in [a, b] {
+            assert_eq!(key.len(), 36);
+            assert_eq!(
+                (&key[14..15], &key[8..9], &key[13..14]),
+                ("4", "-", "-"),
+                "{key}"
+            );
+            assert!(matches!(&key[19..20], "8" | "9" | "a" | "b"), "{key}");
         }
     }
 

@@ -3,7 +3,7 @@
 //! tolerance in both directions.
 
 use std::fmt;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use hmac::{Hmac, Mac};
 use reqwest::header::HeaderMap;
@@ -115,14 +115,16 @@ fn decode_hex(text: &str) -> Option<Vec<u8>> {
 }
 
 /// Seconds since the Unix epoch, now.
+#[cfg(any(feature = "billing-io", feature = "meum"))]
 pub fn unix_now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64)
 }
 
 /// Accepts `timestamp` if it is within `tolerance` of `now` either way;
-/// `None` skips the check.
+/// `None` skips the check (for the schemes that sign a timestamp).
+#[cfg(any(feature = "billing-io", feature = "meum"))]
 pub(crate) fn check_timestamp(
     timestamp: i64,
     now: i64,
