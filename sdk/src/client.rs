@@ -248,6 +248,9 @@ impl<C: Provider> ClientBuilder<C> {
             )),
             _ => None,
         };
+        // With only ring compiled in, reqwest needs it as the process default.
+        #[cfg(all(feature = "rustls-ring", not(feature = "rustls")))]
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let http = match self.http {
             Some(http) => http,
             None => reqwest::Client::builder()
@@ -348,3 +351,13 @@ macro_rules! provider_client {
     };
 }
 pub(crate) use provider_client;
+
+#[cfg(all(test, feature = "donutwork"))]
+mod tests {
+    /// Whichever TLS feature is on, a client for an HTTPS base URL builds.
+    #[test]
+    fn an_https_client_builds_with_the_tls_feature_chosen() {
+        let client = crate::donutwork::Client::with_api_key(crate::donutwork::BASE_URL, "key");
+        assert!(client.is_ok(), "{:?}", client.err());
+    }
+}

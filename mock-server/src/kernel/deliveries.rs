@@ -87,6 +87,8 @@ pub struct Delivery {
     pub headers: Box<dyn Fn(i64) -> Vec<(&'static str, String)> + Send + Sync>,
     /// Delays before each attempt, from the previous one (the first is 0).
     pub schedule: &'static [Duration],
+    /// How the IDs of its attempts start (the provider's style).
+    pub attempt_prefix: &'static str,
     /// Told of every attempt (a provider may list them through its API).
     pub on_attempt: Box<dyn Fn(&Attempt) + Send + Sync>,
     /// Told once whether the event got through in the end.
@@ -164,7 +166,7 @@ impl Deliverer {
 
     async fn attempt(&self, delivery: &Delivery, number: u32) -> Attempt {
         let mut attempt = Attempt {
-            id: ids::lower_alnum("whd_", 24),
+            id: ids::lower_alnum(delivery.attempt_prefix, 24),
             provider: delivery.provider,
             endpoint_id: delivery.endpoint_id.clone(),
             url: delivery.url.clone(),

@@ -40,6 +40,9 @@ pub trait SignedEvents: MockProvider {
     /// Delays before each attempt (the first is usually zero), uncompressed.
     const RETRY_SCHEDULE: &'static [Duration];
 
+    /// How delivery attempt IDs start (followed by 24 of `[0-9a-z]`).
+    const ATTEMPT_ID_PREFIX: &'static str;
+
     /// Whether the trigger accepts this event type.
     fn accepts(event_type: &str) -> bool;
 
@@ -151,6 +154,7 @@ pub fn delivery<P: SignedEvents>(
         body,
         headers: Box::new(move |now| P::signed_headers(&event_for_headers, &signed, &secret, now)),
         schedule,
+        attempt_prefix: P::ATTEMPT_ID_PREFIX,
         on_attempt: Box::new(|_| {}),
         on_done: Box::new(|_| {}),
     }

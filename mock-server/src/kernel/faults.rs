@@ -329,9 +329,9 @@ mod tests {
 
     #[test]
     fn templates_match_parameters_with_suffixes() {
-        assert!(segment_matches("{webhookId}.json", "wh_001.json"));
-        assert!(!segment_matches("{webhookId}.json", ".json"));
-        assert!(!segment_matches("{webhookId}.json", "wh_001"));
+        assert!(segment_matches("{id}.json", "a1.json"));
+        assert!(!segment_matches("{id}.json", ".json"));
+        assert!(!segment_matches("{id}.json", "a1"));
         assert!(segment_matches("{id}", "abc"));
         assert!(segment_matches("types.json", "types.json"));
     }

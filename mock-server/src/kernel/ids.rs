@@ -93,7 +93,7 @@ mod tests {
 
     #[test]
     fn formats_have_the_documented_shape() {
-        let id = lower_alnum("wh_", 24);
+        let id = lower_alnum("id_", 24);
         assert!(
             id.len() == 27
                 && id[3..]

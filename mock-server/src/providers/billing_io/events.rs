@@ -37,6 +37,8 @@ const SCHEDULE: &[Duration] = &[
 
 impl SignedEvents for BillingIo {
     const RETRY_SCHEDULE: &'static [Duration] = SCHEDULE;
+    /// meum.io's documented `whd_` style, as billing.io documents none.
+    const ATTEMPT_ID_PREFIX: &'static str = "whd_";
 
     fn accepts(event_type: &str) -> bool {
         EVENT_TYPES.contains(&event_type)

@@ -26,6 +26,8 @@ const SCHEDULE: &[Duration] = &[
 
 impl SignedEvents for Commet {
     const RETRY_SCHEDULE: &'static [Duration] = SCHEDULE;
+    /// the `whd_` style; Commet documents no delivery ID format.
+    const ATTEMPT_ID_PREFIX: &'static str = "whd_";
 
     fn accepts(event_type: &str) -> bool {
         super::EVENT_TYPES.contains(&event_type)

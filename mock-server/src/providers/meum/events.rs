@@ -23,6 +23,8 @@ const SCHEDULE: &[Duration] = &[
 
 impl SignedEvents for Meum {
     const RETRY_SCHEDULE: &'static [Duration] = SCHEDULE;
+    /// `whd_…`, as its deliveries API documents.
+    const ATTEMPT_ID_PREFIX: &'static str = "whd_";
 
     /// Its defaults, and `invoice.refunded`.
     fn accepts(event_type: &str) -> bool {
