@@ -97,7 +97,7 @@ pub(crate) fn app_with_state(
             None => provider.shared_prefix(),
         };
         let mounted = provider.with(Mount(state, prefix.clone()));
-        spec_urls.push(mounted.spec_url);
+        spec_urls.push((provider.name(), mounted.spec_url));
         router = if prefix.is_empty() {
             router.merge(mounted.api)
         } else {
@@ -105,9 +105,13 @@ pub(crate) fn app_with_state(
         };
         router = router.merge(kernel::admin::guarded(mounted.admin, admin_token.clone()));
     }
-    let swagger = utoipa_swagger_ui::SwaggerUi::new("/docs").config(
-        utoipa_swagger_ui::Config::new(spec_urls.into_iter().map(utoipa_swagger_ui::Url::from)),
-    );
+    // Swagger UI's config borrows for 'static; a few bytes per app built.
+    let urls = spec_urls
+        .into_iter()
+        .map(|(name, url)| utoipa_swagger_ui::Url::new(name, Box::leak(url.into_boxed_str())));
+    // No validator: it would send the spec's URL to a public service.
+    let swagger = utoipa_swagger_ui::SwaggerUi::new("/docs")
+        .config(utoipa_swagger_ui::Config::new(urls).validator_url("none"));
     router.merge(swagger).merge(kernel::admin::guarded(
         kernel::admin::router(state.clone()),
         admin_token,

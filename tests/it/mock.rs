@@ -496,12 +496,48 @@ async fn each_provider_serves_its_spec_and_the_docs_page_works_offline() {
             .unwrap();
         assert!(spec["openapi"].as_str().unwrap().starts_with("3.1"));
         assert!(spec["paths"].as_object().unwrap().len() >= 2);
+        // An Authorize button needs the security scheme the operations name.
+        let schemes = spec["components"]["securitySchemes"].as_object().unwrap();
+        assert_eq!(schemes.len(), 1, "{provider:?}");
+        for op in spec["paths"]
+            .as_object()
+            .unwrap()
+            .values()
+            .flat_map(|i| i.as_object().unwrap().values())
+        {
+            let named = op["security"][0]
+                .as_object()
+                .unwrap()
+                .keys()
+                .next()
+                .unwrap();
+            assert!(schemes.contains_key(named), "{provider:?}: {named}");
+        }
     }
     let page = reqwest::get(format!("http://{}/docs/", server.addr()))
         .await
         .unwrap();
     assert_eq!(page.status().as_u16(), 200);
     assert!(page.text().await.unwrap().contains("swagger"));
+    let config = reqwest::get(format!(
+        "http://{}/docs/swagger-initializer.js",
+        server.addr()
+    ))
+    .await
+    .unwrap()
+    .text()
+    .await
+    .unwrap();
+    for provider in Provider::ALL {
+        assert!(
+            config.contains(&format!("\"name\": \"{}\"", provider.name())),
+            "the selector names {provider:?}"
+        );
+    }
+    assert!(
+        config.contains("\"validatorUrl\": \"none\""),
+        "no call to a public validator"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

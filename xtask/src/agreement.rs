@@ -146,7 +146,8 @@ fn short(value: &Value) -> String {
     }
 }
 
-/// The comparable core of a document: `{paths: {path: {method: operation}}}`.
+/// The comparable core of a document: `{paths: {path: {method: operation}},
+/// securitySchemes}`.
 pub fn normalise_document(doc: &Value) -> Value {
     let mut paths = Map::new();
     for (path, item) in doc
@@ -167,7 +168,27 @@ pub fn normalise_document(doc: &Value) -> Value {
         }
         paths.insert(path.clone(), Value::Object(methods));
     }
-    json!({ "paths": paths })
+    // How keys are presented: type, scheme, place and header name (prose dropped).
+    let mut schemes = Map::new();
+    let declared = doc
+        .pointer("/components/securitySchemes")
+        .and_then(Value::as_object);
+    for (name, scheme) in declared.into_iter().flatten() {
+        let kept: Map<String, Value> = ["type", "scheme", "in", "name"]
+            .into_iter()
+            .filter_map(|key| {
+                let value = scheme.get(key)?.as_str()?;
+                let value = if key == "scheme" {
+                    value.to_ascii_lowercase()
+                } else {
+                    value.to_string()
+                };
+                Some((key.to_string(), Value::String(value)))
+            })
+            .collect();
+        schemes.insert(name.clone(), Value::Object(kept));
+    }
+    json!({ "paths": paths, "securitySchemes": schemes })
 }
 
 fn normalise_operation(doc: &Value, op: &Value, shared_params: &Value) -> Value {

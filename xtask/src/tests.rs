@@ -341,3 +341,18 @@ fn a_constraint_changed_in_a_spec_but_not_in_the_mock_is_named() {
         "the mock disagrees with the spec at /paths/~1webhook_endpoints/get/parameters/query:limit/schema/maximum",
     );
 }
+
+#[test]
+fn a_security_scheme_changed_in_a_spec_but_not_in_the_mock_is_named() {
+    let scratch = Scratch::new();
+    scratch.edit(
+        "openapi/commet.yaml",
+        "      in: header\n      name: x-api-key",
+        "      in: header\n      name: x-commet-key",
+    );
+    assert_found(
+        &scratch.check(),
+        "openapi/commet.yaml",
+        "the mock disagrees with the spec at /securitySchemes/ApiKeyAuth/name",
+    );
+}

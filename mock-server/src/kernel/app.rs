@@ -62,6 +62,9 @@ pub fn spec<P: MockProvider>() -> OpenApi {
     ));
     spec.info.version = env!("CARGO_PKG_VERSION").to_string();
     spec.info.contact = None;
+    spec.components
+        .get_or_insert_with(Default::default)
+        .add_security_scheme(P::SECURITY.name, P::SECURITY.scheme());
     spec
 }
 

@@ -152,7 +152,7 @@ pub async fn journal<P: MockProvider>(
         .map_or_else(|| parts.uri.clone(), |o| o.0.clone());
     let mut recorded = Recorded {
         provider: P::NAME,
-        auth_header: P::AUTH_HEADER,
+        auth_header: P::SECURITY.header(),
         method: parts.method.clone(),
         uri,
         headers: header_lines(&parts.headers),

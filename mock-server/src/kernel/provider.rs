@@ -30,14 +30,70 @@ pub struct Tenant {
     pub mode: Mode,
 }
 
+/// How a provider takes its API key, named as its spec names the scheme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Security {
+    /// The scheme's name in `components.securitySchemes`.
+    pub name: &'static str,
+    /// Where the key goes.
+    pub key_in: KeyIn,
+}
+
+/// Where an API key goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyIn {
+    /// `Authorization: Bearer <key>`.
+    Bearer,
+    /// The key alone in this header.
+    Header(&'static str),
+}
+
+impl Security {
+    /// A bearer-token scheme named `name`.
+    pub const fn bearer(name: &'static str) -> Self {
+        Self {
+            name,
+            key_in: KeyIn::Bearer,
+        }
+    }
+
+    /// The header that carries the key (redacted in the journal).
+    pub fn header(self) -> &'static str {
+        match self.key_in {
+            KeyIn::Bearer => "authorization",
+            KeyIn::Header(name) => name,
+        }
+    }
+
+    /// The header and value that present `key`.
+    pub fn present(self, key: &str) -> (&'static str, String) {
+        match self.key_in {
+            KeyIn::Bearer => ("authorization", format!("Bearer {key}")),
+            KeyIn::Header(name) => (name, key.to_string()),
+        }
+    }
+
+    /// The scheme as the emitted spec declares it.
+    pub fn scheme(self) -> utoipa::openapi::security::SecurityScheme {
+        use utoipa::openapi::security::{
+            ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityScheme,
+        };
+        match self.key_in {
+            KeyIn::Bearer => SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+            KeyIn::Header(name) => SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new(name))),
+        }
+    }
+}
+
 /// One provider's API as the mock serves it.
 pub trait MockProvider: Sized + Send + Sync + 'static {
     /// The name on the command line, in URLs and in the journal.
     const NAME: &'static str;
     /// The path of the provider's real base URL (`/v1`; empty for the root).
     const BASE_PATH: &'static str;
-    /// The header that carries the API key (redacted in the journal).
-    const AUTH_HEADER: &'static str = "authorization";
+    /// How the API key is presented, under the security scheme's name in
+    /// the spec.
+    const SECURITY: Security;
     /// The rate-limit headers the provider documents on a 429, if any.
     const RATE_LIMIT_HEADERS: Option<RateLimitHeaders> = None;
 

@@ -91,10 +91,7 @@ impl Provider {
         impl WithProvider for Auth<'_> {
             type Output = (&'static str, String);
             fn with<P: MockProvider>(self) -> Self::Output {
-                match P::AUTH_HEADER {
-                    "authorization" => ("authorization", format!("Bearer {}", self.0)),
-                    header => (header, self.0.to_string()),
-                }
+                P::SECURITY.present(self.0)
             }
         }
         self.with(Auth(api_key))

@@ -18,7 +18,7 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::kernel::error::{ApiError, ErrorKind, RateLimitHeaders};
 use crate::kernel::extract::bearer_token;
-use crate::kernel::provider::{MockProvider, Mode, ProviderState, SignedEvent, Tenant};
+use crate::kernel::provider::{MockProvider, Mode, ProviderState, Security, SignedEvent, Tenant};
 use crate::kernel::store::{Collection, IdempotencyKeys};
 use wire::{ErrorResponse, ErrorResponseError, ErrorType, WebhookEndpoint};
 
@@ -37,6 +37,7 @@ pub struct TenantData {
 impl MockProvider for BillingIo {
     const NAME: &'static str = "billing-io";
     const BASE_PATH: &'static str = "/v1";
+    const SECURITY: Security = Security::bearer("BearerAuth");
     const RATE_LIMIT_HEADERS: Option<RateLimitHeaders> = Some(RateLimitHeaders {
         limit: "x-ratelimit-limit",
         remaining: "x-ratelimit-remaining",

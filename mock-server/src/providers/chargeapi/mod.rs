@@ -17,7 +17,7 @@ use utoipa_axum::router::OpenApiRouter;
 use crate::kernel::error::{ApiError, ErrorKind};
 use crate::kernel::extract::bearer_token;
 use crate::kernel::ids;
-use crate::kernel::provider::{MockProvider, Mode, ProviderState, Tenant};
+use crate::kernel::provider::{MockProvider, Mode, ProviderState, Security, Tenant};
 use crate::kernel::store::{Collection, IdempotencyKeys};
 use wire::{Error, WebhookEndpoint};
 
@@ -34,6 +34,7 @@ pub struct TenantData {
 impl MockProvider for Chargeapi {
     const NAME: &'static str = "chargeapi";
     const BASE_PATH: &'static str = "/v1";
+    const SECURITY: Security = Security::bearer("BearerAuth");
 
     type TenantData = TenantData;
     type ErrorBody = Error;

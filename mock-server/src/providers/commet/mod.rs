@@ -19,7 +19,9 @@ use serde_json::{Value, json};
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::kernel::error::{ApiError, ErrorKind, RateLimitHeaders};
-use crate::kernel::provider::{MockProvider, Mode, ProviderState, SignedEvent, Tenant};
+use crate::kernel::provider::{
+    KeyIn, MockProvider, Mode, ProviderState, Security, SignedEvent, Tenant,
+};
 use crate::kernel::store::{Collection, IdempotencyKeys};
 use wire::{ErrorResponse, ErrorResponseError, Webhook};
 
@@ -109,7 +111,10 @@ pub struct TenantData {
 impl MockProvider for Commet {
     const NAME: &'static str = "commet";
     const BASE_PATH: &'static str = "/api/v1";
-    const AUTH_HEADER: &'static str = "x-api-key";
+    const SECURITY: Security = Security {
+        name: "ApiKeyAuth",
+        key_in: KeyIn::Header("x-api-key"),
+    };
     const RATE_LIMIT_HEADERS: Option<RateLimitHeaders> = Some(RateLimitHeaders {
         limit: "ratelimit-limit",
         remaining: "ratelimit-remaining",

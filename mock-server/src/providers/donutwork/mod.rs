@@ -17,7 +17,7 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::kernel::error::{ApiError, ErrorKind};
 use crate::kernel::extract::bearer_token;
-use crate::kernel::provider::{MockProvider, Mode, ProviderState, Tenant};
+use crate::kernel::provider::{MockProvider, Mode, ProviderState, Security, Tenant};
 use crate::kernel::store::Collection;
 use wire::{Error, Webhook};
 
@@ -38,6 +38,7 @@ fn error(kind: ErrorKind, message: &str) -> ApiError<Donutwork> {
 impl MockProvider for Donutwork {
     const NAME: &'static str = "donutwork";
     const BASE_PATH: &'static str = "/2026-02-01";
+    const SECURITY: Security = Security::bearer("BearerAuth");
 
     type TenantData = Collection<Webhook>;
     type ErrorBody = Error;

@@ -18,7 +18,7 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::kernel::error::{ApiError, ErrorKind};
 use crate::kernel::extract::bearer_token;
-use crate::kernel::provider::{MockProvider, Mode, ProviderState, SignedEvent, Tenant};
+use crate::kernel::provider::{MockProvider, Mode, ProviderState, Security, SignedEvent, Tenant};
 use crate::kernel::store::Collection;
 use wire::{
     EndpointStatus, ErrorResponse, ErrorResponseError, WebhookDeliveryDetail, WebhookEndpoint,
@@ -59,6 +59,7 @@ pub struct TenantData {
 impl MockProvider for Meum {
     const NAME: &'static str = "meum";
     const BASE_PATH: &'static str = "";
+    const SECURITY: Security = Security::bearer("bearerAuth");
 
     type TenantData = TenantData;
     type ErrorBody = ErrorResponse;
