@@ -38,11 +38,11 @@ pub use kernel::urls::is_loopback_url;
 pub use providers::Provider;
 pub use server::MockServer;
 
-/// The OpenAPI document the mock emits for one provider.
-pub fn openapi(provider: Provider) -> utoipa::openapi::OpenApi {
+/// The OpenAPI 3.1 document the mock emits for one provider, as JSON.
+pub fn openapi(provider: Provider) -> serde_json::Value {
     struct Spec;
     impl WithProvider for Spec {
-        type Output = utoipa::openapi::OpenApi;
+        type Output = serde_json::Value;
         fn with<P: kernel::provider::MockProvider>(self) -> Self::Output {
             kernel::app::spec::<P>()
         }

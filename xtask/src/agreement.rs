@@ -147,7 +147,7 @@ fn short(value: &Value) -> String {
 }
 
 /// The comparable core of a document: `{paths: {path: {method: operation}},
-/// securitySchemes}`.
+/// securitySchemes, examples}`.
 pub fn normalise_document(doc: &Value) -> Value {
     let mut paths = Map::new();
     for (path, item) in doc
@@ -188,7 +188,57 @@ pub fn normalise_document(doc: &Value) -> Value {
             .collect();
         schemes.insert(name.clone(), Value::Object(kept));
     }
-    json!({ "paths": paths, "securitySchemes": schemes })
+    json!({ "paths": paths, "securitySchemes": schemes, "examples": examples(doc) })
+}
+
+/// Every operation's examples (request body, responses, parameters), keyed by
+/// where they stand, `$ref`s resolved: the docs page must show the docs' own.
+fn examples(doc: &Value) -> Value {
+    let resolve = |value: &Value| -> Value {
+        match value.get("$ref").and_then(Value::as_str) {
+            Some(r) => r
+                .strip_prefix('#')
+                .and_then(|p| doc.pointer(p))
+                .cloned()
+                .unwrap_or(Value::Null),
+            None => value.clone(),
+        }
+    };
+    let json_example = |value: &Value| {
+        resolve(value)
+            .pointer("/content/application~1json/example")
+            .cloned()
+    };
+    let mut out = Map::new();
+    for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+        let shared = item["parameters"].as_array().cloned().unwrap_or_default();
+        for method in METHODS {
+            let Some(op) = item.get(*method) else {
+                continue;
+            };
+            let at = format!("{} {path}", method.to_uppercase());
+            if let Some(example) = op.get("requestBody").and_then(json_example) {
+                out.insert(format!("{at} request"), example);
+            }
+            for (status, response) in op["responses"].as_object().into_iter().flatten() {
+                if let Some(example) = json_example(response) {
+                    out.insert(format!("{at} response {status}"), example);
+                }
+            }
+            let own = op["parameters"].as_array().cloned().unwrap_or_default();
+            for parameter in shared.iter().chain(&own).map(&resolve) {
+                if let Some(example) = parameter.get("example") {
+                    let name = format!(
+                        "{}:{}",
+                        parameter["in"].as_str().unwrap_or(""),
+                        parameter["name"].as_str().unwrap_or("")
+                    );
+                    out.insert(format!("{at} parameter {name}"), example.clone());
+                }
+            }
+        }
+    }
+    Value::Object(out)
 }
 
 fn normalise_operation(doc: &Value, op: &Value, shared_params: &Value) -> Value {

@@ -356,3 +356,18 @@ fn a_security_scheme_changed_in_a_spec_but_not_in_the_mock_is_named() {
         "the mock disagrees with the spec at /securitySchemes/ApiKeyAuth/name",
     );
 }
+
+#[test]
+fn an_example_the_mock_does_not_show_is_named() {
+    let scratch = Scratch::new();
+    scratch.edit(
+        "openapi/billing-io.yaml",
+        "              description: Production webhook",
+        "              description: Staging webhook",
+    );
+    assert_found(
+        &scratch.check(),
+        "openapi/billing-io.yaml",
+        "the mock disagrees with the spec at /examples/POST ~1webhooks request/description",
+    );
+}

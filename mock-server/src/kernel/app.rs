@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use axum::Router;
 use axum::routing::get;
-use utoipa::openapi::OpenApi;
+use serde_json::Value;
 
 use super::deliveries::{Deliverer, DeliveryConfig};
 use super::error::{ApiError, ErrorKind};
@@ -51,8 +51,8 @@ impl MockState {
     }
 }
 
-/// The OpenAPI document the mock emits for provider `P`.
-pub fn spec<P: MockProvider>() -> OpenApi {
+/// The OpenAPI document the mock emits for provider `P`, as JSON.
+pub fn spec<P: MockProvider>() -> Value {
     let mut spec = P::router().split_for_parts().1;
     spec.info.title = format!("{} (webhooks-mock)", P::NAME);
     spec.info.description = Some(format!(
@@ -65,7 +65,78 @@ pub fn spec<P: MockProvider>() -> OpenApi {
     spec.components
         .get_or_insert_with(Default::default)
         .add_security_scheme(P::SECURITY.name, P::SECURITY.scheme());
-    spec
+    let hand_written: Value = yaml_serde::from_str(P::SPEC).expect("the provider's spec is YAML");
+    let mut json = serde_json::to_value(&spec).expect("serialisable");
+    copy_examples(&mut json, &hand_written);
+    json
+}
+
+/// Copies the hand-written spec's examples (request bodies, responses,
+/// parameters) onto the same operations of the emitted document, so the docs
+/// page shows the providers' own examples and "Try it out" starts from them.
+fn copy_examples(emitted: &mut Value, hand_written: &Value) {
+    let resolve = |value: &Value| -> Value {
+        match value.get("$ref").and_then(Value::as_str) {
+            Some(reference) => reference
+                .strip_prefix('#')
+                .and_then(|p| hand_written.pointer(p))
+                .cloned()
+                .unwrap_or(Value::Null),
+            None => value.clone(),
+        }
+    };
+    let json_example = |value: &Value| {
+        resolve(value)
+            .pointer("/content/application~1json/example")
+            .cloned()
+    };
+    for (path, item) in hand_written["paths"].as_object().into_iter().flatten() {
+        let shared = item
+            .get("parameters")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        for (method, op) in item.as_object().into_iter().flatten() {
+            let Some(target) = emitted
+                .get_mut("paths")
+                .and_then(|p| p.get_mut(path.as_str()))
+                .and_then(|i| i.get_mut(method.as_str()))
+            else {
+                continue;
+            };
+            if let Some(example) = op.get("requestBody").and_then(json_example)
+                && let Some(content) = target.pointer_mut("/requestBody/content/application~1json")
+            {
+                content["example"] = example;
+            }
+            for (status, response) in op["responses"].as_object().into_iter().flatten() {
+                let pointer = format!("/responses/{status}/content/application~1json");
+                if let Some(example) = json_example(response)
+                    && let Some(content) = target.pointer_mut(&pointer)
+                {
+                    content["example"] = example;
+                }
+            }
+            let own = op
+                .get("parameters")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            for parameter in shared.iter().chain(&own).map(&resolve) {
+                let Some(example) = parameter.get("example") else {
+                    continue;
+                };
+                let emitted_params = target.get_mut("parameters").and_then(Value::as_array_mut);
+                for emitted_param in emitted_params.into_iter().flatten() {
+                    if emitted_param["name"] == parameter["name"]
+                        && emitted_param["in"] == parameter["in"]
+                    {
+                        emitted_param["example"] = example.clone();
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// A provider ready to serve.
@@ -84,14 +155,11 @@ pub fn mount<P: MockProvider>(shared: &MockState, prefix: &str) -> Mounted {
     lock(&shared.providers).push(state.clone());
     let (routes, _) = P::router().split_for_parts();
     let mut spec = spec::<P>();
-    spec.servers = Some(vec![utoipa::openapi::Server::new(if prefix.is_empty() {
-        "/"
-    } else {
-        prefix
-    })]);
+    let server = if prefix.is_empty() { "/" } else { prefix };
+    spec["servers"] = serde_json::json!([{ "url": server }]);
     let ops = documented_operations(&spec);
     shared.faults.register(P::NAME, ops.clone());
-    let spec_json = Arc::new(serde_json::to_value(&spec).expect("serialisable"));
+    let spec_json = Arc::new(spec);
     let (journal_state, faults) = (shared.journal.clone(), shared.faults.clone());
     let api = routes
         .with_state(state.clone())

@@ -30,8 +30,7 @@ pub struct DocumentedOperation {
 
 /// The documented operations of a provider, most specific templates first,
 /// read once from its emitted spec.
-pub fn documented_operations(spec: &utoipa::openapi::OpenApi) -> Arc<Vec<DocumentedOperation>> {
-    let json = serde_json::to_value(spec).expect("serialisable");
+pub fn documented_operations(json: &serde_json::Value) -> Arc<Vec<DocumentedOperation>> {
     let mut ops = Vec::new();
     for (path, item) in json["paths"].as_object().into_iter().flatten() {
         for (method, op) in item.as_object().into_iter().flatten() {

@@ -91,6 +91,9 @@ pub trait MockProvider: Sized + Send + Sync + 'static {
     const NAME: &'static str;
     /// The path of the provider's real base URL (`/v1`; empty for the root).
     const BASE_PATH: &'static str;
+    /// The hand-written spec (`openapi/<name>.yaml`), whose examples the
+    /// emitted document carries.
+    const SPEC: &'static str;
     /// How the API key is presented, under the security scheme's name in
     /// the spec.
     const SECURITY: Security;

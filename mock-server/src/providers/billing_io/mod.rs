@@ -37,6 +37,7 @@ pub struct TenantData {
 impl MockProvider for BillingIo {
     const NAME: &'static str = "billing-io";
     const BASE_PATH: &'static str = "/v1";
+    const SPEC: &'static str = include_str!("../../../../openapi/billing-io.yaml");
     const SECURITY: Security = Security::bearer("BearerAuth");
     const RATE_LIMIT_HEADERS: Option<RateLimitHeaders> = Some(RateLimitHeaders {
         limit: "x-ratelimit-limit",

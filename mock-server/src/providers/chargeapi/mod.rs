@@ -34,6 +34,7 @@ pub struct TenantData {
 impl MockProvider for Chargeapi {
     const NAME: &'static str = "chargeapi";
     const BASE_PATH: &'static str = "/v1";
+    const SPEC: &'static str = include_str!("../../../../openapi/chargeapi.yaml");
     const SECURITY: Security = Security::bearer("BearerAuth");
 
     type TenantData = TenantData;

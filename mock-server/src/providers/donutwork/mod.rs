@@ -38,6 +38,7 @@ fn error(kind: ErrorKind, message: &str) -> ApiError<Donutwork> {
 impl MockProvider for Donutwork {
     const NAME: &'static str = "donutwork";
     const BASE_PATH: &'static str = "/2026-02-01";
+    const SPEC: &'static str = include_str!("../../../../openapi/donutwork.yaml");
     const SECURITY: Security = Security::bearer("BearerAuth");
 
     type TenantData = Collection<Webhook>;

@@ -59,6 +59,7 @@ pub struct TenantData {
 impl MockProvider for Meum {
     const NAME: &'static str = "meum";
     const BASE_PATH: &'static str = "";
+    const SPEC: &'static str = include_str!("../../../../openapi/meum.yaml");
     const SECURITY: Security = Security::bearer("bearerAuth");
 
     type TenantData = TenantData;
