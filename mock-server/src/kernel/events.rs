@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use super::deliveries::{Attempt, Delivery};
 use super::error::{ApiError, invalid};
-use super::provider::{MockProvider, Mode, ProviderState, SignedEvent, Tenant};
+use super::provider::{EventHooks, MockProvider, Mode, ProviderState, SignedEvent, Tenant};
 
 /// An endpoint an event goes to.
 #[derive(Debug, Clone)]
@@ -68,6 +68,15 @@ pub trait SignedEvents: MockProvider {
     /// What the end of a delivery changes (auto-disable after failures).
     fn on_done(state: &ProviderState<Self>, tenant: &str, endpoint_id: &str, delivered: bool) {
         let _ = (state, tenant, endpoint_id, delivered);
+    }
+}
+
+/// The event operations of a [`SignedEvents`] provider, for its
+/// [`MockProvider::EVENTS`].
+pub const fn hooks<P: SignedEvents>() -> EventHooks<P> {
+    EventHooks {
+        sign: sign::<P>,
+        trigger: trigger::<P>,
     }
 }
 

@@ -118,30 +118,52 @@ pub trait MockProvider: Sized + Send + Sync + 'static {
     /// The provider's routes (relative to its base path) and their spec.
     fn router() -> OpenApiRouter<Arc<ProviderState<Self>>>;
 
+    /// How its events are signed and triggered, where it documents signing
+    /// (`Some(kernel::events::hooks::<Self>())` for a [`SignedEvents`](super::events::SignedEvents) provider).
+    const EVENTS: Option<EventHooks<Self>> = None;
+
     /// A new `event_type` event with `data` in the provider's envelope,
-    /// signed with `secret` now; by default the provider documents no
-    /// signing.
+    /// signed with `secret` now.
     fn sign(
         event_type: &str,
         data: Option<Value>,
         secret: &str,
     ) -> Result<SignedEvent, ApiError<Self>> {
-        let _ = (event_type, data, secret);
-        Err(not_documented())
+        match Self::EVENTS {
+            Some(events) => (events.sign)(event_type, data, secret),
+            None => Err(not_documented()),
+        }
     }
 
     /// Delivers a signed `event_type` event to the subscribed endpoints of
-    /// the caller named by `headers` (the admin trigger); by default the
-    /// provider documents no signing, and the mock sends nothing.
+    /// the caller named by `headers` (the admin trigger); without signing
+    /// the mock sends nothing.
     fn trigger(
         state: &Arc<ProviderState<Self>>,
         headers: &HeaderMap,
         event_type: &str,
         data: Option<Value>,
     ) -> Result<Value, ApiError<Self>> {
-        let _ = (state, headers, event_type, data);
-        Err(not_documented())
+        match Self::EVENTS {
+            Some(events) => (events.trigger)(state, headers, event_type, data),
+            None => Err(not_documented()),
+        }
     }
+}
+
+/// Signs a new event (type, data, secret).
+pub type SignFn<P> = fn(&str, Option<Value>, &str) -> Result<SignedEvent, ApiError<P>>;
+
+/// Delivers a new event (state, the caller's headers, type, data).
+pub type TriggerFn<P> =
+    fn(&Arc<ProviderState<P>>, &HeaderMap, &str, Option<Value>) -> Result<Value, ApiError<P>>;
+
+/// A signing provider's event operations.
+pub struct EventHooks<P: MockProvider> {
+    /// Signs a new event.
+    pub sign: SignFn<P>,
+    /// Delivers a new event to the caller's subscribed endpoints.
+    pub trigger: TriggerFn<P>,
 }
 
 /// The answer of a provider that documents no signing.

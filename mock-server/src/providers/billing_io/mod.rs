@@ -13,12 +13,11 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::http::{HeaderMap, StatusCode};
-use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::kernel::error::{ApiError, ErrorKind, RateLimitHeaders};
 use crate::kernel::extract::bearer_token;
-use crate::kernel::provider::{MockProvider, Mode, ProviderState, Security, SignedEvent, Tenant};
+use crate::kernel::provider::{EventHooks, MockProvider, Mode, ProviderState, Security, Tenant};
 use crate::kernel::store::{Collection, IdempotencyKeys};
 use wire::{ErrorResponse, ErrorResponseError, ErrorType, WebhookEndpoint};
 
@@ -39,6 +38,7 @@ impl MockProvider for BillingIo {
     const BASE_PATH: &'static str = "/v1";
     const SPEC: &'static str = include_str!("../../../../openapi/billing-io.yaml");
     const SECURITY: Security = Security::bearer("BearerAuth");
+    const EVENTS: Option<EventHooks<Self>> = Some(crate::kernel::events::hooks::<Self>());
     const RATE_LIMIT_HEADERS: Option<RateLimitHeaders> = Some(RateLimitHeaders {
         limit: "x-ratelimit-limit",
         remaining: "x-ratelimit-remaining",
@@ -108,22 +108,5 @@ impl MockProvider for BillingIo {
 
     fn router() -> OpenApiRouter<Arc<ProviderState<Self>>> {
         handlers::router()
-    }
-
-    fn sign(
-        event_type: &str,
-        data: Option<Value>,
-        secret: &str,
-    ) -> Result<SignedEvent, ApiError<Self>> {
-        crate::kernel::events::sign(event_type, data, secret)
-    }
-
-    fn trigger(
-        state: &Arc<ProviderState<Self>>,
-        headers: &HeaderMap,
-        event_type: &str,
-        data: Option<Value>,
-    ) -> Result<Value, ApiError<Self>> {
-        crate::kernel::events::trigger(state, headers, event_type, data)
     }
 }

@@ -20,7 +20,7 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::kernel::error::{ApiError, ErrorKind, RateLimitHeaders};
 use crate::kernel::provider::{
-    KeyIn, MockProvider, Mode, ProviderState, Security, SignedEvent, Tenant,
+    EventHooks, KeyIn, MockProvider, Mode, ProviderState, Security, Tenant,
 };
 use crate::kernel::store::{Collection, IdempotencyKeys};
 use wire::{ErrorResponse, ErrorResponseError, Webhook};
@@ -116,6 +116,7 @@ impl MockProvider for Commet {
         name: "ApiKeyAuth",
         key_in: KeyIn::Header("x-api-key"),
     };
+    const EVENTS: Option<EventHooks<Self>> = Some(crate::kernel::events::hooks::<Self>());
     const RATE_LIMIT_HEADERS: Option<RateLimitHeaders> = Some(RateLimitHeaders {
         limit: "ratelimit-limit",
         remaining: "ratelimit-remaining",
@@ -199,22 +200,5 @@ impl MockProvider for Commet {
 
     fn router() -> OpenApiRouter<Arc<ProviderState<Self>>> {
         handlers::router()
-    }
-
-    fn sign(
-        event_type: &str,
-        data: Option<Value>,
-        secret: &str,
-    ) -> Result<SignedEvent, ApiError<Self>> {
-        crate::kernel::events::sign(event_type, data, secret)
-    }
-
-    fn trigger(
-        state: &Arc<ProviderState<Self>>,
-        headers: &HeaderMap,
-        event_type: &str,
-        data: Option<Value>,
-    ) -> Result<Value, ApiError<Self>> {
-        crate::kernel::events::trigger(state, headers, event_type, data)
     }
 }

@@ -13,12 +13,11 @@ pub mod wire;
 use std::sync::Arc;
 
 use axum::http::{HeaderMap, StatusCode};
-use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::kernel::error::{ApiError, ErrorKind};
 use crate::kernel::extract::bearer_token;
-use crate::kernel::provider::{MockProvider, Mode, ProviderState, Security, SignedEvent, Tenant};
+use crate::kernel::provider::{EventHooks, MockProvider, Mode, ProviderState, Security, Tenant};
 use crate::kernel::store::Collection;
 use wire::{
     EndpointStatus, ErrorResponse, ErrorResponseError, WebhookDeliveryDetail, WebhookEndpoint,
@@ -61,6 +60,7 @@ impl MockProvider for Meum {
     const BASE_PATH: &'static str = "";
     const SPEC: &'static str = include_str!("../../../../openapi/meum.yaml");
     const SECURITY: Security = Security::bearer("bearerAuth");
+    const EVENTS: Option<EventHooks<Self>> = Some(crate::kernel::events::hooks::<Self>());
 
     type TenantData = TenantData;
     type ErrorBody = ErrorResponse;
@@ -104,22 +104,5 @@ impl MockProvider for Meum {
 
     fn router() -> OpenApiRouter<Arc<ProviderState<Self>>> {
         handlers::router()
-    }
-
-    fn sign(
-        event_type: &str,
-        data: Option<Value>,
-        secret: &str,
-    ) -> Result<SignedEvent, ApiError<Self>> {
-        crate::kernel::events::sign(event_type, data, secret)
-    }
-
-    fn trigger(
-        state: &Arc<ProviderState<Self>>,
-        headers: &HeaderMap,
-        event_type: &str,
-        data: Option<Value>,
-    ) -> Result<Value, ApiError<Self>> {
-        crate::kernel::events::trigger(state, headers, event_type, data)
     }
 }
