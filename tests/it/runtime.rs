@@ -704,3 +704,69 @@ fn endpoint_json() -> Value {
         "created_at": "2025-01-15T12:00:00Z"
     })
 }
+
+/// Collects what a `tracing` subscriber writes.
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn each_retry_is_one_debug_event_without_the_key() {
+    let server = wiremock::MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(503).insert_header("retry-after", "0"))
+        .mount(&server)
+        .await;
+    let log = Captured::default();
+    let writer = log.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::DEBUG)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let client = billing_io::Client::with_api_key(&server.uri(), "sk_test_topsecretkey").unwrap();
+    let _ = client
+        .create_webhook_endpoint()
+        .body_map(|b| {
+            b.url("https://example.com/h")
+                .events(vec![billing_io::EventType::CheckoutCreated])
+        })
+        .send()
+        .await;
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 3, "the first attempt and two retries");
+    let key = requests[0].headers["idempotency-key"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let text = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+    let retries: Vec<&str> = text.lines().filter(|l| l.contains("retrying")).collect();
+    assert_eq!(retries.len(), 2, "{text}");
+    for (line, attempt) in retries.iter().zip(["attempt=2", "attempt=3"]) {
+        assert!(line.contains("DEBUG"), "{line}");
+        assert!(
+            line.contains("operation=\"create_webhook_endpoint\""),
+            "{line}"
+        );
+        assert!(
+            line.contains(attempt) && line.contains("status=503"),
+            "{line}"
+        );
+    }
+    assert!(
+        !text.contains("topsecretkey"),
+        "the API key is never logged"
+    );
+    assert!(!text.contains(&key), "the idempotency key is never logged");
+}
