@@ -14,56 +14,9 @@ use crate::spec::{LoadedSpec, METHODS};
 
 /// Differences that cannot be removed, each with its reason. An entry that
 /// no longer matches a difference is reported too, so the list stays exact.
-pub const KNOWN_DIFFERENCES: &[(&str, &str, &str)] = &[
-    (
-        "billing-io.yaml",
-        "/paths/~1webhooks/post/requestBody/content/application~1json/additionalProperties",
-        UNKNOWN_FIELDS,
-    ),
-    (
-        "chargeapi.yaml",
-        "/paths/~1webhook_endpoints/post/requestBody/content/application~1json/additionalProperties",
-        UNKNOWN_FIELDS,
-    ),
-    (
-        "chargeapi.yaml",
-        "/paths/~1webhook_endpoints~1{id}/post/requestBody/content/application~1json/additionalProperties",
-        UNKNOWN_FIELDS,
-    ),
-    (
-        "donutwork.yaml",
-        "/paths/~1webhooks.json/post/requestBody/content/application~1json/additionalProperties",
-        UNKNOWN_FIELDS,
-    ),
-    (
-        "donutwork.yaml",
-        "/paths/~1webhooks.json/post/requestBody/content/application~1json/properties/webhook/additionalProperties",
-        UNKNOWN_FIELDS,
-    ),
-    (
-        "meum.yaml",
-        "/paths/~1v1~1webhook-endpoints/post/requestBody/content/application~1json/additionalProperties",
-        UNKNOWN_FIELDS,
-    ),
-    (
-        "meum.yaml",
-        "/paths/~1v1~1webhook-endpoints~1{id}/patch/requestBody/content/application~1json/additionalProperties",
-        UNKNOWN_FIELDS,
-    ),
-    (
-        "commet.yaml",
-        "/paths/~1webhooks/post/requestBody/content/application~1json/additionalProperties",
-        UNKNOWN_FIELDS,
-    ),
-    (
-        "commet.yaml",
-        "/paths/~1webhooks~1{id}/put/requestBody/content/application~1json/additionalProperties",
-        UNKNOWN_FIELDS,
-    ),
-];
+pub const KNOWN_DIFFERENCES: &[(&str, &str, &str)] = &[];
 
 /// Why request bodies differ in `additionalProperties`.
-const UNKNOWN_FIELDS: &str = "the mock answers unknown request fields with a 400 (a typo must not pass silently); the providers do not document whether they reject them, so the spec leaves objects open";
 
 /// Compares the mock's document for the spec's provider with the spec.
 pub fn check_agreement(spec: &LoadedSpec) -> Vec<Problem> {

@@ -96,7 +96,28 @@ pub fn lenient_responses(spec: &Value) -> Result<Value, String> {
             relax_content(response, &shared, &originals);
         }
     }
+    unchecked(&mut out);
     Ok(out)
+}
+
+/// Drops `enum` and the value constraints from every schema marked
+/// `x-sdk-unchecked: true`: the spec keeps what the docs name and the mock
+/// enforces (for the fuzzer and readers), while the SDK sends any value of
+/// the type, so a value the provider adds later still goes through.
+fn unchecked(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            if map.get("x-sdk-unchecked") == Some(&Value::Bool(true)) {
+                map.remove("enum");
+                for keyword in VALUE_CONSTRAINTS {
+                    map.remove(*keyword);
+                }
+            }
+            map.values_mut().for_each(unchecked);
+        }
+        Value::Array(items) => items.iter_mut().for_each(unchecked),
+        _ => {}
+    }
 }
 
 fn relax_content(response: &mut Value, shared: &BTreeSet<String>, originals: &Map<String, Value>) {

@@ -67,8 +67,45 @@ pub fn spec<P: MockProvider>() -> Value {
         .add_security_scheme(P::SECURITY.name, P::SECURITY.scheme());
     let hand_written: Value = yaml_serde::from_str(P::SPEC).expect("the provider's spec is YAML");
     let mut json = serde_json::to_value(&spec).expect("serialisable");
+    add_kernel_responses(&mut json);
     copy_examples(&mut json, &hand_written);
     json
+}
+
+/// Declares on every operation the errors the kernel answers before any
+/// handler runs, with the provider's error body (that of its 401): 400 for
+/// an unknown query parameter, and on operations with a body 413 (over
+/// `MAX_BODY_BYTES`) and 415 (not JSON).
+fn add_kernel_responses(spec: &mut Value) {
+    let Some(paths) = spec.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for op in paths
+        .values_mut()
+        .filter_map(Value::as_object_mut)
+        .flat_map(|item| item.values_mut())
+    {
+        let Some(schema) = op
+            .pointer("/responses/401/content/application~1json/schema")
+            .cloned()
+        else {
+            continue;
+        };
+        let content = serde_json::json!({"application/json": {"schema": schema}});
+        let with_body = op.get("requestBody").is_some();
+        let responses = &mut op["responses"];
+        let mut declare = |status: &str, description: &str| {
+            if responses.get(status).is_none() {
+                responses[status] =
+                    serde_json::json!({"description": description, "content": content.clone()});
+            }
+        };
+        declare("400", "A query parameter the operation does not take");
+        if with_body {
+            declare("413", "The request body is too large");
+            declare("415", "The request body is not JSON");
+        }
+    }
 }
 
 /// Copies the hand-written spec's examples (request bodies, responses,

@@ -6,6 +6,7 @@ use std::marker::PhantomData;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -78,8 +79,10 @@ impl<P: MockProvider, T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Js
         let bytes = axum::body::Bytes::from_request(req, state)
             .await
             .map_err(|_| too_large())?;
+        // Every request body is an object (serde would also read a struct from an array).
+        let is_object = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
         // The common case in one pass; errors are worded from the slower path below.
-        if let Ok(typed) = serde_json::from_slice(&bytes) {
+        if is_object && let Ok(typed) = serde_json::from_slice(&bytes) {
             return Ok(JsonBody(typed, RawJson(bytes), PhantomData));
         }
         let value: Value = serde_json::from_slice(&bytes).map_err(|e| {
@@ -89,6 +92,13 @@ impl<P: MockProvider, T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Js
                 format!("The request body is not valid JSON: {e}."),
             )
         })?;
+        if !value.is_object() {
+            return Err(ApiError::new(
+                ErrorKind::BadRequest,
+                "invalid_type",
+                "The request body must be a JSON object.",
+            ));
+        }
         let typed = serde_path_to_error::deserialize(&value).map_err(|e| {
             // The top-level field at fault: `events` for a bad `events[0]`.
             let path = e.path().to_string();
@@ -141,5 +151,18 @@ impl<P: MockProvider, T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> f
                     format!("Invalid query parameters: {}.", e.body_text()),
                 )
             })
+    }
+}
+
+/// An optional request field that may be left out but not sent as `null`
+/// (the specs do not make it nullable): `#[serde(default, deserialize_with = "non_null")]`.
+pub fn non_null<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    match Option::<T>::deserialize(deserializer)? {
+        Some(value) => Ok(Some(value)),
+        None => Err(serde::de::Error::custom("null is not allowed here")),
     }
 }

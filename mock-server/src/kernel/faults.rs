@@ -26,6 +26,8 @@ pub struct DocumentedOperation {
     template: Vec<String>,
     operation_id: String,
     statuses: Vec<u16>,
+    /// The query parameters it takes.
+    query: Vec<String>,
 }
 
 /// The documented operations of a provider, most specific templates first,
@@ -44,7 +46,16 @@ pub fn documented_operations(json: &serde_json::Value) -> Arc<Vec<DocumentedOper
                 .filter_map(|(code, _)| code.parse().ok())
                 .collect();
             statuses.sort_unstable();
+            let query = item["parameters"]
+                .as_array()
+                .into_iter()
+                .chain(op["parameters"].as_array())
+                .flatten()
+                .filter(|p| p["in"] == "query")
+                .filter_map(|p| p["name"].as_str().map(str::to_string))
+                .collect();
             ops.push(DocumentedOperation {
+                query,
                 method,
                 operation_id: op["operationId"].as_str().unwrap_or_default().to_string(),
                 template: path.split('/').map(str::to_string).collect(),
@@ -266,6 +277,12 @@ pub async fn inject<P: MockProvider>(
     request: Request,
     next: Next,
 ) -> Response {
+    if let Some(query) = request.uri().query()
+        && let Some(op) = find_operation(&ops, request.method(), request.uri().path())
+        && let Some(error) = unknown_query_parameter::<P>(&ops, op, query)
+    {
+        return error.into_response();
+    }
     if !faults.is_empty()
         && let Some((status, retry_after)) =
             find_operation(&ops, request.method(), request.uri().path()).and_then(|op| {
@@ -311,6 +328,45 @@ pub async fn inject<P: MockProvider>(
         )
         .into_response(),
     }
+}
+
+/// The provider's 400 for a query parameter `op` does not take (a typo
+/// must not be ignored); one that names a path parameter of another
+/// operation points there, e.g. Donutwork's `?webhookId=` for `/webhooks/{webhookId}.json`.
+fn unknown_query_parameter<P>(
+    ops: &[DocumentedOperation],
+    op: &DocumentedOperation,
+    query: &str,
+) -> Option<ApiError<P>> {
+    let unknown = url::form_urlencoded::parse(query.as_bytes())
+        .map(|(name, _)| name)
+        .find(|name| !op.query.iter().any(|q| q == name))?;
+    let takes = if op.query.is_empty() {
+        "this operation takes none".to_string()
+    } else {
+        format!("this operation takes `{}`", op.query.join("`, `"))
+    };
+    let placeholder = format!("{{{unknown}}}");
+    let path_form = ops
+        .iter()
+        .filter(|other| other.method == op.method)
+        .find(|other| other.template.iter().any(|s| s.contains(&placeholder)))
+        .map(|other| {
+            format!(
+                "; to address one record, put it in the path: {} {}",
+                other.method,
+                other.template.join("/")
+            )
+        })
+        .unwrap_or_default();
+    Some(
+        ApiError::new(
+            ErrorKind::BadRequest,
+            "unknown_parameter",
+            format!("Unknown query parameter `{unknown}`; {takes}{path_form}."),
+        )
+        .param(unknown.to_string()),
+    )
 }
 
 /// The error an injected status answers with: the provider's own code and

@@ -54,6 +54,7 @@ pub struct CreateWebhookRequest {
     pub events: Option<Vec<EventType>>,
     /// A label for people.
     #[schema(max_length = 256, nullable = false)]
+    #[serde(default, deserialize_with = "crate::kernel::extract::non_null")]
     pub description: Option<String>,
 }
 

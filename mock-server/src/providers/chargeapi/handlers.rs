@@ -61,7 +61,7 @@ fn conflict() -> ApiError<Chargeapi> {
 }
 
 fn check_events(events: &[String]) -> Result<(), ApiError<Chargeapi>> {
-    if events.iter().any(|e| e.trim().is_empty()) {
+    if events.iter().any(String::is_empty) {
         return Err(invalid(
             "enabled_events",
             "Event types must be non-empty strings.",

@@ -28,6 +28,21 @@ pub struct Created(pub i64);
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 pub struct Metadata(pub BTreeMap<String, String>);
 
+/// A list of event types, none empty (`charge.succeeded`, …).
+fn event_types() -> utoipa::openapi::schema::ArrayBuilder {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+    ArrayBuilder::new().items(
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .min_length(Some(1)),
+    )
+}
+
+/// At least one event type.
+fn subscribed_event_types() -> utoipa::openapi::schema::ArrayBuilder {
+    event_types().min_items(Some(1))
+}
+
 /// A new webhook endpoint.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -36,16 +51,19 @@ pub struct CreateWebhookEndpointRequest {
     #[schema(format = "uri", required = true, nullable = false)]
     pub url: Option<String>,
     /// Event types to subscribe to.
-    #[schema(min_items = 1, required = true, nullable = false)]
+    #[schema(schema_with = subscribed_event_types, required = true, nullable = false)]
     pub enabled_events: Option<Vec<String>>,
     /// A note for your own reference.
     #[schema(nullable = false)]
+    #[serde(default, deserialize_with = "crate::kernel::extract::non_null")]
     pub description: Option<String>,
     /// API version to render this endpoint's events with.
     #[schema(nullable = false)]
+    #[serde(default, deserialize_with = "crate::kernel::extract::non_null")]
     pub api_version: Option<String>,
     /// Your own key-value pairs.
     #[schema(nullable = false)]
+    #[serde(default, deserialize_with = "crate::kernel::extract::non_null")]
     pub metadata: Option<Metadata>,
 }
 
@@ -54,16 +72,20 @@ pub struct CreateWebhookEndpointRequest {
 #[serde(deny_unknown_fields)]
 pub struct UpdateWebhookEndpointRequest {
     /// The full new list of event types.
-    #[schema(nullable = false)]
+    #[schema(schema_with = event_types, nullable = false)]
+    #[serde(default, deserialize_with = "crate::kernel::extract::non_null")]
     pub enabled_events: Option<Vec<String>>,
     /// Enable or disable deliveries.
     #[schema(nullable = false)]
+    #[serde(default, deserialize_with = "crate::kernel::extract::non_null")]
     pub status: Option<EndpointStatus>,
     /// A note for your own reference.
     #[schema(nullable = false)]
+    #[serde(default, deserialize_with = "crate::kernel::extract::non_null")]
     pub description: Option<String>,
     /// Your own key-value pairs.
     #[schema(nullable = false)]
+    #[serde(default, deserialize_with = "crate::kernel::extract::non_null")]
     pub metadata: Option<Metadata>,
 }
 

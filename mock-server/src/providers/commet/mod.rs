@@ -157,7 +157,11 @@ impl MockProvider for Commet {
         let (code, details) = match (&error.param, error.code.as_str()) {
             (
                 Some(field),
-                "invalid_parameter" | "missing_required_field" | "unknown_field" | "invalid_type",
+                "invalid_parameter"
+                | "missing_required_field"
+                | "unknown_field"
+                | "invalid_type"
+                | "unknown_parameter",
             ) => (
                 "validation_error",
                 json!([{"field": field, "message": error.message}]),

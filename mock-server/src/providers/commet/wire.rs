@@ -47,9 +47,11 @@ pub struct CreateWebhookRequest {
     pub events: Option<Vec<EventType>>,
     /// A note.
     #[schema(nullable = false)]
+    #[serde(default, deserialize_with = "crate::kernel::extract::non_null")]
     pub description: Option<String>,
     /// API version pin.
     #[schema(nullable = false)]
+    #[serde(default, deserialize_with = "crate::kernel::extract::non_null")]
     pub api_version: Option<String>,
 }
 
@@ -66,9 +68,11 @@ fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
 pub struct UpdateWebhookRequest {
     /// New URL.
     #[schema(format = "uri", nullable = false)]
+    #[serde(default, deserialize_with = "crate::kernel::extract::non_null")]
     pub url: Option<String>,
     /// New events.
     #[schema(nullable = false)]
+    #[serde(default, deserialize_with = "crate::kernel::extract::non_null")]
     pub events: Option<Vec<EventType>>,
     /// New note; null clears it.
     #[serde(default, deserialize_with = "present")]
@@ -76,9 +80,11 @@ pub struct UpdateWebhookRequest {
     pub description: Option<Option<String>>,
     /// Deliver or not.
     #[schema(nullable = false)]
+    #[serde(default, deserialize_with = "crate::kernel::extract::non_null")]
     pub is_active: Option<bool>,
     /// New version pin.
     #[schema(nullable = false)]
+    #[serde(default, deserialize_with = "crate::kernel::extract::non_null")]
     pub api_version: Option<String>,
 }
 

@@ -107,7 +107,7 @@ async fn create_webhook(
     let input = body.webhook.ok_or_else(|| must("name"))?;
     let name = input
         .name
-        .filter(|n| !n.trim().is_empty())
+        .filter(|n| !n.is_empty())
         .ok_or_else(|| must("name"))?;
     let url = input
         .url

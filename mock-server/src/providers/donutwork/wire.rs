@@ -2,14 +2,17 @@
 //! what the emitted spec is made from.
 
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, OneOfBuilder, Schema, Type};
+use utoipa::{IntoParams, PartialSchema, ToSchema};
 
 /// Token of a subscription: real at creation, `redacted` later.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct WebhookToken(pub String);
 
-/// Subscribed event names; a single name is accepted too.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
+/// Subscribed event names; a single name is accepted too. Each must be one
+/// of `SUPPORTED_EVENTS`.
+#[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
 pub enum EventNames {
     /// Several names.
@@ -18,18 +21,42 @@ pub enum EventNames {
     String(String),
 }
 
+/// An event name: one of the documented names.
+fn event_name() -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(super::SUPPORTED_EVENTS.iter().copied()))
+}
+
+impl PartialSchema for EventNames {
+    fn schema() -> RefOr<Schema> {
+        OneOfBuilder::new()
+            .item(ArrayBuilder::new().min_items(Some(1)).items(event_name()))
+            .item(event_name())
+            .into()
+    }
+}
+
+impl ToSchema for EventNames {}
+
 /// The subscription to create.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WebhookInput {
     /// Display name.
-    #[schema(required = true, nullable = false)]
+    #[schema(min_length = 1, required = true, nullable = false)]
     pub name: Option<String>,
     /// Free text.
     #[schema(nullable = false)]
+    #[serde(default, deserialize_with = "crate::kernel::extract::non_null")]
     pub description: Option<String>,
     /// HTTPS endpoint.
-    #[schema(required = true, nullable = false)]
+    #[schema(
+        format = "uri",
+        pattern = "^https://",
+        required = true,
+        nullable = false
+    )]
     pub url: Option<String>,
     /// Event names.
     #[schema(required = true, nullable = false)]

@@ -32,9 +32,11 @@ pub struct CreateWebhookEndpointRequest {
     pub url: Option<String>,
     /// Dashboard label.
     #[schema(min_length = 1, default = "Default", nullable = false)]
+    #[serde(default, deserialize_with = "crate::kernel::extract::non_null")]
     pub name: Option<String>,
     /// Events to send.
     #[schema(nullable = false)]
+    #[serde(default, deserialize_with = "crate::kernel::extract::non_null")]
     pub events: Option<Vec<String>>,
 }
 
@@ -67,15 +69,19 @@ pub struct CreatedWebhookEndpoint {
 pub struct UpdateWebhookEndpointRequest {
     /// New name.
     #[schema(min_length = 1, nullable = false)]
+    #[serde(default, deserialize_with = "crate::kernel::extract::non_null")]
     pub name: Option<String>,
     /// New URL.
     #[schema(format = "uri", nullable = false)]
+    #[serde(default, deserialize_with = "crate::kernel::extract::non_null")]
     pub url: Option<String>,
     /// New events.
     #[schema(nullable = false)]
+    #[serde(default, deserialize_with = "crate::kernel::extract::non_null")]
     pub events: Option<Vec<String>>,
     /// Deliver or pause.
     #[schema(nullable = false)]
+    #[serde(default, deserialize_with = "crate::kernel::extract::non_null")]
     pub status: Option<EndpointStatus>,
 }
 
