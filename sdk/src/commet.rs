@@ -50,6 +50,7 @@ crate::client::provider_client! {
     idempotent_operations: [
         "create_webhook_endpoint",
         "update_webhook_endpoint",
+        "patch_webhook_endpoint",
         "test_webhook_endpoint",
     ],
     retry_429_without_retry_after: false,

@@ -460,6 +460,14 @@ pub async fn call(
                 .send()
                 .await,
         ),
+        "patchWebhookEndpoint" => outcome(
+            client
+                .patch_webhook_endpoint()
+                .id(params.get::<String>("id"))
+                .body(typed_body::<types::UpdateWebhookRequest>(body))
+                .send()
+                .await,
+        ),
         "deleteWebhookEndpoint" => outcome(
             client
                 .delete_webhook_endpoint()

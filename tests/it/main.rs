@@ -5,6 +5,7 @@ mod support;
 mod billing_io;
 mod chargeapi;
 mod commet;
+mod conformance;
 mod contract;
 mod deliveries;
 mod donutwork;

@@ -16,8 +16,6 @@ use crate::spec::{LoadedSpec, METHODS};
 /// no longer matches a difference is reported too, so the list stays exact.
 pub const KNOWN_DIFFERENCES: &[(&str, &str, &str)] = &[];
 
-/// Why request bodies differ in `additionalProperties`.
-
 /// Compares the mock's document for the spec's provider with the spec.
 pub fn check_agreement(spec: &LoadedSpec) -> Vec<Problem> {
     let Some(provider) =

@@ -255,4 +255,33 @@ mod tests {
         assert_eq!(out["at"], json!({"type": "string"}));
         assert_eq!(out["n"], json!({"type": "integer", "format": "int64"}));
     }
+
+    #[test]
+    fn unchecked_request_schemas_lose_enum_and_constraints_and_others_keep_them() {
+        let spec = json!({
+            "paths": {"/x": {"post": {
+                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/In"}}}},
+                "responses": {}
+            }}},
+            "components": {"schemas": {"In": {"type": "object", "properties": {
+                "event": {"type": "string", "enum": ["a.b"], "x-sdk-unchecked": true},
+                "url": {"type": "string", "pattern": "^https://", "minLength": 9, "x-sdk-unchecked": true},
+                "kind": {"type": "string", "enum": ["x"], "pattern": "^x$"}
+            }}}}
+        });
+        let relaxed = lenient_responses(&spec).unwrap();
+        let properties = &relaxed["components"]["schemas"]["In"]["properties"];
+        assert_eq!(
+            properties["event"],
+            json!({"type": "string", "x-sdk-unchecked": true})
+        );
+        assert_eq!(
+            properties["url"],
+            json!({"type": "string", "x-sdk-unchecked": true})
+        );
+        assert_eq!(
+            properties["kind"],
+            spec["components"]["schemas"]["In"]["properties"]["kind"]
+        );
+    }
 }

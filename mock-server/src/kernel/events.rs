@@ -22,6 +22,8 @@ pub struct Subscriber {
     pub url: String,
     /// Its signing secret.
     pub secret: String,
+    /// The API version it is pinned to, if the provider pins endpoints.
+    pub api_version: Option<String>,
 }
 
 /// One event: the same ID and body for every endpoint and every retry.
@@ -53,6 +55,10 @@ pub trait SignedEvents: MockProvider {
     fn subscribers(data: &Self::TenantData, event_type: &str) -> Vec<Subscriber>;
 
     /// The headers of one attempt at Unix time `now`, signed with `secret`.
+    /// Renders the event for an endpoint pinned to API `version` (the
+    /// envelope's version field; no change where the provider has none).
+    fn render_in(_envelope: &mut Value, _version: &str) {}
+
     fn signed_headers(
         event: &Event,
         body: &[u8],
@@ -152,7 +158,15 @@ pub fn delivery<P: SignedEvents>(
     to: Subscriber,
     schedule: &'static [Duration],
 ) -> Delivery {
-    let body = serde_json::to_vec(&event.envelope).expect("serialisable");
+    let body = match &to.api_version {
+        Some(version) => {
+            let mut envelope = event.envelope.clone();
+            P::render_in(&mut envelope, version);
+            serde_json::to_vec(&envelope)
+        }
+        None => serde_json::to_vec(&event.envelope),
+    }
+    .expect("serialisable");
     let (signed, secret, event_for_headers) = (body.clone(), to.secret, event.clone());
     Delivery {
         provider: P::NAME,

@@ -57,6 +57,20 @@ pub fn unix_now() -> i64 {
         .unwrap_or(0)
 }
 
+/// The current time as RFC 3339 UTC with milliseconds (`…T14:05:23.789Z`).
+pub fn now_rfc3339_millis() -> String {
+    let millis = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0);
+    let seconds = rfc3339(millis.div_euclid(1000));
+    format!(
+        "{}.{:03}Z",
+        seconds.trim_end_matches('Z'),
+        millis.rem_euclid(1000)
+    )
+}
+
 /// Unix seconds as RFC 3339 UTC.
 pub fn rfc3339(secs: i64) -> String {
     let days = secs.div_euclid(86_400);

@@ -1082,10 +1082,12 @@ impl Client {
     /// Arguments:
     /// - `limit`: How many endpoints to return.
     /// - `page`: Opaque page token, taken from `next_page_url` or `previous_page_url`.
+    /// - `charge_version`: The API version to answer in (`YYYY-MM-DD`), instead of the account's; a create without `api_version` pins the new endpoint to it. The SDK sends `chargeapi::API_VERSION` on every request unless told otherwise.
     /// ```ignore
     /// let response = client.list_webhook_endpoints()
     ///     .limit(limit)
     ///     .page(page)
+    ///     .charge_version(charge_version)
     ///     .send()
     ///     .await;
     /// ```
@@ -1099,10 +1101,12 @@ impl Client {
     /// Sends a `POST` request to `/webhook_endpoints`
     ///
     /// Arguments:
+    /// - `charge_version`: The API version to answer in (`YYYY-MM-DD`), instead of the account's; a create without `api_version` pins the new endpoint to it. The SDK sends `chargeapi::API_VERSION` on every request unless told otherwise.
     /// - `idempotency_key`: Makes a retried POST safe: a retry with the same key returns the first outcome. Keys expire after 24 hours.
     /// - `body`
     /// ```ignore
     /// let response = client.create_webhook_endpoint()
+    ///     .charge_version(charge_version)
     ///     .idempotency_key(idempotency_key)
     ///     .body(body)
     ///     .send()
@@ -1119,9 +1123,11 @@ impl Client {
     ///
     /// Arguments:
     /// - `id`: The webhook endpoint identifier (`wh_…`).
+    /// - `charge_version`: The API version to answer in (`YYYY-MM-DD`), instead of the account's; a create without `api_version` pins the new endpoint to it. The SDK sends `chargeapi::API_VERSION` on every request unless told otherwise.
     /// ```ignore
     /// let response = client.retrieve_webhook_endpoint()
     ///     .id(id)
+    ///     .charge_version(charge_version)
     ///     .send()
     ///     .await;
     /// ```
@@ -1136,11 +1142,13 @@ impl Client {
     ///
     /// Arguments:
     /// - `id`: The webhook endpoint identifier (`wh_…`).
+    /// - `charge_version`: The API version to answer in (`YYYY-MM-DD`), instead of the account's; a create without `api_version` pins the new endpoint to it. The SDK sends `chargeapi::API_VERSION` on every request unless told otherwise.
     /// - `idempotency_key`: Makes a retried POST safe: a retry with the same key returns the first outcome. Keys expire after 24 hours.
     /// - `body`
     /// ```ignore
     /// let response = client.update_webhook_endpoint()
     ///     .id(id)
+    ///     .charge_version(charge_version)
     ///     .idempotency_key(idempotency_key)
     ///     .body(body)
     ///     .send()
@@ -1167,6 +1175,7 @@ pub mod builder {
         client: &'a super::Client,
         limit: Result<Option<::std::num::NonZeroU64>, String>,
         page: Result<Option<::std::string::String>, String>,
+        charge_version: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListWebhookEndpoints<'a> {
         /// Starts this request for `client` (the `Client` method of the same name does this).
@@ -1175,6 +1184,7 @@ pub mod builder {
                 client: client,
                 limit: Ok(None),
                 page: Ok(None),
+                charge_version: Ok(None),
             }
         }
         /// Sets the `limit` parameter.
@@ -1197,6 +1207,16 @@ pub mod builder {
             });
             self
         }
+        /// Sets the `charge_version` parameter.
+        pub fn charge_version<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.charge_version = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for charge_version failed".to_string()
+            });
+            self
+        }
         ///Sends a `GET` request to `/webhook_endpoints`
         pub async fn send(
             self,
@@ -1205,15 +1225,20 @@ pub mod builder {
                 client,
                 limit,
                 page,
+                charge_version,
             } = self;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
+            let charge_version = charge_version.map_err(Error::InvalidRequest)?;
             let url = format!("{}/webhook_endpoints", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             header_map.append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
                 ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
             );
+            if let Some(value) = charge_version {
+                header_map.append("Charge-Version", value.to_string().try_into()?);
+            }
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -1252,6 +1277,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CreateWebhookEndpoint<'a> {
         client: &'a super::Client,
+        charge_version: Result<Option<::std::string::String>, String>,
         idempotency_key: Result<Option<types::CreateWebhookEndpointIdempotencyKey>, String>,
         body: Result<types::builder::CreateWebhookEndpointRequest, String>,
     }
@@ -1260,9 +1286,20 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
+                charge_version: Ok(None),
                 idempotency_key: Ok(None),
                 body: Ok(::std::default::Default::default()),
             }
+        }
+        /// Sets the `charge_version` parameter.
+        pub fn charge_version<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.charge_version = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for charge_version failed".to_string()
+            });
+            self
         }
         /// Sets the `idempotency_key` parameter.
         pub fn idempotency_key<V>(mut self, value: V) -> Self
@@ -1306,9 +1343,11 @@ pub mod builder {
         ) -> Result<ResponseValue<types::WebhookEndpoint>, Error<types::Error>> {
             let Self {
                 client,
+                charge_version,
                 idempotency_key,
                 body,
             } = self;
+            let charge_version = charge_version.map_err(Error::InvalidRequest)?;
             let idempotency_key = idempotency_key.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
@@ -1316,11 +1355,14 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/webhook_endpoints", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             header_map.append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
                 ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
             );
+            if let Some(value) = charge_version {
+                header_map.append("Charge-Version", value.to_string().try_into()?);
+            }
             if let Some(value) = idempotency_key {
                 header_map.append("Idempotency-Key", value.to_string().try_into()?);
             }
@@ -1371,6 +1413,7 @@ pub mod builder {
     pub struct RetrieveWebhookEndpoint<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
+        charge_version: Result<Option<::std::string::String>, String>,
     }
     impl<'a> RetrieveWebhookEndpoint<'a> {
         /// Starts this request for `client` (the `Client` method of the same name does this).
@@ -1378,6 +1421,7 @@ pub mod builder {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
+                charge_version: Ok(None),
             }
         }
         /// Sets the `id` parameter.
@@ -1390,22 +1434,40 @@ pub mod builder {
             });
             self
         }
+        /// Sets the `charge_version` parameter.
+        pub fn charge_version<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.charge_version = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for charge_version failed".to_string()
+            });
+            self
+        }
         ///Sends a `GET` request to `/webhook_endpoints/{id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::WebhookEndpoint>, Error<types::Error>> {
-            let Self { client, id } = self;
+            let Self {
+                client,
+                id,
+                charge_version,
+            } = self;
             let id = id.map_err(Error::InvalidRequest)?;
+            let charge_version = charge_version.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/webhook_endpoints/{}",
                 client.baseurl,
                 encode_path(&id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             header_map.append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
                 ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
             );
+            if let Some(value) = charge_version {
+                header_map.append("Charge-Version", value.to_string().try_into()?);
+            }
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -1446,6 +1508,7 @@ pub mod builder {
     pub struct UpdateWebhookEndpoint<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
+        charge_version: Result<Option<::std::string::String>, String>,
         idempotency_key: Result<Option<types::UpdateWebhookEndpointIdempotencyKey>, String>,
         body: Result<types::builder::UpdateWebhookEndpointRequest, String>,
     }
@@ -1455,6 +1518,7 @@ pub mod builder {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
+                charge_version: Ok(None),
                 idempotency_key: Ok(None),
                 body: Ok(::std::default::Default::default()),
             }
@@ -1466,6 +1530,16 @@ pub mod builder {
         {
             self.id = value.try_into().map_err(|_| {
                 "conversion to `:: std :: string :: String` for id failed".to_string()
+            });
+            self
+        }
+        /// Sets the `charge_version` parameter.
+        pub fn charge_version<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.charge_version = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for charge_version failed".to_string()
             });
             self
         }
@@ -1512,10 +1586,12 @@ pub mod builder {
             let Self {
                 client,
                 id,
+                charge_version,
                 idempotency_key,
                 body,
             } = self;
             let id = id.map_err(Error::InvalidRequest)?;
+            let charge_version = charge_version.map_err(Error::InvalidRequest)?;
             let idempotency_key = idempotency_key.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
@@ -1527,11 +1603,14 @@ pub mod builder {
                 client.baseurl,
                 encode_path(&id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             header_map.append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
                 ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
             );
+            if let Some(value) = charge_version {
+                header_map.append("Charge-Version", value.to_string().try_into()?);
+            }
             if let Some(value) = idempotency_key {
                 header_map.append("Idempotency-Key", value.to_string().try_into()?);
             }

@@ -2107,6 +2107,27 @@ impl Client {
     pub fn delete_webhook_endpoint(&self) -> builder::DeleteWebhookEndpoint<'_> {
         builder::DeleteWebhookEndpoint::new(self)
     }
+    /// Update webhook endpoint (PATCH)
+    ///
+    /// The same update by PATCH, the method of API version 2026-07-31 and later; changes only the fields that are given.
+    ///
+    /// Sends a `PATCH` request to `/webhooks/{id}`
+    ///
+    /// Arguments:
+    /// - `id`: The webhook endpoint's identifier.
+    /// - `idempotency_key`: Makes a retried write safe for 24 hours.
+    /// - `body`
+    /// ```ignore
+    /// let response = client.patch_webhook_endpoint()
+    ///     .id(id)
+    ///     .idempotency_key(idempotency_key)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn patch_webhook_endpoint(&self) -> builder::PatchWebhookEndpoint<'_> {
+        builder::PatchWebhookEndpoint::new(self)
+    }
     /// Test webhook endpoint
     ///
     /// Sends a signed test event to the endpoint and reports the outcome.
@@ -2632,6 +2653,144 @@ pub mod builder {
                     ResponseValue::from_response(response).await?,
                 )),
                 404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`Client::patch_webhook_endpoint`]
+    ///
+    /// [`Client::patch_webhook_endpoint`]: super::Client::patch_webhook_endpoint
+    #[derive(Debug, Clone)]
+    pub struct PatchWebhookEndpoint<'a> {
+        client: &'a super::Client,
+        id: Result<::std::string::String, String>,
+        idempotency_key: Result<Option<::std::string::String>, String>,
+        body: Result<types::builder::UpdateWebhookRequest, String>,
+    }
+    impl<'a> PatchWebhookEndpoint<'a> {
+        /// Starts this request for `client` (the `Client` method of the same name does this).
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                idempotency_key: Ok(None),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        /// Sets the `id` parameter.
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for id failed".to_string()
+            });
+            self
+        }
+        /// Sets the `idempotency_key` parameter.
+        pub fn idempotency_key<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.idempotency_key = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for idempotency_key failed".to_string()
+            });
+            self
+        }
+        /// Sets the request body.
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UpdateWebhookRequest>,
+            <V as std::convert::TryInto<types::UpdateWebhookRequest>>::Error: std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `UpdateWebhookRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        /// Sets the request body by changing its builder in place.
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                    types::builder::UpdateWebhookRequest,
+                ) -> types::builder::UpdateWebhookRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PATCH` request to `/webhooks/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::WebhookResponse>, Error<types::ErrorResponse>> {
+            let Self {
+                client,
+                id,
+                idempotency_key,
+                body,
+            } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let idempotency_key = idempotency_key.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::UpdateWebhookRequest::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/webhooks/{}",
+                client.baseurl,
+                encode_path(&id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            if let Some(value) = idempotency_key {
+                header_map.append("Idempotency-Key", value.to_string().try_into()?);
+            }
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .patch(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "patch_webhook_endpoint",
+            };
+            (crate::client::prepare_request)(&client.inner, &mut request);
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                409u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                413u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
                 429u16 => Err(Error::ErrorResponse(

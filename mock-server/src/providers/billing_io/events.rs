@@ -5,28 +5,11 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use super::wire::WebhookStatus;
+use super::wire::{EventType, WebhookStatus};
 use super::{BillingIo, TenantData};
 use crate::kernel::events::{Event, SignedEvents, Subscriber};
 use crate::kernel::provider::Tenant;
 use crate::kernel::{ids, signing};
-
-/// Event types billing.io documents (its webhooks guide lists more than the
-/// API's subscribable enum).
-pub const EVENT_TYPES: &[&str] = &[
-    "checkout.created",
-    "checkout.payment_detected",
-    "checkout.confirming",
-    "checkout.completed",
-    "checkout.expired",
-    "checkout.failed",
-    "subscription.renewed",
-    "subscription.past_due",
-    "subscription.paused",
-    "subscription.canceled",
-    "payout.settled",
-    "payout.failed",
-];
 
 /// Three attempts: at once, 5 minutes later, 30 minutes after the first.
 const SCHEDULE: &[Duration] = &[
@@ -40,8 +23,9 @@ impl SignedEvents for BillingIo {
     /// meum.io's documented `whd_` style, as billing.io documents none.
     const ATTEMPT_ID_PREFIX: &'static str = "whd_";
 
+    /// One rule for triggering and subscribing: the spec's `EventType`s.
     fn accepts(event_type: &str) -> bool {
-        EVENT_TYPES.contains(&event_type)
+        serde_json::from_value::<EventType>(json!(event_type)).is_ok()
     }
 
     fn envelope(_tenant: &Tenant, event_type: &str, data: Option<Value>) -> Event {
@@ -77,6 +61,7 @@ impl SignedEvents for BillingIo {
                 endpoint_id: e.webhook_id.clone(),
                 url: e.url.clone(),
                 secret: data.secrets[&e.webhook_id].clone(),
+                api_version: None,
             })
             .collect()
     }

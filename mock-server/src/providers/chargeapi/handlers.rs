@@ -76,7 +76,10 @@ fn check_events(events: &[String]) -> Result<(), ApiError<Chargeapi>> {
     path = "/webhook_endpoints",
     operation_id = "createWebhookEndpoint",
     tag = "Webhook Endpoints",
-    params(("Idempotency-Key" = Option<String>, Header, max_length = 255, description = "Makes a retried POST safe.")),
+    params(
+        ("Idempotency-Key" = Option<String>, Header, max_length = 255, description = "Makes a retried POST safe."),
+        ("Charge-Version" = Option<String>, Header, description = "The API version to answer in, instead of the account's."),
+    ),
     request_body = CreateWebhookEndpointRequest,
     responses(
         (status = 200, description = "The newly created webhook endpoint", body = WebhookEndpoint),
@@ -123,7 +126,7 @@ async fn create_webhook_endpoint(
                 object: "webhook_endpoint".into(),
                 api_version: pinned_version,
                 application: None,
-                created: Created(ids::unix_now()),
+                created: Created(ids::now_rfc3339_millis()),
                 description: body.description,
                 enabled_events: events,
                 livemode: tenant.mode == Mode::Live,
@@ -165,7 +168,7 @@ fn parse_page_token(token: &str) -> Option<(char, u64)> {
     path = "/webhook_endpoints",
     operation_id = "listWebhookEndpoints",
     tag = "Webhook Endpoints",
-    params(ListParams),
+    params(ListParams, ("Charge-Version" = Option<String>, Header, description = "The API version to answer in, instead of the account's.")),
     responses(
         (status = 200, description = "A page of webhook endpoints", body = WebhookEndpointList),
         (status = 400, description = "Invalid request", body = Error),
@@ -235,7 +238,10 @@ async fn list_webhook_endpoints(
     path = "/webhook_endpoints/{id}",
     operation_id = "retrieveWebhookEndpoint",
     tag = "Webhook Endpoints",
-    params(("id" = String, Path, description = "The endpoint identifier (`wh_…`).")),
+    params(
+        ("id" = String, Path, description = "The endpoint identifier (`wh_…`)."),
+        ("Charge-Version" = Option<String>, Header, description = "The API version to answer in, instead of the account's."),
+    ),
     responses(
         (status = 200, description = "Webhook endpoint successfully retrieved", body = WebhookEndpoint),
         (status = 401, description = "Bad API key", body = Error),
@@ -264,6 +270,7 @@ async fn retrieve_webhook_endpoint(
     params(
         ("id" = String, Path, description = "The endpoint identifier (`wh_…`)."),
         ("Idempotency-Key" = Option<String>, Header, max_length = 255, description = "Makes a retried POST safe."),
+        ("Charge-Version" = Option<String>, Header, description = "The API version to answer in, instead of the account's."),
     ),
     request_body = UpdateWebhookEndpointRequest,
     responses(

@@ -4,7 +4,11 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{
+    KnownFormat, ObjectBuilder, OneOfBuilder, Schema, SchemaFormat, Type,
+};
+use utoipa::{IntoParams, PartialSchema, ToSchema};
 
 /// Whether an endpoint receives events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -20,9 +24,30 @@ pub enum EndpointStatus {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SigningSecret(pub String);
 
-/// When the object was created, as Unix seconds.
-#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
-pub struct Created(pub i64);
+/// When the object was created: RFC 3339 with milliseconds, as every current
+/// page of the docs and every real response show (the seed page's Unix
+/// seconds are accepted by the spec and the SDK too).
+#[derive(Debug, Clone, Serialize)]
+pub struct Created(pub String);
+
+impl PartialSchema for Created {
+    fn schema() -> RefOr<Schema> {
+        OneOfBuilder::new()
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime))),
+            )
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(Type::Integer)
+                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64))),
+            )
+            .into()
+    }
+}
+
+impl ToSchema for Created {}
 
 /// Key-value pairs for your own structured data.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]

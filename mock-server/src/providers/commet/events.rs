@@ -38,10 +38,11 @@ impl SignedEvents for Commet {
         let envelope = json!({
             "id": id,
             "event": event_type,
-            "timestamp": ids::now_rfc3339(),
+            "timestamp": ids::now_rfc3339_millis(),
             "organizationId": "00000000-0000-4000-8000-000000000000",
             "mode": if tenant.mode == Mode::Live { "live" } else { "sandbox" },
-            "apiVersion": "2026-07-31",
+            // The account's version; an endpoint's pin replaces it (`render_in`).
+            "apiVersion": super::DEFAULT_API_VERSION,
             "data": data.unwrap_or_else(|| json!({})),
         });
         Event {
@@ -59,8 +60,13 @@ impl SignedEvents for Commet {
                 endpoint_id: w.webhook.id.clone(),
                 url: w.webhook.url.clone(),
                 secret: w.secret.clone(),
+                api_version: w.webhook.api_version.clone(),
             })
             .collect()
+    }
+
+    fn render_in(envelope: &mut Value, version: &str) {
+        envelope["apiVersion"] = json!(version);
     }
 
     fn signed_headers(

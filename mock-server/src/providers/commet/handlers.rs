@@ -28,7 +28,7 @@ use crate::kernel::extract::{Auth, JsonBody, Query, header_text};
 use crate::kernel::ids;
 use crate::kernel::paging::{bounded, cursor_page};
 use crate::kernel::provider::{Mode, ProviderState};
-use crate::kernel::store::{IdempotencyKeys, write_once};
+use crate::kernel::store::{IdempotencyKeys, Replay, write_once};
 use crate::kernel::urls::check_url;
 
 type AppState = Arc<ProviderState<Commet>>;
@@ -255,6 +255,48 @@ async fn get_webhook_endpoint(
     security(("ApiKeyAuth" = []))
 )]
 async fn update_webhook_endpoint(
+    state: State<AppState>,
+    auth: Auth<Commet>,
+    id: Path<String>,
+    headers: HeaderMap,
+    body: JsonBody<Commet, UpdateWebhookRequest>,
+) -> Answer {
+    update(state, auth, id, headers, body)
+}
+
+/// Update webhook endpoint by PATCH, as API version 2026-07-31 and later do.
+#[utoipa::path(
+    patch,
+    path = "/webhooks/{id}",
+    operation_id = "patchWebhookEndpoint",
+    tag = "Webhooks",
+    params(
+        ("id" = String, Path, description = "The endpoint's identifier."),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried write safe."),
+    ),
+    request_body = UpdateWebhookRequest,
+    responses(
+        (status = 200, description = "The updated endpoint", body = WebhookResponse),
+        (status = 400, description = "Validation error", body = ErrorResponse),
+        (status = 401, description = "Bad API key", body = ErrorResponse),
+        (status = 404, description = "No such endpoint", body = ErrorResponse),
+        (status = 409, description = "Idempotency conflict", body = ErrorResponse),
+        (status = 429, description = "Rate limited", body = ErrorResponse),
+    ),
+    security(("ApiKeyAuth" = []))
+)]
+async fn patch_webhook_endpoint(
+    state: State<AppState>,
+    auth: Auth<Commet>,
+    id: Path<String>,
+    headers: HeaderMap,
+    body: JsonBody<Commet, UpdateWebhookRequest>,
+) -> Answer {
+    update(state, auth, id, headers, body)
+}
+
+/// PUT and PATCH: only the fields sent change.
+fn update(
     State(state): State<AppState>,
     Auth(tenant, ..): Auth<Commet>,
     Path(id): Path<String>,
@@ -265,7 +307,8 @@ async fn update_webhook_endpoint(
         check_commet_url(url, tenant.mode)?;
     }
     let events = body.events.as_deref().map(check_events).transpose()?;
-    let fingerprint = || json!(["PUT", id, raw.value()]);
+    // PUT and PATCH change the same fields: a retry may use either.
+    let fingerprint = || json!(["update", id, raw.value()]);
     let key = idempotency_key(&headers);
     write_once(
         &state.tenants,
@@ -354,19 +397,36 @@ async fn test_webhook_endpoint(
     State(state): State<AppState>,
     Auth(tenant, ..): Auth<Commet>,
     Path(id): Path<String>,
+    headers: HeaderMap,
 ) -> Answer {
-    let (url, secret) = {
+    // A retried test with the same key reports the first delivery instead of sending another.
+    let key = idempotency_key(&headers);
+    let fingerprint = json!(["POST", format!("/webhooks/{id}/test")]);
+    if let Some(key) = &key {
+        let mut tenants = state.tenants.lock();
+        match tenants.of(&tenant.key).idempotency.check(key, &fingerprint) {
+            Replay::Same(status, body) => return Ok(json_bytes_response(status, body)),
+            Replay::Conflict => return Err(conflict()),
+            Replay::Fresh => {}
+        }
+    }
+    let (url, secret, api_version) = {
         let tenants = state.tenants.lock();
         let stored = tenants
             .find(&tenant.key, |d| &d.webhooks, &id)
             .ok_or_else(not_found)?;
-        (stored.webhook.url.clone(), stored.secret.clone())
+        (
+            stored.webhook.url.clone(),
+            stored.secret.clone(),
+            stored.webhook.api_version.clone(),
+        )
     };
     let event = Commet::envelope(&tenant, "webhook.test", Some(json!({"webhookId": id})));
     let to = Subscriber {
         endpoint_id: id.clone(),
         url,
         secret,
+        api_version,
     };
     // One attempt, reported at once; it does not count toward auto-disable.
     let delivery = delivery::<Commet>(&event, to, &[Duration::ZERO]);
@@ -380,6 +440,11 @@ async fn test_webhook_endpoint(
         livemode: tenant.mode == Mode::Live,
     };
     let (status, body) = envelope(200, test);
+    if let Some(key) = key {
+        let mut tenants = state.tenants.lock();
+        let keys = &mut tenants.of(&tenant.key).idempotency;
+        keys.save(key, fingerprint, status, body.clone());
+    }
     Ok(json_bytes_response(status, body))
 }
 
@@ -390,6 +455,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(
             get_webhook_endpoint,
             update_webhook_endpoint,
+            patch_webhook_endpoint,
             delete_webhook_endpoint
         ))
         .routes(routes!(test_webhook_endpoint))

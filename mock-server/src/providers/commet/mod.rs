@@ -89,6 +89,10 @@ pub const EVENT_TYPES: &[&str] = &[
     "payout.failed",
 ];
 
+/// The API version of a key that never chose one, and of a request that
+/// names none: the seed page's contract (Commet's Node SDK 7.10.0 pins it).
+pub const DEFAULT_API_VERSION: &str = "2026-07-11";
+
 /// Commet.
 pub struct Commet;
 

@@ -56,6 +56,7 @@ impl SignedEvents for Meum {
                 endpoint_id: e.view.id.0.clone(),
                 url: e.view.url.clone(),
                 secret: e.secret.clone(),
+                api_version: None,
             })
             .collect()
     }
