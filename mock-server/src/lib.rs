@@ -50,6 +50,16 @@ pub fn openapi(provider: Provider) -> serde_json::Value {
     provider.with(Spec)
 }
 
+/// The document the mock emits for the contract of one hand-written spec
+/// (`commet-2026-08-27` for Commet's current contract, else a provider's
+/// name), if the mock serves it.
+pub fn openapi_of_spec(spec_stem: &str) -> Option<serde_json::Value> {
+    match spec_stem {
+        "commet-2026-08-27" => Some(kernel::app::spec::<providers::commet::CommetCurrent>()),
+        name => Provider::from_name(name).map(openapi),
+    }
+}
+
 /// Builds the app: all five providers under their shared prefixes (or one at
 /// its real base path), `/<prefix>/openapi.json` for each, `/docs`, and the
 /// admin API under `/__mock/`.

@@ -151,7 +151,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .create_webhook_endpoint()
         .body_map(|b| {
             b.url("http://example.com")
-                .events(vec![commet::types::EventType::SubscriptionCreated])
+                .events(vec![commet::EventType::SubscriptionCreated])
         })
         .send()
         .await?

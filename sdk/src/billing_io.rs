@@ -84,14 +84,52 @@ impl<'a> builder::ListWebhookEndpoints<'a> {
 }
 
 crate::open_enum::open_enum! {
-    /// An event type an endpoint can subscribe to.
+    /// An event type an endpoint can subscribe to: every name billing.io
+    /// documents (its OpenAPI's six `checkout.*`, its webhooks guide, its
+    /// Python SDK `billingio` 2.0.0).
     pub enum EventType {
+        /// Documented by: OpenAPI, guide, SDK.
         CheckoutCreated = "checkout.created",
+        /// Documented by: OpenAPI, guide, SDK.
         CheckoutPaymentDetected = "checkout.payment_detected",
+        /// Documented by: OpenAPI, guide, SDK.
         CheckoutConfirming = "checkout.confirming",
+        /// Documented by: OpenAPI, guide, SDK.
         CheckoutCompleted = "checkout.completed",
+        /// Documented by: OpenAPI, guide, SDK.
         CheckoutExpired = "checkout.expired",
+        /// Documented by: OpenAPI, guide, SDK.
         CheckoutFailed = "checkout.failed",
+        /// Documented by: SDK.
+        CustomerCreated = "customer.created",
+        /// Documented by: SDK.
+        CustomerUpdated = "customer.updated",
+        /// Documented by: SDK.
+        PaymentMethodCreated = "payment_method.created",
+        /// Documented by: SDK.
+        PaymentMethodDeleted = "payment_method.deleted",
+        /// Documented by: SDK.
+        SubscriptionCreated = "subscription.created",
+        /// Documented by: guide, SDK.
+        SubscriptionRenewed = "subscription.renewed",
+        /// Documented by: guide.
+        SubscriptionPastDue = "subscription.past_due",
+        /// Documented by: guide.
+        SubscriptionPaused = "subscription.paused",
+        /// Documented by: guide.
+        SubscriptionCanceled = "subscription.canceled",
+        /// Documented by: SDK.
+        SubscriptionCancelled = "subscription.cancelled",
+        /// Documented by: SDK.
+        SubscriptionExpired = "subscription.expired",
+        /// Documented by: SDK.
+        PayoutCreated = "payout.created",
+        /// Documented by: SDK.
+        PayoutExecuted = "payout.executed",
+        /// Documented by: guide.
+        PayoutSettled = "payout.settled",
+        /// Documented by: guide, SDK.
+        PayoutFailed = "payout.failed",
     }
 }
 

@@ -10,7 +10,7 @@
 //!
 //! ```no_run
 //! use webhooks_sdk::commet::{Client, BASE_URL};
-//! use webhooks_sdk::commet::types::EventType;
+//! use webhooks_sdk::commet::EventType;
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = Client::with_api_key(BASE_URL, "ck_sandbox_xxxxxxxxx")?;
@@ -31,7 +31,82 @@
 
 pub use crate::generated::commet::*;
 
+pub mod latest;
 pub mod webhook;
+
+crate::open_enum::open_enum! {
+    /// An event type an endpoint can subscribe to: the 66 of API 2026-08-27
+    /// (the 60 of 2026-07-31 and six `subscription.pause*`/`resume*` types),
+    /// for both contracts. Commet adds event types without a new version.
+    pub enum EventType {
+        SubscriptionCreated = "subscription.created",
+        SubscriptionActivated = "subscription.activated",
+        SubscriptionReactivated = "subscription.reactivated",
+        SubscriptionCanceled = "subscription.canceled",
+        SubscriptionUpdated = "subscription.updated",
+        SubscriptionPlanChanged = "subscription.plan_changed",
+        SubscriptionCancellationScheduled = "subscription.cancellation_scheduled",
+        SubscriptionCancellationRevoked = "subscription.cancellation_revoked",
+        SubscriptionPlanChangeScheduled = "subscription.plan_change_scheduled",
+        SubscriptionPlanChangeRevoked = "subscription.plan_change_revoked",
+        SubscriptionPastDue = "subscription.past_due",
+        SubscriptionPauseScheduled = "subscription.pause_scheduled",
+        SubscriptionPauseUpdated = "subscription.pause_updated",
+        SubscriptionPauseRevoked = "subscription.pause_revoked",
+        SubscriptionPaused = "subscription.paused",
+        SubscriptionResumed = "subscription.resumed",
+        SubscriptionResumeFailed = "subscription.resume_failed",
+        TrialStarted = "trial.started",
+        TrialConverted = "trial.converted",
+        TrialExpired = "trial.expired",
+        TrialWillEnd = "trial.will_end",
+        TrialCheckoutReady = "trial.checkout_ready",
+        CheckoutReady = "checkout.ready",
+        PaymentReceived = "payment.received",
+        PaymentFailed = "payment.failed",
+        PaymentRecovered = "payment.recovered",
+        PaymentRetryFailed = "payment.retry_failed",
+        PaymentRefunded = "payment.refunded",
+        PaymentDisputed = "payment.disputed",
+        PaymentDisputeResolved = "payment.dispute_resolved",
+        PaymentLinkCreated = "payment_link.created",
+        PaymentLinkCompleted = "payment_link.completed",
+        PaymentLinkFailed = "payment_link.failed",
+        PaymentLinkCanceled = "payment_link.canceled",
+        InvoiceCreated = "invoice.created",
+        InvoiceVoided = "invoice.voided",
+        InvoiceOverdue = "invoice.overdue",
+        InvoiceUpcoming = "invoice.upcoming",
+        PaymentMethodAttached = "payment_method.attached",
+        PaymentMethodUpdated = "payment_method.updated",
+        CustomerCreated = "customer.created",
+        CustomerUpdated = "customer.updated",
+        CustomerStateChanged = "customer.state_changed",
+        PlanGrantCreated = "plan_grant.created",
+        PlanGrantUpdated = "plan_grant.updated",
+        PlanGrantExpired = "plan_grant.expired",
+        PlanGrantRevoked = "plan_grant.revoked",
+        CreditsGranted = "credits.granted",
+        CreditsPurchased = "credits.purchased",
+        CreditsLow = "credits.low",
+        CreditsDepleted = "credits.depleted",
+        CreditsExpired = "credits.expired",
+        BalanceToppedUp = "balance.topped_up",
+        BalanceLow = "balance.low",
+        BalanceDepleted = "balance.depleted",
+        QuotaThresholdReached = "quota.threshold_reached",
+        QuotaExceeded = "quota.exceeded",
+        SeatsUpdated = "seats.updated",
+        SeatsLimitReached = "seats.limit_reached",
+        AddonActivated = "addon.activated",
+        AddonDeactivated = "addon.deactivated",
+        UsageRecorded = "usage.recorded",
+        PayoutAvailable = "payout.available",
+        PayoutCreated = "payout.created",
+        PayoutPaid = "payout.paid",
+        PayoutFailed = "payout.failed",
+    }
+}
 
 /// Commet's base URL (sandbox and live alike; the key picks the mode).
 pub const BASE_URL: &str = "https://commet.co/api/v1";

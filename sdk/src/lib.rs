@@ -9,7 +9,8 @@
 //! | [`chargeapi`] | chargeapi.co | `Authorization: Bearer ch_sk_live_…/ch_sk_test_…` |
 //! | [`donutwork`] | Donutwork | `Authorization: Bearer …` |
 //! | [`meum`] | meum.io | `Authorization: Bearer sk_live_…` |
-//! | [`commet`] | Commet | `x-api-key: …` |
+//! | [`commet`] | Commet (the docs page's contract, `Commet-Version: 2026-07-11`) | `x-api-key: …` |
+//! | [`commet::latest`] | Commet (the current contract, `Commet-Version: 2026-08-27`) | `x-api-key: …` |
 //!
 //! Each module is a cargo feature of the same name (`billing-io` for
 //! `billing_io`), all on by default; HTTPS uses rustls (feature `rustls`).
@@ -45,7 +46,7 @@ mod client;
 #[cfg(feature = "endpoints")]
 pub mod endpoints;
 mod error;
-#[cfg(any(feature = "billing-io", feature = "chargeapi"))]
+#[cfg(any(feature = "billing-io", feature = "chargeapi", feature = "commet"))]
 mod open_enum;
 mod pagination;
 mod retry;
@@ -75,6 +76,10 @@ mod generated {
     #[rustfmt::skip]
     #[allow(clippy::all)]
     pub mod commet;
+    #[cfg(feature = "commet")]
+    #[rustfmt::skip]
+    #[allow(clippy::all)]
+    pub mod commet_latest;
 }
 
 #[cfg(feature = "billing-io")]

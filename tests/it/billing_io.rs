@@ -32,7 +32,7 @@ async fn an_unknown_event_type_status_and_field_still_parse() {
         json!({
             "webhook_id": "we_1",
             "url": "https://example.com/hook",
-            "events": ["checkout.completed", "subscription.renewed"],
+            "events": ["checkout.completed", "checkout.refunded"],
             "status": "paused",
             "description": null,
             "created_at": "2025-01-15T12:00:00Z",
@@ -52,7 +52,7 @@ async fn an_unknown_event_type_status_and_field_still_parse() {
         endpoint.events,
         vec![
             EventType::CheckoutCompleted,
-            EventType::Unknown("subscription.renewed".into())
+            EventType::Unknown("checkout.refunded".into())
         ]
     );
     assert_eq!(endpoint.status, WebhookStatus::Unknown("paused".into()));
@@ -232,7 +232,7 @@ mod against_the_mock {
             ),
             (
                 "sk_test_rules",
-                json!({"url": "https://example.com/h", "events": ["payout.settled"]}),
+                json!({"url": "https://example.com/h", "events": ["payout.reversed"]}),
                 "events",
             ),
             (

@@ -70,9 +70,8 @@ async fn the_secret_key_is_redacted_and_errors_are_typed() {
     let got = client
         .create_webhook_endpoint()
         .body_map(|b| {
-            b.url("http://example.com").events(vec![
-                webhooks_sdk::commet::types::EventType::SubscriptionCreated,
-            ])
+            b.url("http://example.com")
+                .events(vec![webhooks_sdk::commet::EventType::SubscriptionCreated])
         })
         .send()
         .await
@@ -103,7 +102,7 @@ mod against_the_mock {
     use reqwest::Method;
     use serde_json::json;
     use webhooks_mock::{MockServer, Provider};
-    use webhooks_sdk::commet::types::EventType;
+    use webhooks_sdk::commet::EventType;
     use webhooks_sdk::commet::{Client, Error};
 
     use crate::mock::send;
@@ -113,7 +112,7 @@ mod against_the_mock {
         let mock = MockServer::start().await.unwrap();
         let client = Client::builder("ck_sandbox_life")
             .base_url(mock.base_url(Provider::Commet))
-            .api_version("2026-07-31")
+            .api_version("2026-06-07")
             .build()
             .unwrap();
         let mut created = Vec::new();
@@ -132,7 +131,7 @@ mod against_the_mock {
             assert!(w.secret_key.expose().starts_with("whsec_"));
             assert_eq!(
                 w.api_version.as_deref(),
-                Some("2026-07-31"),
+                Some("2026-06-07"),
                 "inherits the creating request's version"
             );
             assert_eq!(w.livemode, Some(false));
@@ -483,5 +482,66 @@ pub async fn call(
                 .await,
         ),
         other => panic!("no SDK call for Commet operation {other}"),
+    }
+}
+
+/// Calls one operation of `openapi/commet-2026-08-27.yaml` through `commet::latest`.
+pub async fn call_latest(
+    target: &crate::contract::Target,
+    op: &str,
+    params: &crate::contract::Params,
+    body: &serde_json::Value,
+) -> crate::contract::Outcome {
+    use crate::contract::{outcome, typed_body};
+    use webhooks_sdk::commet::latest::types;
+    let client = target.client::<webhooks_sdk::commet::latest::Client>("ck_sandbox_contract");
+    match op {
+        "createWebhookEndpoint" => outcome(
+            client
+                .create_webhook_endpoint()
+                .body(typed_body::<types::CreateWebhookRequest>(body))
+                .send()
+                .await,
+        ),
+        "listWebhookEndpoints" => {
+            let mut request = client.list_webhook_endpoints();
+            if let Some(limit) = params.opt::<std::num::NonZeroU64>("limit") {
+                request = request.limit(limit);
+            }
+            if let Some(cursor) = params.opt::<String>("cursor") {
+                request = request.cursor(cursor);
+            }
+            outcome(request.send().await)
+        }
+        "getWebhookEndpoint" => outcome(
+            client
+                .get_webhook_endpoint()
+                .id(params.get::<String>("id"))
+                .send()
+                .await,
+        ),
+        "updateWebhookEndpoint" => outcome(
+            client
+                .update_webhook_endpoint()
+                .id(params.get::<String>("id"))
+                .body(typed_body::<types::UpdateWebhookRequest>(body))
+                .send()
+                .await,
+        ),
+        "deleteWebhookEndpoint" => outcome(
+            client
+                .delete_webhook_endpoint()
+                .id(params.get::<String>("id"))
+                .send()
+                .await,
+        ),
+        "testWebhookEndpoint" => outcome(
+            client
+                .test_webhook_endpoint()
+                .id(params.get::<String>("id"))
+                .send()
+                .await,
+        ),
+        other => panic!("no SDK call for Commet (2026-08-27) operation {other}"),
     }
 }

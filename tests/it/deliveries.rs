@@ -211,7 +211,7 @@ async fn commet_retries_on_its_schedule_and_disables_after_three_failed_events()
         .create_webhook_endpoint()
         .body_map(|b| {
             b.url(format!("{}/commet", failing.uri()))
-                .events(vec![commet::types::EventType::SubscriptionActivated])
+                .events(vec![commet::EventType::SubscriptionActivated])
         })
         .send()
         .await
@@ -331,7 +331,7 @@ async fn a_thousand_events_to_a_slow_receiver_are_all_recorded_while_the_api_ans
         .create_webhook_endpoint()
         .body_map(|b| {
             b.url(format!("{}/slow", slow.uri()))
-                .events(vec![commet::types::EventType::UsageRecorded])
+                .events(vec![commet::EventType::UsageRecorded])
         })
         .send()
         .await

@@ -13,5 +13,6 @@ mod endpoints;
 mod fixtures;
 mod meum;
 mod mock;
+mod official_sdks;
 mod runtime;
 mod sdk;

@@ -98,7 +98,7 @@ async fn a_commet_create_is_retried_through_two_429s_with_one_key() {
         .create_webhook_endpoint()
         .body_map(|b| {
             b.url("https://example.com/retried")
-                .events(vec![commet::types::EventType::SubscriptionCreated])
+                .events(vec![commet::EventType::SubscriptionCreated])
         })
         .send()
         .await
@@ -624,7 +624,7 @@ async fn commet_lists_stream_every_endpoint() {
             .create_webhook_endpoint()
             .body_map(|b| {
                 b.url(format!("https://example.com/{i}"))
-                    .events(vec![commet::types::EventType::SubscriptionCreated])
+                    .events(vec![commet::EventType::SubscriptionCreated])
             })
             .send()
             .await

@@ -36,6 +36,10 @@ fn pinned_api_versions_are_the_specs() {
     };
     assert_eq!(pinned("commet.yaml").as_deref(), Some(commet::API_VERSION));
     assert_eq!(
+        pinned("commet-2026-08-27.yaml").as_deref(),
+        Some(commet::latest::API_VERSION)
+    );
+    assert_eq!(
         pinned("chargeapi.yaml").as_deref(),
         Some(webhooks_sdk::chargeapi::API_VERSION)
     );

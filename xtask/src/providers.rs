@@ -60,6 +60,17 @@ pub const PROVIDERS: &[Provider] = &[
     Provider {
         spec_file: "commet.yaml",
         module: "commet",
-        replacements: &[("SigningSecret", "crate::Secret")],
+        replacements: &[
+            ("EventType", "crate::commet::EventType"),
+            ("SigningSecret", "crate::Secret"),
+        ],
+    },
+    Provider {
+        spec_file: "commet-2026-08-27.yaml",
+        module: "commet_latest",
+        replacements: &[
+            ("EventType", "crate::commet::EventType"),
+            ("SigningSecret", "crate::Secret"),
+        ],
     },
 ];

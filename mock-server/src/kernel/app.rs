@@ -5,8 +5,11 @@
 use std::sync::{Arc, Mutex};
 
 use axum::Router;
+use axum::extract::Request;
+use axum::response::IntoResponse;
 use axum::routing::get;
 use serde_json::Value;
+use tower::ServiceExt;
 
 use super::deliveries::{Deliverer, DeliveryConfig};
 use super::error::{ApiError, ErrorKind};
@@ -190,16 +193,55 @@ pub struct Mounted {
 pub fn mount<P: MockProvider>(shared: &MockState, prefix: &str) -> Mounted {
     let state = Arc::new(ProviderState::<P>::new(shared.deliverer.clone()));
     lock(&shared.providers).push(state.clone());
+    let (mut api, _) = contract::<P>(state.clone(), shared, prefix);
+    if let Some(alternate) = P::alternate(&state, shared, prefix) {
+        let spec = Arc::new(alternate.spec);
+        api = api.route(
+            alternate.spec_path,
+            get(move || async move { axum::Json((*spec).clone()) }),
+        );
+        // Chosen before either contract matches a route, so each extracts its own path parameters.
+        let (seed, other, selects) = (api, alternate.router, alternate.selects);
+        api = Router::new().fallback(move |req: Request| {
+            let (seed, other, selects) = (seed.clone(), other.clone(), selects.clone());
+            async move {
+                match selects(&req) {
+                    Err(answer) => *answer,
+                    Ok(true) => other.oneshot(req).await.into_response(),
+                    Ok(false) => seed.oneshot(req).await.into_response(),
+                }
+            }
+        });
+    }
+    let journal_state = shared.journal.clone();
+    let api = api.layer(axum::middleware::from_fn(move |req, next| {
+        journal::<P>(journal_state.clone(), req, next)
+    }));
+    Mounted {
+        api,
+        admin: super::admin::events_router(state),
+        spec_url: format!("{prefix}/openapi.json"),
+    }
+}
+
+/// Contract `P`'s routes on `state` (its `/openapi.json`, injected failures,
+/// its own 404 and 405), and its emitted spec, for a provider mounted under
+/// `prefix`.
+pub fn contract<P: MockProvider>(
+    state: Arc<ProviderState<P>>,
+    shared: &MockState,
+    prefix: &str,
+) -> (Router, Value) {
     let (routes, _) = P::router().split_for_parts();
     let mut spec = spec::<P>();
     let server = if prefix.is_empty() { "/" } else { prefix };
     spec["servers"] = serde_json::json!([{ "url": server }]);
     let ops = documented_operations(&spec);
     shared.faults.register(P::NAME, ops.clone());
-    let spec_json = Arc::new(spec);
-    let (journal_state, faults) = (shared.journal.clone(), shared.faults.clone());
-    let api = routes
-        .with_state(state.clone())
+    let spec_json = Arc::new(spec.clone());
+    let faults = shared.faults.clone();
+    let router = routes
+        .with_state(state)
         .route(
             "/openapi.json",
             get(move || async move { axum::Json((*spec_json).clone()) }),
@@ -208,15 +250,8 @@ pub fn mount<P: MockProvider>(shared: &MockState, prefix: &str) -> Mounted {
             inject::<P>(ops.clone(), faults.clone(), req, next)
         }))
         .fallback(|| async { no_route::<P>() })
-        .method_not_allowed_fallback(|| async { wrong_method::<P>() })
-        .layer(axum::middleware::from_fn(move |req, next| {
-            journal::<P>(journal_state.clone(), req, next)
-        }));
-    Mounted {
-        api,
-        admin: super::admin::events_router(state),
-        spec_url: format!("{prefix}/openapi.json"),
-    }
+        .method_not_allowed_fallback(|| async { wrong_method::<P>() });
+    (router, spec)
 }
 
 /// The provider's 404 for a route it does not have.

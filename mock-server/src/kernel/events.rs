@@ -55,6 +55,12 @@ pub trait SignedEvents: MockProvider {
     fn subscribers(data: &Self::TenantData, event_type: &str) -> Vec<Subscriber>;
 
     /// The headers of one attempt at Unix time `now`, signed with `secret`.
+    /// The attempts for one endpoint (where a provider's schedule depends
+    /// on the endpoint's API version).
+    fn schedule_for(_subscriber: &Subscriber) -> &'static [Duration] {
+        Self::RETRY_SCHEDULE
+    }
+
     /// Renders the event for an endpoint pinned to API `version` (the
     /// envelope's version field; no change where the provider has none).
     fn render_in(_envelope: &mut Value, _version: &str) {}
@@ -111,7 +117,8 @@ pub fn trigger<P: SignedEvents>(
     let mut deliveries = Vec::new();
     for subscriber in subscribers {
         deliveries.push(json!({"endpoint_id": subscriber.endpoint_id, "url": subscriber.url}));
-        let mut delivery = delivery::<P>(&event, subscriber.clone(), P::RETRY_SCHEDULE);
+        let schedule = P::schedule_for(&subscriber);
+        let mut delivery = delivery::<P>(&event, subscriber.clone(), schedule);
         let (on_attempt, on_done) = (state.clone(), state.clone());
         let (tenant_a, endpoint_a) = (tenant.key.clone(), subscriber.endpoint_id.clone());
         let (tenant_d, endpoint_d) = (tenant.key.clone(), subscriber.endpoint_id);

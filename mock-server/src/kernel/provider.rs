@@ -118,6 +118,16 @@ pub trait MockProvider: Sized + Send + Sync + 'static {
     /// The provider's routes (relative to its base path) and their spec.
     fn router() -> OpenApiRouter<Arc<ProviderState<Self>>>;
 
+    /// A second contract on the same paths and store, if the provider has
+    /// one (`None` for all but Commet).
+    fn alternate(
+        _state: &Arc<ProviderState<Self>>,
+        _shared: &super::app::MockState,
+        _prefix: &str,
+    ) -> Option<Alternate> {
+        None
+    }
+
     /// How its events are signed and triggered, where it documents signing
     /// (`Some(kernel::events::hooks::<Self>())` for a [`SignedEvents`](super::events::SignedEvents) provider).
     const EVENTS: Option<EventHooks<Self>> = None;
@@ -191,8 +201,9 @@ pub struct SignedEvent {
 
 /// A provider's state: its tenants, and the deliverer its events go through.
 pub struct ProviderState<P: MockProvider> {
-    /// Every tenant's data, behind one lock.
-    pub tenants: Shared<P::TenantData>,
+    /// Every tenant's data, behind one lock (shared with another contract
+    /// of the same provider, see [`MockProvider::alternate`]).
+    pub tenants: Arc<Shared<P::TenantData>>,
     /// Sends signed events and records the attempts.
     pub deliverer: Arc<Deliverer>,
 }
@@ -201,10 +212,38 @@ impl<P: MockProvider> ProviderState<P> {
     /// Empty state delivering through `deliverer`.
     pub fn new(deliverer: Arc<Deliverer>) -> Self {
         Self {
-            tenants: Shared::default(),
+            tenants: Arc::default(),
             deliverer,
         }
     }
+
+    /// `other`'s store and deliverer, seen through contract `P`.
+    pub fn sharing<Q: MockProvider<TenantData = P::TenantData>>(other: &ProviderState<Q>) -> Self {
+        Self {
+            tenants: other.tenants.clone(),
+            deliverer: other.deliverer.clone(),
+        }
+    }
+}
+
+/// Whether a request is for an [`Alternate`] contract; `Err` is the answer
+/// to send at once (boxed: a response is large).
+pub type Selects =
+    dyn Fn(&axum::extract::Request) -> Result<bool, Box<axum::response::Response>> + Send + Sync;
+
+/// Another contract a provider serves on the same paths and store, chosen
+/// per request (Commet's API versions). Built by [`MockProvider::alternate`]
+/// with [`super::app::contract`].
+pub struct Alternate {
+    /// Its routes, with their own injected failures and fallbacks.
+    pub router: axum::Router,
+    /// Whether a request is for it; `Err` answers the request at once (a
+    /// malformed version).
+    pub selects: Arc<Selects>,
+    /// Where its emitted spec is served, relative to the provider's prefix.
+    pub spec_path: &'static str,
+    /// Its emitted spec.
+    pub spec: Value,
 }
 
 /// What can be forgotten per tenant, whatever the provider.

@@ -252,11 +252,11 @@ mod tests {
 
     #[test]
     fn unknown_event_types_and_fields_parse() {
-        let body = br#"{"event_id":"evt_1","type":"payout.settled","data":{},"new":1}"#;
+        let body = br#"{"event_id":"evt_1","type":"payout.reversed","data":{},"new":1}"#;
         let event = verify_at(body, &signature(body, SECRET, T), SECRET, None, T).unwrap();
         assert_eq!(
             event.type_,
-            crate::billing_io::EventType::Unknown("payout.settled".into())
+            crate::billing_io::EventType::Unknown("payout.reversed".into())
         );
     }
 }

@@ -21,7 +21,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         ///Webhook events to subscribe to.
-        pub events: ::std::vec::Vec<EventType>,
+        pub events: ::std::vec::Vec<crate::commet::EventType>,
         ///Destination URL (HTTPS).
         pub url: ::std::string::String,
     }
@@ -159,359 +159,6 @@ pub mod types {
             Default::default()
         }
     }
-    ///A subscribable event type. New types may appear in later API versions.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-    )]
-    pub enum EventType {
-        /// `subscription.created`
-        #[serde(rename = "subscription.created")]
-        SubscriptionCreated,
-        /// `subscription.activated`
-        #[serde(rename = "subscription.activated")]
-        SubscriptionActivated,
-        /// `subscription.reactivated`
-        #[serde(rename = "subscription.reactivated")]
-        SubscriptionReactivated,
-        /// `subscription.canceled`
-        #[serde(rename = "subscription.canceled")]
-        SubscriptionCanceled,
-        /// `subscription.updated`
-        #[serde(rename = "subscription.updated")]
-        SubscriptionUpdated,
-        /// `subscription.plan_changed`
-        #[serde(rename = "subscription.plan_changed")]
-        SubscriptionPlanChanged,
-        /// `subscription.cancellation_scheduled`
-        #[serde(rename = "subscription.cancellation_scheduled")]
-        SubscriptionCancellationScheduled,
-        /// `subscription.cancellation_revoked`
-        #[serde(rename = "subscription.cancellation_revoked")]
-        SubscriptionCancellationRevoked,
-        /// `subscription.plan_change_scheduled`
-        #[serde(rename = "subscription.plan_change_scheduled")]
-        SubscriptionPlanChangeScheduled,
-        /// `subscription.plan_change_revoked`
-        #[serde(rename = "subscription.plan_change_revoked")]
-        SubscriptionPlanChangeRevoked,
-        /// `subscription.past_due`
-        #[serde(rename = "subscription.past_due")]
-        SubscriptionPastDue,
-        /// `trial.started`
-        #[serde(rename = "trial.started")]
-        TrialStarted,
-        /// `trial.converted`
-        #[serde(rename = "trial.converted")]
-        TrialConverted,
-        /// `trial.expired`
-        #[serde(rename = "trial.expired")]
-        TrialExpired,
-        /// `trial.will_end`
-        #[serde(rename = "trial.will_end")]
-        TrialWillEnd,
-        /// `trial.checkout_ready`
-        #[serde(rename = "trial.checkout_ready")]
-        TrialCheckoutReady,
-        /// `checkout.ready`
-        #[serde(rename = "checkout.ready")]
-        CheckoutReady,
-        /// `payment.received`
-        #[serde(rename = "payment.received")]
-        PaymentReceived,
-        /// `payment.failed`
-        #[serde(rename = "payment.failed")]
-        PaymentFailed,
-        /// `payment.recovered`
-        #[serde(rename = "payment.recovered")]
-        PaymentRecovered,
-        /// `payment.retry_failed`
-        #[serde(rename = "payment.retry_failed")]
-        PaymentRetryFailed,
-        /// `payment.refunded`
-        #[serde(rename = "payment.refunded")]
-        PaymentRefunded,
-        /// `payment.disputed`
-        #[serde(rename = "payment.disputed")]
-        PaymentDisputed,
-        /// `payment.dispute_resolved`
-        #[serde(rename = "payment.dispute_resolved")]
-        PaymentDisputeResolved,
-        /// `payment_link.created`
-        #[serde(rename = "payment_link.created")]
-        PaymentLinkCreated,
-        /// `payment_link.completed`
-        #[serde(rename = "payment_link.completed")]
-        PaymentLinkCompleted,
-        /// `payment_link.failed`
-        #[serde(rename = "payment_link.failed")]
-        PaymentLinkFailed,
-        /// `payment_link.canceled`
-        #[serde(rename = "payment_link.canceled")]
-        PaymentLinkCanceled,
-        /// `invoice.created`
-        #[serde(rename = "invoice.created")]
-        InvoiceCreated,
-        /// `invoice.voided`
-        #[serde(rename = "invoice.voided")]
-        InvoiceVoided,
-        /// `invoice.overdue`
-        #[serde(rename = "invoice.overdue")]
-        InvoiceOverdue,
-        /// `invoice.upcoming`
-        #[serde(rename = "invoice.upcoming")]
-        InvoiceUpcoming,
-        /// `payment_method.attached`
-        #[serde(rename = "payment_method.attached")]
-        PaymentMethodAttached,
-        /// `payment_method.updated`
-        #[serde(rename = "payment_method.updated")]
-        PaymentMethodUpdated,
-        /// `customer.created`
-        #[serde(rename = "customer.created")]
-        CustomerCreated,
-        /// `customer.updated`
-        #[serde(rename = "customer.updated")]
-        CustomerUpdated,
-        /// `customer.state_changed`
-        #[serde(rename = "customer.state_changed")]
-        CustomerStateChanged,
-        /// `plan_grant.created`
-        #[serde(rename = "plan_grant.created")]
-        PlanGrantCreated,
-        /// `plan_grant.updated`
-        #[serde(rename = "plan_grant.updated")]
-        PlanGrantUpdated,
-        /// `plan_grant.expired`
-        #[serde(rename = "plan_grant.expired")]
-        PlanGrantExpired,
-        /// `plan_grant.revoked`
-        #[serde(rename = "plan_grant.revoked")]
-        PlanGrantRevoked,
-        /// `credits.granted`
-        #[serde(rename = "credits.granted")]
-        CreditsGranted,
-        /// `credits.purchased`
-        #[serde(rename = "credits.purchased")]
-        CreditsPurchased,
-        /// `credits.low`
-        #[serde(rename = "credits.low")]
-        CreditsLow,
-        /// `credits.depleted`
-        #[serde(rename = "credits.depleted")]
-        CreditsDepleted,
-        /// `credits.expired`
-        #[serde(rename = "credits.expired")]
-        CreditsExpired,
-        /// `balance.topped_up`
-        #[serde(rename = "balance.topped_up")]
-        BalanceToppedUp,
-        /// `balance.low`
-        #[serde(rename = "balance.low")]
-        BalanceLow,
-        /// `balance.depleted`
-        #[serde(rename = "balance.depleted")]
-        BalanceDepleted,
-        /// `quota.threshold_reached`
-        #[serde(rename = "quota.threshold_reached")]
-        QuotaThresholdReached,
-        /// `quota.exceeded`
-        #[serde(rename = "quota.exceeded")]
-        QuotaExceeded,
-        /// `seats.updated`
-        #[serde(rename = "seats.updated")]
-        SeatsUpdated,
-        /// `seats.limit_reached`
-        #[serde(rename = "seats.limit_reached")]
-        SeatsLimitReached,
-        /// `addon.activated`
-        #[serde(rename = "addon.activated")]
-        AddonActivated,
-        /// `addon.deactivated`
-        #[serde(rename = "addon.deactivated")]
-        AddonDeactivated,
-        /// `usage.recorded`
-        #[serde(rename = "usage.recorded")]
-        UsageRecorded,
-        /// `payout.available`
-        #[serde(rename = "payout.available")]
-        PayoutAvailable,
-        /// `payout.created`
-        #[serde(rename = "payout.created")]
-        PayoutCreated,
-        /// `payout.paid`
-        #[serde(rename = "payout.paid")]
-        PayoutPaid,
-        /// `payout.failed`
-        #[serde(rename = "payout.failed")]
-        PayoutFailed,
-    }
-    impl ::std::fmt::Display for EventType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::SubscriptionCreated => f.write_str("subscription.created"),
-                Self::SubscriptionActivated => f.write_str("subscription.activated"),
-                Self::SubscriptionReactivated => f.write_str("subscription.reactivated"),
-                Self::SubscriptionCanceled => f.write_str("subscription.canceled"),
-                Self::SubscriptionUpdated => f.write_str("subscription.updated"),
-                Self::SubscriptionPlanChanged => f.write_str("subscription.plan_changed"),
-                Self::SubscriptionCancellationScheduled => {
-                    f.write_str("subscription.cancellation_scheduled")
-                }
-                Self::SubscriptionCancellationRevoked => {
-                    f.write_str("subscription.cancellation_revoked")
-                }
-                Self::SubscriptionPlanChangeScheduled => {
-                    f.write_str("subscription.plan_change_scheduled")
-                }
-                Self::SubscriptionPlanChangeRevoked => {
-                    f.write_str("subscription.plan_change_revoked")
-                }
-                Self::SubscriptionPastDue => f.write_str("subscription.past_due"),
-                Self::TrialStarted => f.write_str("trial.started"),
-                Self::TrialConverted => f.write_str("trial.converted"),
-                Self::TrialExpired => f.write_str("trial.expired"),
-                Self::TrialWillEnd => f.write_str("trial.will_end"),
-                Self::TrialCheckoutReady => f.write_str("trial.checkout_ready"),
-                Self::CheckoutReady => f.write_str("checkout.ready"),
-                Self::PaymentReceived => f.write_str("payment.received"),
-                Self::PaymentFailed => f.write_str("payment.failed"),
-                Self::PaymentRecovered => f.write_str("payment.recovered"),
-                Self::PaymentRetryFailed => f.write_str("payment.retry_failed"),
-                Self::PaymentRefunded => f.write_str("payment.refunded"),
-                Self::PaymentDisputed => f.write_str("payment.disputed"),
-                Self::PaymentDisputeResolved => f.write_str("payment.dispute_resolved"),
-                Self::PaymentLinkCreated => f.write_str("payment_link.created"),
-                Self::PaymentLinkCompleted => f.write_str("payment_link.completed"),
-                Self::PaymentLinkFailed => f.write_str("payment_link.failed"),
-                Self::PaymentLinkCanceled => f.write_str("payment_link.canceled"),
-                Self::InvoiceCreated => f.write_str("invoice.created"),
-                Self::InvoiceVoided => f.write_str("invoice.voided"),
-                Self::InvoiceOverdue => f.write_str("invoice.overdue"),
-                Self::InvoiceUpcoming => f.write_str("invoice.upcoming"),
-                Self::PaymentMethodAttached => f.write_str("payment_method.attached"),
-                Self::PaymentMethodUpdated => f.write_str("payment_method.updated"),
-                Self::CustomerCreated => f.write_str("customer.created"),
-                Self::CustomerUpdated => f.write_str("customer.updated"),
-                Self::CustomerStateChanged => f.write_str("customer.state_changed"),
-                Self::PlanGrantCreated => f.write_str("plan_grant.created"),
-                Self::PlanGrantUpdated => f.write_str("plan_grant.updated"),
-                Self::PlanGrantExpired => f.write_str("plan_grant.expired"),
-                Self::PlanGrantRevoked => f.write_str("plan_grant.revoked"),
-                Self::CreditsGranted => f.write_str("credits.granted"),
-                Self::CreditsPurchased => f.write_str("credits.purchased"),
-                Self::CreditsLow => f.write_str("credits.low"),
-                Self::CreditsDepleted => f.write_str("credits.depleted"),
-                Self::CreditsExpired => f.write_str("credits.expired"),
-                Self::BalanceToppedUp => f.write_str("balance.topped_up"),
-                Self::BalanceLow => f.write_str("balance.low"),
-                Self::BalanceDepleted => f.write_str("balance.depleted"),
-                Self::QuotaThresholdReached => f.write_str("quota.threshold_reached"),
-                Self::QuotaExceeded => f.write_str("quota.exceeded"),
-                Self::SeatsUpdated => f.write_str("seats.updated"),
-                Self::SeatsLimitReached => f.write_str("seats.limit_reached"),
-                Self::AddonActivated => f.write_str("addon.activated"),
-                Self::AddonDeactivated => f.write_str("addon.deactivated"),
-                Self::UsageRecorded => f.write_str("usage.recorded"),
-                Self::PayoutAvailable => f.write_str("payout.available"),
-                Self::PayoutCreated => f.write_str("payout.created"),
-                Self::PayoutPaid => f.write_str("payout.paid"),
-                Self::PayoutFailed => f.write_str("payout.failed"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for EventType {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "subscription.created" => Ok(Self::SubscriptionCreated),
-                "subscription.activated" => Ok(Self::SubscriptionActivated),
-                "subscription.reactivated" => Ok(Self::SubscriptionReactivated),
-                "subscription.canceled" => Ok(Self::SubscriptionCanceled),
-                "subscription.updated" => Ok(Self::SubscriptionUpdated),
-                "subscription.plan_changed" => Ok(Self::SubscriptionPlanChanged),
-                "subscription.cancellation_scheduled" => {
-                    Ok(Self::SubscriptionCancellationScheduled)
-                }
-                "subscription.cancellation_revoked" => Ok(Self::SubscriptionCancellationRevoked),
-                "subscription.plan_change_scheduled" => Ok(Self::SubscriptionPlanChangeScheduled),
-                "subscription.plan_change_revoked" => Ok(Self::SubscriptionPlanChangeRevoked),
-                "subscription.past_due" => Ok(Self::SubscriptionPastDue),
-                "trial.started" => Ok(Self::TrialStarted),
-                "trial.converted" => Ok(Self::TrialConverted),
-                "trial.expired" => Ok(Self::TrialExpired),
-                "trial.will_end" => Ok(Self::TrialWillEnd),
-                "trial.checkout_ready" => Ok(Self::TrialCheckoutReady),
-                "checkout.ready" => Ok(Self::CheckoutReady),
-                "payment.received" => Ok(Self::PaymentReceived),
-                "payment.failed" => Ok(Self::PaymentFailed),
-                "payment.recovered" => Ok(Self::PaymentRecovered),
-                "payment.retry_failed" => Ok(Self::PaymentRetryFailed),
-                "payment.refunded" => Ok(Self::PaymentRefunded),
-                "payment.disputed" => Ok(Self::PaymentDisputed),
-                "payment.dispute_resolved" => Ok(Self::PaymentDisputeResolved),
-                "payment_link.created" => Ok(Self::PaymentLinkCreated),
-                "payment_link.completed" => Ok(Self::PaymentLinkCompleted),
-                "payment_link.failed" => Ok(Self::PaymentLinkFailed),
-                "payment_link.canceled" => Ok(Self::PaymentLinkCanceled),
-                "invoice.created" => Ok(Self::InvoiceCreated),
-                "invoice.voided" => Ok(Self::InvoiceVoided),
-                "invoice.overdue" => Ok(Self::InvoiceOverdue),
-                "invoice.upcoming" => Ok(Self::InvoiceUpcoming),
-                "payment_method.attached" => Ok(Self::PaymentMethodAttached),
-                "payment_method.updated" => Ok(Self::PaymentMethodUpdated),
-                "customer.created" => Ok(Self::CustomerCreated),
-                "customer.updated" => Ok(Self::CustomerUpdated),
-                "customer.state_changed" => Ok(Self::CustomerStateChanged),
-                "plan_grant.created" => Ok(Self::PlanGrantCreated),
-                "plan_grant.updated" => Ok(Self::PlanGrantUpdated),
-                "plan_grant.expired" => Ok(Self::PlanGrantExpired),
-                "plan_grant.revoked" => Ok(Self::PlanGrantRevoked),
-                "credits.granted" => Ok(Self::CreditsGranted),
-                "credits.purchased" => Ok(Self::CreditsPurchased),
-                "credits.low" => Ok(Self::CreditsLow),
-                "credits.depleted" => Ok(Self::CreditsDepleted),
-                "credits.expired" => Ok(Self::CreditsExpired),
-                "balance.topped_up" => Ok(Self::BalanceToppedUp),
-                "balance.low" => Ok(Self::BalanceLow),
-                "balance.depleted" => Ok(Self::BalanceDepleted),
-                "quota.threshold_reached" => Ok(Self::QuotaThresholdReached),
-                "quota.exceeded" => Ok(Self::QuotaExceeded),
-                "seats.updated" => Ok(Self::SeatsUpdated),
-                "seats.limit_reached" => Ok(Self::SeatsLimitReached),
-                "addon.activated" => Ok(Self::AddonActivated),
-                "addon.deactivated" => Ok(Self::AddonDeactivated),
-                "usage.recorded" => Ok(Self::UsageRecorded),
-                "payout.available" => Ok(Self::PayoutAvailable),
-                "payout.created" => Ok(Self::PayoutCreated),
-                "payout.paid" => Ok(Self::PayoutPaid),
-                "payout.failed" => Ok(Self::PayoutFailed),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for EventType {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for EventType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///The fields to change; only the provided fields change.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[serde(deny_unknown_fields)]
@@ -527,7 +174,7 @@ pub mod types {
         pub description: ::std::option::Option<::std::string::String>,
         ///Replaces the subscribed events.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub events: ::std::vec::Vec<EventType>,
+        pub events: ::std::vec::Vec<crate::commet::EventType>,
         ///False stops deliveries to the endpoint.
         #[serde(
             rename = "isActive",
@@ -669,7 +316,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            events: ::std::result::Result<::std::vec::Vec<super::EventType>, ::std::string::String>,
+            events: ::std::result::Result<
+                ::std::vec::Vec<crate::commet::EventType>,
+                ::std::string::String,
+            >,
             url: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for CreateWebhookRequest {
@@ -708,7 +358,7 @@ pub mod types {
             /// Sets `events`.
             pub fn events<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::EventType>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<crate::commet::EventType>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.events = value
@@ -1338,7 +988,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            events: ::std::result::Result<::std::vec::Vec<super::EventType>, ::std::string::String>,
+            events: ::std::result::Result<
+                ::std::vec::Vec<crate::commet::EventType>,
+                ::std::string::String,
+            >,
             is_active: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
             url: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -1382,7 +1035,7 @@ pub mod types {
             /// Sets `events`.
             pub fn events<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::EventType>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<crate::commet::EventType>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.events = value

@@ -38,7 +38,7 @@ impl SignedEvents for BillingIo {
             "event_id": id,
             "type": event_type,
             "checkout_id": checkout_id,
-            "data": data.unwrap_or_else(|| json!({"checkout_id": checkout_id})),
+            "data": data.unwrap_or_else(|| checkout(&checkout_id)),
             "created_at": ids::now_rfc3339(),
         });
         Event {
@@ -80,4 +80,27 @@ impl SignedEvents for BillingIo {
             ("x-billing-signature", format!("t={t},v1={signature}")),
         ]
     }
+}
+
+/// A whole Checkout, as the guide's example event carries (and the Python
+/// SDK's `Event` requires): the default data of a triggered event.
+fn checkout(checkout_id: &str) -> Value {
+    let now = ids::now_rfc3339();
+    json!({
+        "checkout_id": checkout_id,
+        "deposit_address": "TXrkA1b2C3d4E5f6G7h8I9j0K1l2M3n4",
+        "chain": "tron",
+        "token": "USDT",
+        "amount_usd": 49.99,
+        "amount_atomic": "49990000",
+        "status": "confirmed",
+        "tx_hash": ids::hex("", 64),
+        "confirmations": 19,
+        "required_confirmations": 19,
+        "expires_at": now,
+        "detected_at": now,
+        "confirmed_at": now,
+        "created_at": now,
+        "metadata": {"order_id": "ord_12345"},
+    })
 }

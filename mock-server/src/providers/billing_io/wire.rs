@@ -4,28 +4,73 @@
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-/// A subscribable event type.
+/// A subscribable (and triggerable) event type: every name billing.io
+/// documents, from its OpenAPI, its webhooks guide or its Python SDK.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[allow(clippy::enum_variant_names)] // the documented names all start with `checkout.`
 pub enum EventType {
-    /// A checkout was created.
+    /// `checkout.created` (OpenAPI, guide, SDK).
     #[serde(rename = "checkout.created")]
     CheckoutCreated,
-    /// A payment was seen on chain.
+    /// `checkout.payment_detected` (OpenAPI, guide, SDK).
     #[serde(rename = "checkout.payment_detected")]
     CheckoutPaymentDetected,
-    /// The payment is gathering confirmations.
+    /// `checkout.confirming` (OpenAPI, guide, SDK).
     #[serde(rename = "checkout.confirming")]
     CheckoutConfirming,
-    /// The payment is confirmed.
+    /// `checkout.completed` (OpenAPI, guide, SDK).
     #[serde(rename = "checkout.completed")]
     CheckoutCompleted,
-    /// The checkout expired unpaid.
+    /// `checkout.expired` (OpenAPI, guide, SDK).
     #[serde(rename = "checkout.expired")]
     CheckoutExpired,
-    /// The checkout failed.
+    /// `checkout.failed` (OpenAPI, guide, SDK).
     #[serde(rename = "checkout.failed")]
     CheckoutFailed,
+    /// `customer.created` (SDK).
+    #[serde(rename = "customer.created")]
+    CustomerCreated,
+    /// `customer.updated` (SDK).
+    #[serde(rename = "customer.updated")]
+    CustomerUpdated,
+    /// `payment_method.created` (SDK).
+    #[serde(rename = "payment_method.created")]
+    PaymentMethodCreated,
+    /// `payment_method.deleted` (SDK).
+    #[serde(rename = "payment_method.deleted")]
+    PaymentMethodDeleted,
+    /// `subscription.created` (SDK).
+    #[serde(rename = "subscription.created")]
+    SubscriptionCreated,
+    /// `subscription.renewed` (guide, SDK).
+    #[serde(rename = "subscription.renewed")]
+    SubscriptionRenewed,
+    /// `subscription.past_due` (guide).
+    #[serde(rename = "subscription.past_due")]
+    SubscriptionPastDue,
+    /// `subscription.paused` (guide).
+    #[serde(rename = "subscription.paused")]
+    SubscriptionPaused,
+    /// `subscription.canceled` (guide).
+    #[serde(rename = "subscription.canceled")]
+    SubscriptionCanceled,
+    /// `subscription.cancelled` (SDK).
+    #[serde(rename = "subscription.cancelled")]
+    SubscriptionCancelled,
+    /// `subscription.expired` (SDK).
+    #[serde(rename = "subscription.expired")]
+    SubscriptionExpired,
+    /// `payout.created` (SDK).
+    #[serde(rename = "payout.created")]
+    PayoutCreated,
+    /// `payout.executed` (SDK).
+    #[serde(rename = "payout.executed")]
+    PayoutExecuted,
+    /// `payout.settled` (guide).
+    #[serde(rename = "payout.settled")]
+    PayoutSettled,
+    /// `payout.failed` (guide, SDK).
+    #[serde(rename = "payout.failed")]
+    PayoutFailed,
 }
 
 /// Whether deliveries are made to an endpoint.

@@ -8,9 +8,13 @@
 //! events. The test operation really POSTs a signed `webhook.test` event to
 //! the endpoint.
 
+mod current;
 mod events;
 mod handlers;
+mod operations;
 pub mod wire;
+
+pub use current::CommetCurrent;
 
 use std::sync::Arc;
 
@@ -18,9 +22,10 @@ use axum::http::{HeaderMap, StatusCode};
 use serde_json::{Value, json};
 use utoipa_axum::router::OpenApiRouter;
 
+use crate::kernel::app::MockState;
 use crate::kernel::error::{ApiError, ErrorKind, RateLimitHeaders};
 use crate::kernel::provider::{
-    EventHooks, KeyIn, MockProvider, Mode, ProviderState, Security, Tenant,
+    Alternate, EventHooks, KeyIn, MockProvider, Mode, ProviderState, Security, Tenant,
 };
 use crate::kernel::store::{Collection, IdempotencyKeys};
 use wire::{ErrorResponse, ErrorResponseError, Webhook};
@@ -38,6 +43,12 @@ pub const EVENT_TYPES: &[&str] = &[
     "subscription.plan_change_scheduled",
     "subscription.plan_change_revoked",
     "subscription.past_due",
+    "subscription.pause_scheduled",
+    "subscription.pause_updated",
+    "subscription.pause_revoked",
+    "subscription.paused",
+    "subscription.resumed",
+    "subscription.resume_failed",
     "trial.started",
     "trial.converted",
     "trial.expired",
@@ -136,9 +147,17 @@ impl MockProvider for Commet {
             .get("x-api-key")
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default();
+        // Full-access `ck_` and restricted `rk_` keys, sandbox or live; an
+        // older `ck_` key without a mode stays valid (as live: the docs do
+        // not say, and live refuses plain-HTTP URLs, the stricter choice).
         let mode = match key {
-            k if k.len() > 11 && k.starts_with("ck_sandbox_") => Mode::Test,
-            k if k.len() > 8 && k.starts_with("ck_live_") => Mode::Live,
+            k if k.len() > 11 && (k.starts_with("ck_sandbox_") || k.starts_with("rk_sandbox_")) => {
+                Mode::Test
+            }
+            k if k.len() > 8 && (k.starts_with("ck_live_") || k.starts_with("rk_live_")) => {
+                Mode::Live
+            }
+            k if k.len() > 3 && k.starts_with("ck_") => Mode::Live,
             _ => return Err(ApiError::of_kind(ErrorKind::Unauthorized)),
         };
         Ok(Tenant {
@@ -150,38 +169,9 @@ impl MockProvider for Commet {
     /// `{"success": false, "error": {type, code, message, param?, details, doc_url}}`;
     /// field-level problems are `validation_error`s with `details: [{field, message}]`.
     fn error_body(error: &ApiError<Self>, status: StatusCode) -> ErrorResponse {
-        let type_ = match status.as_u16() {
-            401 | 403 => "authentication_error",
-            404 | 405 => "not_found_error",
-            409 => "conflict_error",
-            429 => "rate_limit_error",
-            500..=599 => "internal_error",
-            _ => "validation_error",
-        };
-        let (code, details) = match (&error.param, error.code.as_str()) {
-            (
-                Some(field),
-                "invalid_parameter"
-                | "missing_required_field"
-                | "unknown_field"
-                | "invalid_type"
-                | "unknown_parameter",
-            ) => (
-                "validation_error",
-                json!([{"field": field, "message": error.message}]),
-            ),
-            (_, code) => (code, Value::Null),
-        };
         ErrorResponse {
             success: false,
-            error: ErrorResponseError {
-                type_: type_.into(),
-                code: code.into(),
-                message: error.message.clone(),
-                param: error.param.clone(),
-                details,
-                doc_url: format!("https://commet.co/docs/api-reference/errors/{code}"),
-            },
+            error: error_detail(&error.code, &error.message, error.param.as_ref(), status),
         }
     }
 
@@ -208,5 +198,89 @@ impl MockProvider for Commet {
 
     fn router() -> OpenApiRouter<Arc<ProviderState<Self>>> {
         handlers::router()
+    }
+
+    /// The current contract (2026-07-31 on) on the same paths and store.
+    fn alternate(
+        state: &Arc<ProviderState<Self>>,
+        shared: &MockState,
+        prefix: &str,
+    ) -> Option<Alternate> {
+        Some(current::alternate(state, shared, prefix))
+    }
+}
+
+/// `error` as Commet writes it: field-level problems are `validation_error`s
+/// with `details: [{field, message}]`.
+fn error_detail(
+    code: &str,
+    message: &str,
+    param: Option<&String>,
+    status: StatusCode,
+) -> ErrorResponseError {
+    let type_ = match status.as_u16() {
+        401 | 403 => "authentication_error",
+        404 | 405 => "not_found_error",
+        409 => "conflict_error",
+        429 => "rate_limit_error",
+        500..=599 => "internal_error",
+        _ => "validation_error",
+    };
+    let (code, details) = match (param, code) {
+        (
+            Some(field),
+            "invalid_parameter"
+            | "missing_required_field"
+            | "unknown_field"
+            | "invalid_type"
+            | "unknown_parameter",
+        ) => (
+            "validation_error",
+            json!([{"field": field, "message": message}]),
+        ),
+        (_, code) => (code, Value::Null),
+    };
+    ErrorResponseError {
+        type_: type_.into(),
+        code: code.into(),
+        message: message.to_string(),
+        param: param.cloned(),
+        details,
+        doc_url: format!("https://commet.co/docs/api-reference/errors/{code}"),
+    }
+}
+
+/// The two contracts Commet's API versions speak.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Version {
+    /// Up to 2026-07-30: the seed page's envelope and PUT.
+    Seed,
+    /// From 2026-07-31: bare resources, list objects, PATCH.
+    Current,
+}
+
+impl Version {
+    /// The first version of the current contract.
+    pub const CURRENT_FROM: &'static str = "2026-07-31";
+
+    /// The contract of `YYYY-MM-DD`; `None` if it is not a date of that form.
+    pub fn of(version: &str) -> Option<Self> {
+        let bytes = version.as_bytes();
+        let well_formed = bytes.len() == 10
+            && bytes.iter().enumerate().all(|(i, b)| {
+                if i == 4 || i == 7 {
+                    *b == b'-'
+                } else {
+                    b.is_ascii_digit()
+                }
+            });
+        if !well_formed {
+            return None;
+        }
+        Some(if version >= Self::CURRENT_FROM {
+            Self::Current
+        } else {
+            Self::Seed
+        })
     }
 }

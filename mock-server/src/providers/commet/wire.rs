@@ -50,7 +50,7 @@ pub struct CreateWebhookRequest {
     #[serde(default, deserialize_with = "crate::kernel::extract::non_null")]
     pub description: Option<String>,
     /// API version pin.
-    #[schema(nullable = false)]
+    #[schema(nullable = false, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     #[serde(default, deserialize_with = "crate::kernel::extract::non_null")]
     pub api_version: Option<String>,
 }
@@ -83,7 +83,7 @@ pub struct UpdateWebhookRequest {
     #[serde(default, deserialize_with = "crate::kernel::extract::non_null")]
     pub is_active: Option<bool>,
     /// New version pin.
-    #[schema(nullable = false)]
+    #[schema(nullable = false, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     #[serde(default, deserialize_with = "crate::kernel::extract::non_null")]
     pub api_version: Option<String>,
 }
@@ -253,4 +253,44 @@ pub struct ListParams {
     /// How many endpoints to return.
     #[param(minimum = 1, maximum = 100, default = 25, nullable = false)]
     pub limit: Option<i64>,
+}
+
+/// `object: "list"`.
+fn list_object() -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(["list"]))
+}
+
+/// The `object` of a list.
+#[derive(Debug, Clone, Copy, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ListObject {
+    /// `list`.
+    List,
+}
+
+/// A page of endpoints in the current contract (2026-07-31 on).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct WebhookList {
+    /// Always `list`.
+    #[schema(schema_with = list_object)]
+    pub object: ListObject,
+    /// The endpoints.
+    pub data: Vec<Webhook>,
+    /// Whether another page follows.
+    pub has_more: bool,
+    /// Cursor of the next page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub next_cursor: Option<String>,
+}
+
+/// The current contract's error body: the seed's envelope without `success`.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = ErrorResponse)]
+pub struct BareErrorResponse {
+    /// What went wrong.
+    pub error: ErrorResponseError,
 }

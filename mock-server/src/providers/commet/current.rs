@@ -1,0 +1,269 @@
+//! Commet's current contract (API versions from 2026-07-31, spec
+//! `openapi/commet-2026-08-27.yaml`): bare resources, lists as
+//! `{"object": "list", …}`, update by PATCH, errors as `{"error": {…}}`.
+//! Served on Commet's paths and store; a request gets it when it asks for
+//! such a version (`Commet-Version`).
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use serde::Serialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::operations::{Answer, Contract, create, delete, get, list, test, update};
+use super::wire::{
+    BareErrorResponse, CreateWebhookRequest, CreatedWebhook, DeletedObject, ListObject, ListParams,
+    UpdateWebhookRequest, Webhook, WebhookList, WebhookTest,
+};
+use super::{Commet, TenantData, Version};
+use crate::kernel::app::MockState;
+use crate::kernel::error::{ApiError, ErrorKind, RateLimitHeaders, invalid, json_bytes};
+use crate::kernel::extract::{Auth, JsonBody, Query, header_text};
+use crate::kernel::provider::{Alternate, MockProvider, ProviderState, Security};
+
+type AppState = Arc<ProviderState<CommetCurrent>>;
+
+/// Commet in its current contract.
+pub struct CommetCurrent;
+
+impl MockProvider for CommetCurrent {
+    const NAME: &'static str = "commet-2026-08-27";
+    const BASE_PATH: &'static str = Commet::BASE_PATH;
+    const SPEC: &'static str = include_str!("../../../../openapi/commet-2026-08-27.yaml");
+    const SECURITY: Security = Commet::SECURITY;
+    const RATE_LIMIT_HEADERS: Option<RateLimitHeaders> = Commet::RATE_LIMIT_HEADERS;
+
+    type TenantData = TenantData;
+    type ErrorBody = BareErrorResponse;
+
+    fn authenticate(
+        headers: &HeaderMap,
+    ) -> Result<crate::kernel::provider::Tenant, ApiError<Self>> {
+        Commet::authenticate(headers).map_err(|_| ApiError::of_kind(ErrorKind::Unauthorized))
+    }
+
+    fn error_body(error: &ApiError<Self>, status: StatusCode) -> BareErrorResponse {
+        BareErrorResponse {
+            error: super::error_detail(&error.code, &error.message, error.param.as_ref(), status),
+        }
+    }
+
+    fn error_code(kind: ErrorKind) -> (&'static str, &'static str) {
+        Commet::error_code(kind)
+    }
+
+    fn router() -> OpenApiRouter<AppState> {
+        OpenApiRouter::new()
+            .routes(routes!(create_webhook_endpoint, list_webhook_endpoints))
+            .routes(routes!(
+                get_webhook_endpoint,
+                update_webhook_endpoint,
+                delete_webhook_endpoint
+            ))
+            .routes(routes!(test_webhook_endpoint))
+    }
+}
+
+impl Contract for CommetCurrent {
+    fn one<T: Serialize>(data: T) -> Bytes {
+        json_bytes(&data)
+    }
+
+    fn page(data: Vec<Webhook>, next_cursor: Option<String>) -> Bytes {
+        json_bytes(&WebhookList {
+            object: ListObject::List,
+            has_more: next_cursor.is_some(),
+            next_cursor,
+            data,
+        })
+    }
+}
+
+/// The current contract beside the seed's, on the same store, for a request
+/// whose `Commet-Version` is 2026-07-31 or later. An endpoint's own pin
+/// shapes the events delivered to it ("webhooks only" in Commet's order of
+/// resolution), not the API's answers about it.
+pub fn alternate(seed: &Arc<ProviderState<Commet>>, shared: &MockState, prefix: &str) -> Alternate {
+    let state = Arc::new(ProviderState::<CommetCurrent>::sharing(seed));
+    let (router, spec) = crate::kernel::app::contract::<CommetCurrent>(state, shared, prefix);
+    Alternate {
+        router,
+        selects: Arc::new(move |request: &Request| {
+            // No header: the account's version, which for the mock is the seed's.
+            let Some(version) = header_text(request.headers(), "commet-version") else {
+                return Ok(false);
+            };
+            match Version::of(&version) {
+                Some(version) => Ok(version == Version::Current),
+                None => Err(Box::new(
+                    invalid::<Commet>(
+                        "Commet-Version",
+                        format!("'{version}' is not an API version (YYYY-MM-DD)."),
+                    )
+                    .into_response(),
+                )),
+            }
+        }),
+        spec_path: "/openapi-2026-08-27.json",
+        spec,
+    }
+}
+
+/// Create webhook endpoint.
+#[utoipa::path(
+    post,
+    path = "/webhooks",
+    operation_id = "createWebhookEndpoint",
+    tag = "Webhooks",
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried write safe.")),
+    request_body = CreateWebhookRequest,
+    responses(
+        (status = 200, description = "The same created resource", body = CreatedWebhook),
+        (status = 201, description = "The created endpoint and its secret", body = CreatedWebhook),
+        (status = 400, description = "Validation error", body = BareErrorResponse),
+        (status = 401, description = "Bad API key", body = BareErrorResponse),
+        (status = 409, description = "Idempotency conflict", body = BareErrorResponse),
+        (status = 429, description = "Rate limited", body = BareErrorResponse),
+    ),
+    security(("ApiKeyAuth" = []))
+)]
+async fn create_webhook_endpoint(
+    state: State<AppState>,
+    auth: Auth<CommetCurrent>,
+    headers: HeaderMap,
+    body: JsonBody<CommetCurrent, CreateWebhookRequest>,
+) -> Answer<CommetCurrent> {
+    create(state, auth, headers, body)
+}
+
+/// List webhook endpoints.
+#[utoipa::path(
+    get,
+    path = "/webhooks",
+    operation_id = "listWebhookEndpoints",
+    tag = "Webhooks",
+    params(ListParams),
+    responses(
+        (status = 200, description = "A page of endpoints", body = WebhookList),
+        (status = 400, description = "Validation error", body = BareErrorResponse),
+        (status = 401, description = "Bad API key", body = BareErrorResponse),
+        (status = 429, description = "Rate limited", body = BareErrorResponse),
+    ),
+    security(("ApiKeyAuth" = []))
+)]
+async fn list_webhook_endpoints(
+    state: State<AppState>,
+    auth: Auth<CommetCurrent>,
+    query: Query<CommetCurrent, ListParams>,
+) -> Answer<CommetCurrent> {
+    list(state, auth, query)
+}
+
+/// Get webhook endpoint.
+#[utoipa::path(
+    get,
+    path = "/webhooks/{id}",
+    operation_id = "getWebhookEndpoint",
+    tag = "Webhooks",
+    params(("id" = String, Path, description = "The endpoint's identifier.")),
+    responses(
+        (status = 200, description = "The endpoint", body = Webhook),
+        (status = 401, description = "Bad API key", body = BareErrorResponse),
+        (status = 404, description = "No such endpoint", body = BareErrorResponse),
+        (status = 429, description = "Rate limited", body = BareErrorResponse),
+    ),
+    security(("ApiKeyAuth" = []))
+)]
+async fn get_webhook_endpoint(
+    state: State<AppState>,
+    auth: Auth<CommetCurrent>,
+    id: Path<String>,
+) -> Answer<CommetCurrent> {
+    get(state, auth, id)
+}
+
+/// Update webhook endpoint.
+#[utoipa::path(
+    patch,
+    path = "/webhooks/{id}",
+    operation_id = "updateWebhookEndpoint",
+    tag = "Webhooks",
+    params(
+        ("id" = String, Path, description = "The endpoint's identifier."),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried write safe."),
+    ),
+    request_body = UpdateWebhookRequest,
+    responses(
+        (status = 200, description = "The updated endpoint", body = Webhook),
+        (status = 400, description = "Validation error", body = BareErrorResponse),
+        (status = 401, description = "Bad API key", body = BareErrorResponse),
+        (status = 404, description = "No such endpoint", body = BareErrorResponse),
+        (status = 409, description = "Idempotency conflict", body = BareErrorResponse),
+        (status = 429, description = "Rate limited", body = BareErrorResponse),
+    ),
+    security(("ApiKeyAuth" = []))
+)]
+async fn update_webhook_endpoint(
+    state: State<AppState>,
+    auth: Auth<CommetCurrent>,
+    id: Path<String>,
+    headers: HeaderMap,
+    body: JsonBody<CommetCurrent, UpdateWebhookRequest>,
+) -> Answer<CommetCurrent> {
+    update(state, auth, id, headers, body)
+}
+
+/// Delete webhook endpoint.
+#[utoipa::path(
+    delete,
+    path = "/webhooks/{id}",
+    operation_id = "deleteWebhookEndpoint",
+    tag = "Webhooks",
+    params(("id" = String, Path, description = "The endpoint's identifier.")),
+    responses(
+        (status = 200, description = "The deletion stub", body = DeletedObject),
+        (status = 401, description = "Bad API key", body = BareErrorResponse),
+        (status = 404, description = "No such endpoint", body = BareErrorResponse),
+        (status = 429, description = "Rate limited", body = BareErrorResponse),
+    ),
+    security(("ApiKeyAuth" = []))
+)]
+async fn delete_webhook_endpoint(
+    state: State<AppState>,
+    auth: Auth<CommetCurrent>,
+    id: Path<String>,
+) -> Answer<CommetCurrent> {
+    delete(state, auth, id)
+}
+
+/// Test webhook endpoint.
+#[utoipa::path(
+    post,
+    path = "/webhooks/{id}/test",
+    operation_id = "testWebhookEndpoint",
+    tag = "Webhooks",
+    params(
+        ("id" = String, Path, description = "The endpoint's identifier."),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried write safe."),
+    ),
+    responses(
+        (status = 200, description = "The test delivery's outcome", body = WebhookTest),
+        (status = 401, description = "Bad API key", body = BareErrorResponse),
+        (status = 404, description = "No such endpoint", body = BareErrorResponse),
+        (status = 409, description = "Idempotency conflict", body = BareErrorResponse),
+        (status = 429, description = "Rate limited", body = BareErrorResponse),
+    ),
+    security(("ApiKeyAuth" = []))
+)]
+async fn test_webhook_endpoint(
+    state: State<AppState>,
+    auth: Auth<CommetCurrent>,
+    id: Path<String>,
+    headers: HeaderMap,
+) -> Answer<CommetCurrent> {
+    test(state, auth, id, headers).await
+}
