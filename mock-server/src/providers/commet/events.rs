@@ -126,3 +126,56 @@ impl SignedEvents for Commet {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pinned(version: Option<&str>) -> Subscriber {
+        Subscriber {
+            endpoint_id: "wh_1".into(),
+            url: "http://127.0.0.1:9/h".into(),
+            secret: "whsec_1".into(),
+            api_version: version.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn the_current_schedule_is_capped_at_an_hour_and_seed_pins_keep_the_older_one() {
+        let total = |s: &[Duration]| s.iter().sum::<Duration>();
+        let current = Commet::schedule_for(&pinned(Some("2026-08-27")));
+        assert_eq!(current.len(), 8);
+        assert_eq!(current.iter().max(), Some(&Duration::from_secs(3600)));
+        assert_eq!(
+            total(current),
+            Duration::from_secs(60 + 300 + 900 + 1800 + 3 * 3600)
+        );
+        for older in [Some("2026-07-11"), Some("2026-07-30"), None] {
+            let schedule = Commet::schedule_for(&pinned(older));
+            assert_eq!(schedule.len(), 8, "{older:?}");
+            assert_eq!(
+                schedule.last(),
+                Some(&Duration::from_secs(4 * 3600)),
+                "{older:?}"
+            );
+        }
+        assert_eq!(Commet::schedule_for(&pinned(Some("2026-07-31"))), current);
+    }
+
+    #[test]
+    fn an_events_api_version_is_the_endpoints_pin() {
+        let tenant = Tenant {
+            key: "ck_sandbox_x".into(),
+            mode: Mode::Test,
+        };
+        let event = Commet::envelope(&tenant, "subscription.created", None);
+        assert_eq!(
+            event.envelope["apiVersion"],
+            super::super::DEFAULT_API_VERSION
+        );
+        let mut pinned = event.envelope.clone();
+        Commet::render_in(&mut pinned, "2026-08-27");
+        assert_eq!(pinned["apiVersion"], "2026-08-27");
+        assert_eq!(pinned["id"], event.envelope["id"], "the same event");
+    }
+}
