@@ -123,6 +123,11 @@ async fn each_official_commet_sdk_gets_the_shapes_it_reads() {
     for (sdk, enveloped) in [(NODE, true), (python(), false)] {
         let key = format!("ck_sandbox_{}", sdk.key_prefix.trim_end_matches('-'));
         let body = json!({"url": format!("{}/h", hook.uri()), "events": ["subscription.created"]});
+        // An older endpoint, so that a page of one has a next page.
+        let (status, _) = sdk
+            .send(&server, &key, Method::POST, "/webhooks", Some(&body))
+            .await;
+        assert_eq!(status, 201);
         let (status, created) = sdk
             .send(&server, &key, Method::POST, "/webhooks", Some(&body))
             .await;
@@ -147,8 +152,9 @@ async fn each_official_commet_sdk_gets_the_shapes_it_reads() {
             .send(&server, &key, Method::GET, "/webhooks?limit=1", None)
             .await;
         assert_eq!(status, 200);
-        assert_eq!(list["hasMore"], false);
-        assert_eq!(list["data"][0]["id"], id.as_str());
+        assert_eq!(list["hasMore"], true);
+        assert!(list["nextCursor"].is_string(), "{list}");
+        assert_eq!(list["data"][0]["id"], id.as_str(), "newest first");
         if enveloped {
             assert_eq!(list["success"], true);
         } else {
