@@ -54,7 +54,6 @@ pub trait SignedEvents: MockProvider {
     /// The tenant's active endpoints subscribed to `event_type`.
     fn subscribers(data: &Self::TenantData, event_type: &str) -> Vec<Subscriber>;
 
-    /// The headers of one attempt at Unix time `now`, signed with `secret`.
     /// The attempts for one endpoint (where a provider's schedule depends
     /// on the endpoint's API version).
     fn schedule_for(_subscriber: &Subscriber) -> &'static [Duration] {
@@ -65,6 +64,7 @@ pub trait SignedEvents: MockProvider {
     /// envelope's version field; no change where the provider has none).
     fn render_in(_envelope: &mut Value, _version: &str) {}
 
+    /// The headers of one attempt at Unix time `now`, signed with `secret`.
     fn signed_headers(
         event: &Event,
         body: &[u8],

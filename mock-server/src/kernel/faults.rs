@@ -277,24 +277,26 @@ pub async fn inject<P: MockProvider>(
     request: Request,
     next: Next,
 ) -> Response {
-    if let Some(query) = request.uri().query()
-        && let Some(op) = find_operation(&ops, request.method(), request.uri().path())
+    let prefer = request.headers().get("prefer");
+    // The common request (no query, no fault pending, no `Prefer`) passes straight through.
+    if request.uri().query().is_none() && faults.is_empty() && prefer.is_none() {
+        return next.run(request).await;
+    }
+    let operation = find_operation(&ops, request.method(), request.uri().path());
+    if let (Some(query), Some(op)) = (request.uri().query(), operation)
         && let Some(error) = unknown_query_parameter::<P>(&ops, op, query)
     {
         return error.into_response();
     }
     if !faults.is_empty()
-        && let Some((status, retry_after)) =
-            find_operation(&ops, request.method(), request.uri().path()).and_then(|op| {
-                let tenant = P::authenticate(request.headers()).ok();
-                faults.take(P::NAME, op, tenant.as_ref().map(|t| t.key.as_str()))
-            })
+        && let Some((status, retry_after)) = operation.and_then(|op| {
+            let tenant = P::authenticate(request.headers()).ok();
+            faults.take(P::NAME, op, tenant.as_ref().map(|t| t.key.as_str()))
+        })
     {
         return injected::<P>(status, retry_after).into_response();
     }
-    let Some(code) = request
-        .headers()
-        .get("prefer")
+    let Some(code) = prefer
         .and_then(|v| v.to_str().ok())
         .and_then(|v| {
             v.split([';', ','])
@@ -304,7 +306,6 @@ pub async fn inject<P: MockProvider>(
     else {
         return next.run(request).await;
     };
-    let operation = find_operation(&ops, request.method(), request.uri().path());
     let documented = operation
         .map(|op| op.statuses.as_slice())
         .unwrap_or_default();
