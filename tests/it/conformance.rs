@@ -10,10 +10,9 @@ use std::time::Duration;
 use reqwest::Method;
 use serde_json::{Value, json};
 use webhooks_mock::{MockServer, Provider};
-use wiremock::matchers::any;
-use wiremock::{Mock, ResponseTemplate};
 
-use crate::mock::{CASES, assert_error_shape, http, send};
+use crate::mock::{CASES, assert_error_shape, auth, http, send};
+use crate::support::{answering, received};
 
 /// `Prefer: code=NNN` answers with the provider's own documented code for
 /// that status, the same table its real errors use.
@@ -47,9 +46,10 @@ async fn prefer_answers_each_providers_own_error_codes() {
     ];
     for &(provider, status, pointer, value) in expected {
         let case = CASES.iter().find(|c| c.provider == provider).unwrap();
+        let (header, credentials) = auth(provider, case.keys[0]);
         let response = http()
             .post(format!("{}{}", server.base_url(provider), case.create.0))
-            .header(auth_name(provider), auth_value(provider, case.keys[0]))
+            .header(header, credentials)
             .header("prefer", format!("code={status}"))
             .json(&(case.create.1)())
             .send()
@@ -63,20 +63,6 @@ async fn prefer_answers_each_providers_own_error_codes() {
             Some(&json!(value)),
             "{provider:?} {status}: {body}"
         );
-    }
-}
-
-fn auth_name(provider: Provider) -> &'static str {
-    match provider {
-        Provider::Commet => "x-api-key",
-        _ => "authorization",
-    }
-}
-
-fn auth_value(provider: Provider, key: &str) -> String {
-    match provider {
-        Provider::Commet => key.to_string(),
-        _ => format!("Bearer {key}"),
     }
 }
 
@@ -264,28 +250,13 @@ async fn commet_updates_by_patch_as_by_put() {
     assert_eq!(read["data"], patched["data"]);
 }
 
-/// A receiver on 127.0.0.1 answering 200, and what it received after `n` requests.
-async fn receiver() -> wiremock::MockServer {
-    let server = wiremock::MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(200))
-        .mount(&server)
-        .await;
-    server
-}
-
-async fn received(server: &wiremock::MockServer, n: usize) -> Vec<Value> {
-    for _ in 0..200 {
-        let requests = server.received_requests().await.unwrap();
-        if requests.len() >= n {
-            return requests
-                .iter()
-                .map(|r| serde_json::from_slice(&r.body).unwrap())
-                .collect();
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the receiver got fewer than {n} requests");
+/// The JSON bodies `hook` holds, once it holds `n`.
+async fn received_bodies(hook: &wiremock::MockServer, n: usize) -> Vec<Value> {
+    received(hook, n)
+        .await
+        .iter()
+        .map(|r| serde_json::from_slice(&r.body).unwrap())
+        .collect()
 }
 
 /// Commet's test delivery honours `Idempotency-Key` (a retry reports the
@@ -294,7 +265,7 @@ async fn received(server: &wiremock::MockServer, n: usize) -> Vec<Value> {
 #[tokio::test]
 async fn commet_test_is_idempotent_and_events_carry_the_endpoints_version() {
     let server = MockServer::start().await.unwrap();
-    let hook = receiver().await;
+    let hook = answering(200, json!({"received": true})).await;
     let key = "ck_sandbox_versions";
     let mut ids = Vec::new();
     for (version_header, pinned) in [(Some("2026-05-01"), None), (None, Some("2026-08-27"))] {
@@ -335,7 +306,7 @@ async fn commet_test_is_idempotent_and_events_carry_the_endpoints_version() {
     let again: Value = test("test-once").await.unwrap().json().await.unwrap();
     assert_eq!(first, again, "a retried test reports the first delivery");
     assert_eq!(first["data"]["success"], true);
-    assert_eq!(received(&hook, 1).await.len(), 1);
+    assert_eq!(received_bodies(&hook, 1).await.len(), 1);
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(
         hook.received_requests().await.unwrap().len(),
@@ -351,7 +322,7 @@ async fn commet_test_is_idempotent_and_events_carry_the_endpoints_version() {
         .await
         .unwrap();
     assert_eq!(triggered.status().as_u16(), 202);
-    let events = received(&hook, 3).await;
+    let events = received_bodies(&hook, 3).await;
     let mut versions: Vec<&str> = events[1..]
         .iter()
         .map(|e| e["apiVersion"].as_str().unwrap())

@@ -11,6 +11,8 @@ use webhooks_sdk::{VerifyError, billing_io, commet, meum};
 use wiremock::matchers::any;
 use wiremock::{Mock, ResponseTemplate};
 
+use crate::support::received;
+
 /// A receiver on 127.0.0.1 answering `status` (after `delay`).
 async fn receiver(status: u16, delay: Duration) -> wiremock::MockServer {
     let server = wiremock::MockServer::start().await;
@@ -19,18 +21,6 @@ async fn receiver(status: u16, delay: Duration) -> wiremock::MockServer {
         .mount(&server)
         .await;
     server
-}
-
-/// Waits (up to 10 s) until the receiver holds `n` requests.
-async fn received(server: &wiremock::MockServer, n: usize) -> Vec<wiremock::Request> {
-    for _ in 0..200 {
-        let requests = server.received_requests().await.unwrap();
-        if requests.len() >= n {
-            return requests;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the receiver did not get {n} deliveries");
 }
 
 /// Triggers an event through the admin API as `key` (its auth header).

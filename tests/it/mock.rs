@@ -28,7 +28,8 @@ pub struct Case {
     pub count: Option<(&'static str, CountItems)>,
 }
 
-fn auth(provider: Provider, key: &str) -> (&'static str, String) {
+/// The header that carries `key` at `provider`.
+pub fn auth(provider: Provider, key: &str) -> (&'static str, String) {
     match provider {
         Provider::Commet => ("x-api-key", key.to_string()),
         _ => ("authorization", format!("Bearer {key}")),

@@ -11,10 +11,9 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use webhooks_mock::{MockServer, Provider};
 use webhooks_sdk::commet::{self, EventType};
-use wiremock::matchers::any;
-use wiremock::{Mock, ResponseTemplate};
 
 use crate::mock::http;
+use crate::support::{answering, received};
 
 /// A request to the mock's Commet as an official Commet SDK sends it.
 struct CommetSdk {
@@ -95,16 +94,6 @@ fn uuid_v4_like() -> String {
     )
 }
 
-/// A receiver on 127.0.0.1 answering 200.
-async fn receiver() -> wiremock::MockServer {
-    let server = wiremock::MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(200))
-        .mount(&server)
-        .await;
-    server
-}
-
 /// The resource inside a seed-contract body; the body itself in the current one.
 fn resource(body: &Value, enveloped: bool) -> &Value {
     if enveloped {
@@ -119,7 +108,7 @@ fn resource(body: &Value, enveloped: bool) -> &Value {
 #[tokio::test]
 async fn each_official_commet_sdk_gets_the_shapes_it_reads() {
     let server = MockServer::start().await.unwrap();
-    let hook = receiver().await;
+    let hook = answering(200, json!({"received": true})).await;
     for (sdk, enveloped) in [(NODE, true), (python(), false)] {
         let key = format!("ck_sandbox_{}", sdk.key_prefix.trim_end_matches('-'));
         let body = json!({"url": format!("{}/h", hook.uri()), "events": ["subscription.created"]});
@@ -279,7 +268,7 @@ async fn one_store_serves_both_contracts_and_no_header_gets_the_seeds() {
 #[tokio::test]
 async fn the_current_contract_end_to_end_through_commet_latest() {
     let server = MockServer::start().await.unwrap();
-    let hook = receiver().await;
+    let hook = answering(200, json!({"received": true})).await;
     let client = commet::latest::Client::with_api_key(
         &server.base_url(Provider::Commet),
         "ck_sandbox_latest",
@@ -413,7 +402,7 @@ async fn restricted_and_legacy_commet_keys_work_and_all_66_event_types_subscribe
 #[tokio::test]
 async fn billing_io_python_sdk_requests_and_events_have_its_shapes() {
     let server = MockServer::start().await.unwrap();
-    let hook = receiver().await;
+    let hook = answering(200, json!({"received": true})).await;
     let key = "sk_test_billingio_python";
     let base = server.base_url(Provider::BillingIo);
     let created: Value = http()
@@ -437,14 +426,7 @@ async fn billing_io_python_sdk_requests_and_events_have_its_shapes() {
         .await
         .unwrap();
     assert_eq!(triggered.status().as_u16(), 202);
-    let mut event = Value::Null;
-    for _ in 0..200 {
-        if let Some(request) = hook.received_requests().await.unwrap().first() {
-            event = serde_json::from_slice(&request.body).unwrap();
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    let event: Value = serde_json::from_slice(&received(&hook, 1).await[0].body).unwrap();
     for field in ["event_id", "type", "checkout_id", "created_at"] {
         assert!(event[field].is_string(), "{field}: {event}");
     }

@@ -16,6 +16,18 @@ pub async fn answering(status: u16, body: Value) -> MockServer {
     server
 }
 
+/// Waits (up to 10 s) until `server` holds `n` requests, and returns them all.
+pub async fn received(server: &MockServer, n: usize) -> Vec<Request> {
+    for _ in 0..200 {
+        let requests = server.received_requests().await.unwrap();
+        if requests.len() >= n {
+            return requests;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the receiver did not get {n} requests");
+}
+
 /// The one request the server received.
 pub async fn only_request(server: &MockServer) -> Request {
     let mut requests = server.received_requests().await.expect("recording is on");
