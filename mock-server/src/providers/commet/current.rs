@@ -21,7 +21,7 @@ use super::wire::{
 };
 use super::{Commet, TenantData, Version};
 use crate::kernel::app::MockState;
-use crate::kernel::error::{ApiError, ErrorKind, RateLimitHeaders, invalid, json_bytes};
+use crate::kernel::error::{ApiError, ErrorKind, RateLimitHeaders, json_bytes};
 use crate::kernel::extract::{Auth, JsonBody, Query, header_text};
 use crate::kernel::provider::{Alternate, MockProvider, ProviderState, Security};
 
@@ -97,16 +97,9 @@ pub fn alternate(seed: &Arc<ProviderState<Commet>>, shared: &MockState, prefix: 
             let Some(version) = header_text(request.headers(), "commet-version") else {
                 return Ok(false);
             };
-            match Version::of(&version) {
-                Some(version) => Ok(version == Version::Current),
-                None => Err(Box::new(
-                    invalid::<Commet>(
-                        "Commet-Version",
-                        format!("'{version}' is not an API version (YYYY-MM-DD)."),
-                    )
-                    .into_response(),
-                )),
-            }
+            Version::parse::<Commet>(&version, "Commet-Version")
+                .map(|version| version == Version::Current)
+                .map_err(|error| Box::new(error.into_response()))
         }),
         spec_path: "/openapi-2026-08-27.json",
         spec,

@@ -263,6 +263,17 @@ impl Version {
     /// The first version of the current contract.
     pub const CURRENT_FROM: &'static str = "2026-07-31";
 
+    /// The contract of `version`, or the provider's 400 naming `param` if
+    /// it is not a version (`YYYY-MM-DD`).
+    pub fn parse<C>(version: &str, param: &str) -> Result<Self, ApiError<C>> {
+        Self::of(version).ok_or_else(|| {
+            crate::kernel::error::invalid(
+                param,
+                format!("'{version}' is not an API version (YYYY-MM-DD)."),
+            )
+        })
+    }
+
     /// The contract of `YYYY-MM-DD`; `None` if it is not a date of that form.
     pub fn of(version: &str) -> Option<Self> {
         let bytes = version.as_bytes();

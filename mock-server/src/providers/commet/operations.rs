@@ -76,13 +76,7 @@ fn check_events<C>(events: &[EventType]) -> Result<Vec<String>, ApiError<C>> {
 
 /// An `apiVersion` pin must be a version (`YYYY-MM-DD`).
 fn check_version<C>(version: Option<&String>) -> Result<(), ApiError<C>> {
-    match version {
-        Some(v) if super::Version::of(v).is_none() => Err(invalid(
-            "apiVersion",
-            format!("'{v}' is not an API version (YYYY-MM-DD)."),
-        )),
-        _ => Ok(()),
-    }
+    version.map_or(Ok(()), |v| super::Version::parse(v, "apiVersion").map(drop))
 }
 
 /// Sandbox keys may register `http://` URLs, as the docs' own example does.
