@@ -43,17 +43,10 @@ fi
 
 cargo build -p webhooks-mock --locked --quiet
 mock_log=$(mktemp)
-# No deliveries: the fuzzer's URLs are random and nothing should be posted to them.
-target/debug/webhooks-mock --addr 127.0.0.1:0 >"$mock_log" 2>&1 &
-mock_pid=$!
+# Deliveries stay on loopback: the fuzzer's random URLs are never contacted.
+source .ci/mock.sh
+start_mock "$mock_log"
 trap 'kill "$mock_pid" 2>/dev/null || true; rm -f "$mock_log"' EXIT
-mock_url=
-for _ in $(seq 1 100); do
-  mock_url=$(head -n 1 "$mock_log" | grep -o 'http://[0-9.:]*' || true)
-  [ -n "$mock_url" ] && break
-  sleep 0.1
-done
-[ -n "$mock_url" ] || { echo "the mock did not start:" >&2; cat "$mock_log" >&2; exit 1; }
 
 reports=target/fuzz
 rm -rf "$reports"
