@@ -221,7 +221,7 @@ impl crate::endpoints::Endpoints for Client {
 #[cfg(feature = "endpoints")]
 fn endpoint(e: types::WebhookEndpoint) -> crate::endpoints::Endpoint {
     crate::endpoints::Endpoint {
-        enabled: e.status != WebhookStatus::Disabled,
+        enabled: e.status != Some(WebhookStatus::Disabled),
         id: e.webhook_id,
         url: e.url,
         events: e.events.iter().map(|t| t.as_str().to_string()).collect(),

@@ -54,6 +54,10 @@ pub trait Provider: Sized {
     const API_VERSION: Option<(&'static str, &'static str)>;
     /// What may be retried, and how.
     const RETRY_RULES: RetryRules;
+    /// Whether an enveloped success body (`{"success": true, "data": …}`)
+    /// is read as its `data` (a contract of bare resources that may still
+    /// meet the older envelope).
+    const UNWRAP_ENVELOPE: bool = false;
 
     /// Wraps a ready `reqwest::Client` (generated `new_with_client`).
     fn from_parts(base_url: &str, http: reqwest::Client, settings: ClientSettings) -> Self;
@@ -67,6 +71,8 @@ pub struct ClientSettings {
     version: Option<(HeaderName, HeaderValue)>,
     pub(crate) max_retries: u32,
     pub(crate) rules: RetryRules,
+    /// Whether a `{"success": true, "data": …}` success body is read as its `data`.
+    pub(crate) unwrap_envelope: bool,
 }
 
 impl fmt::Debug for ClientSettings {
@@ -87,7 +93,10 @@ pub(crate) fn prepare_request(settings: &ClientSettings, request: &mut reqwest::
     let map = request.headers_mut();
     map.remove("api-version");
     map.insert(settings.auth.0.clone(), settings.auth.1.clone());
-    if let Some((name, value)) = &settings.version {
+    // A version set on the call itself wins over the client's pin.
+    if let Some((name, value)) = &settings.version
+        && !map.contains_key(name)
+    {
         map.insert(name.clone(), value.clone());
     }
 }
@@ -265,6 +274,7 @@ impl<C: Provider> ClientBuilder<C> {
             version,
             max_retries: self.max_retries,
             rules: C::RETRY_RULES,
+            unwrap_envelope: C::UNWRAP_ENVELOPE,
         };
         // progenitor joins paths onto the base URL as text: no trailing slash.
         Ok(C::from_parts(
@@ -298,7 +308,8 @@ macro_rules! provider_client {
         auth: $auth:expr,
         api_version: $version:expr,
         idempotent_operations: [$($op:literal),* $(,)?],
-        retry_429_without_retry_after: $retry_429:expr $(,)?
+        retry_429_without_retry_after: $retry_429:expr
+        $(, unwrap_envelope: $unwrap:expr)? $(,)?
     ) => {
         impl $crate::client::Provider for Client {
             const NAME: &'static str = $name;
@@ -309,6 +320,7 @@ macro_rules! provider_client {
                 idempotent_operations: &[$($op),*],
                 retry_429_without_retry_after: $retry_429,
             };
+            $(const UNWRAP_ENVELOPE: bool = $unwrap;)?
 
             fn from_parts(
                 base_url: &str,

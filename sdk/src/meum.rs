@@ -146,9 +146,9 @@ impl crate::endpoints::Endpoints for Client {
             .send()
             .await?
             .into_inner();
-        // The response does not show the status: it is the one just set.
+        // The response shows neither the status (it is the one just set) nor always the ID.
         Ok(crate::endpoints::Endpoint {
-            id: updated.id,
+            id: updated.id.unwrap_or_else(|| id.to_string()),
             url: updated.url,
             events: updated.events,
             enabled,

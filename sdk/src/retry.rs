@@ -28,8 +28,46 @@ pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
 }
 
 /// Sends `request`, retrying as the client's settings and the provider's
-/// rules allow.
+/// rules allow, and reads an enveloped success body as the bare resource
+/// where the provider's contract says to.
 pub(crate) async fn execute(
+    http: &reqwest::Client,
+    settings: &ClientSettings,
+    request: reqwest::Request,
+    info: &OperationInfo,
+) -> reqwest::Result<reqwest::Response> {
+    let response = send(http, settings, request, info).await?;
+    if settings.unwrap_envelope && response.status().is_success() {
+        return unwrap_envelope(response).await;
+    }
+    Ok(response)
+}
+
+/// A success body `{"success": true, "data": {…}}` as its `data` (Commet's
+/// older contract, which its current Python SDK also unwraps), so a create
+/// answered in the older shape keeps its `secretKey`. Lists keep their shape.
+async fn unwrap_envelope(response: reqwest::Response) -> reqwest::Result<reqwest::Response> {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.bytes().await?;
+    let data = serde_json::from_slice::<serde_json::Value>(&body)
+        .ok()
+        .filter(|v| v["success"] == serde_json::Value::Bool(true) && v["data"].is_object())
+        .map(|mut v| v["data"].take());
+    let body = match data {
+        Some(data) => bytes::Bytes::from(serde_json::to_vec(&data).expect("JSON serialises")),
+        None => body,
+    };
+    let mut rebuilt = http::Response::new(body);
+    *rebuilt.status_mut() = status;
+    *rebuilt.headers_mut() = headers;
+    rebuilt
+        .headers_mut()
+        .remove(reqwest::header::CONTENT_LENGTH);
+    Ok(reqwest::Response::from(rebuilt))
+}
+
+async fn send(
     http: &reqwest::Client,
     settings: &ClientSettings,
     mut request: reqwest::Request,

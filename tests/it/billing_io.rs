@@ -55,7 +55,10 @@ async fn an_unknown_event_type_status_and_field_still_parse() {
             EventType::Unknown("checkout.refunded".into())
         ]
     );
-    assert_eq!(endpoint.status, WebhookStatus::Unknown("paused".into()));
+    assert_eq!(
+        endpoint.status,
+        Some(WebhookStatus::Unknown("paused".into()))
+    );
     assert_eq!(endpoint.secret, None);
 }
 

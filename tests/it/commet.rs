@@ -98,6 +98,51 @@ async fn the_secret_key_is_redacted_and_errors_are_typed() {
     assert_eq!(body.error.code, "webhook_not_found");
 }
 
+/// `commet::latest` reads a create answered in the older `{success, data}`
+/// envelope as the bare resource, as Commet's Python SDK does, so the
+/// once-only `secretKey` is not lost; a bare body reads as before.
+#[tokio::test]
+async fn latest_unwraps_an_enveloped_success_and_keeps_the_secret() {
+    use webhooks_sdk::commet::latest;
+    let mut created = webhook();
+    created["secretKey"] = json!("whsec_enveloped");
+    for body in [json!({"success": true, "data": created}), created.clone()] {
+        let server = answering(201, body).await;
+        let client = latest::Client::with_api_key(&server.uri(), "ck_sandbox_abc").unwrap();
+        let got = client
+            .create_webhook_endpoint()
+            .body_map(|b| {
+                b.url("http://example.com")
+                    .events(vec![webhooks_sdk::commet::EventType::SubscriptionCreated])
+            })
+            .send()
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(got.secret_key.expose(), "whsec_enveloped");
+        assert_eq!(got.id, "wh_1");
+    }
+}
+
+/// A version set on one call wins over the client's pin.
+#[tokio::test]
+async fn a_per_call_commet_version_wins_over_the_pin() {
+    let server = answering(200, json!({"success": true, "data": webhook()})).await;
+    let client = Client::with_api_key(&server.uri(), "ck_sandbox_abc").unwrap();
+    client
+        .get_webhook_endpoint()
+        .id("wh_1")
+        .commet_version("2026-06-07")
+        .send()
+        .await
+        .unwrap();
+    assert_documented_headers(
+        &only_request(&server).await,
+        ("x-api-key", "ck_sandbox_abc"),
+        Some(("commet-version", "2026-06-07")),
+    );
+}
+
 mod against_the_mock {
     use reqwest::Method;
     use serde_json::json;
@@ -224,11 +269,11 @@ mod against_the_mock {
             ),
             other => panic!("expected a typed 404, got {other:?}"),
         }
-        // Live keys need HTTPS.
+        // A URL must be absolute (any key may use plain http, as the docs' own example does).
         match owner
             .update_webhook_endpoint()
             .id(&id)
-            .body_map(|b| b.url(Some("http://example.com/h".to_string())))
+            .body_map(|b| b.url(Some("example.com/h".to_string())))
             .send()
             .await
         {
@@ -258,7 +303,7 @@ mod against_the_mock {
             ),
             (
                 "ck_live_rules",
-                json!({"url": "http://example.com", "events": ["subscription.created"]}),
+                json!({"url": "example.com", "events": ["subscription.created"]}),
                 "url",
             ),
             (
@@ -289,6 +334,19 @@ mod against_the_mock {
             assert_eq!(status, 400, "{body}: {error}");
             assert_eq!(error["error"]["code"], "validation_error");
             assert_eq!(error["error"]["details"][0]["field"], field, "{error}");
+        }
+        // The docs' own request registers http://example.com; no scheme rule is tied to a key.
+        for key in ["ck_live_rules", "rk_live_rules", "ck_rules"] {
+            let (status, _) = send(
+                &mock,
+                Provider::Commet,
+                Some(key),
+                Method::POST,
+                "/webhooks",
+                Some(&json!({"url": "http://example.com", "events": ["subscription.created"]})),
+            )
+            .await;
+            assert_eq!(status, 201, "{key}");
         }
         let (_, created) = send(&mock, Provider::Commet, Some("ck_sandbox_rules"), Method::POST, "/webhooks", Some(&json!({"url": "https://e.example", "events": ["trial.started"], "description": "d"}))).await;
         let path = format!("/webhooks/{}", created["data"]["id"].as_str().unwrap());

@@ -16,7 +16,7 @@ use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 use xtask::spec::LoadedSpec;
 
-use crate::support::without_nulls;
+use crate::support::without_empty;
 
 /// What an SDK call gave back, as JSON (for comparison) and `Debug` text
 /// (for the snapshot of the typed value).
@@ -140,7 +140,8 @@ struct Operation {
     /// Whether any parameter value came from an example.
     param_examples: bool,
     body: Option<Value>,
-    responses: Vec<(u16, Value)>,
+    /// Each response example: its status, its name (for named `examples`), the value.
+    responses: Vec<(u16, Option<String>, Value)>,
 }
 
 pub fn specs() -> Vec<LoadedSpec> {
@@ -184,8 +185,13 @@ fn operations(spec: &LoadedSpec) -> Vec<Operation> {
         let mut responses = Vec::new();
         for (status, response) in op["responses"].as_object().unwrap() {
             let response = spec.resolve(response).unwrap();
-            if let Some(example) = response["content"]["application/json"].get("example") {
-                responses.push((status.parse().unwrap(), example.clone()));
+            let media = &response["content"]["application/json"];
+            let status: u16 = status.parse().unwrap();
+            if let Some(example) = media.get("example") {
+                responses.push((status, None, example.clone()));
+            }
+            for (name, example) in media["examples"].as_object().into_iter().flatten() {
+                responses.push((status, Some(name.clone()), example["value"].clone()));
             }
         }
         let _ = method;
@@ -293,7 +299,7 @@ async fn every_response_example_comes_back_typed_and_unchanged() {
     for spec in specs() {
         let call = caller(spec.provider.spec_file);
         for op in operations(&spec) {
-            for (status, example) in &op.responses {
+            for (status, name, example) in &op.responses {
                 let server = MockServer::start().await;
                 Mock::given(any())
                     .respond_with(ResponseTemplate::new(*status).set_body_json(example))
@@ -301,7 +307,8 @@ async fn every_response_example_comes_back_typed_and_unchanged() {
                     .await;
                 let body = op.body.clone().unwrap_or(json!({}));
                 let outcome = call(&Target::at(server.uri()), &op.id, &op.params, &body).await;
-                let case = format!("{} {} {status}", spec.provider.spec_file, op.id);
+                let suffix = name.as_ref().map(|n| format!("_{n}")).unwrap_or_default();
+                let case = format!("{} {} {status}{suffix}", spec.provider.spec_file, op.id);
                 let (got_status, value, debug) = match outcome {
                     Outcome::Ok {
                         status,
@@ -323,12 +330,15 @@ async fn every_response_example_comes_back_typed_and_unchanged() {
                 };
                 assert_eq!(got_status, *status, "{case}");
                 assert_eq!(
-                    without_nulls(&value),
-                    without_nulls(example),
+                    without_empty(&value),
+                    without_empty(example),
                     "{case}: the typed value does not serialise back to the example"
                 );
                 insta::assert_snapshot!(
-                    format!("{}__{}__response_{status}", spec.provider.module, op.id),
+                    format!(
+                        "{}__{}__response_{status}{suffix}",
+                        spec.provider.module, op.id
+                    ),
                     debug
                 );
                 *counts.entry(spec.provider.spec_file).or_insert(0) += 1;

@@ -85,17 +85,18 @@ pub fn assert_documented_headers(
     }
 }
 
-/// Drops `null` members: the SDK reads an absent and a null optional field
-/// alike (`None`) and writes neither back.
-pub fn without_nulls(value: &Value) -> Value {
+/// Drops `null` and `[]` members: the SDK reads an absent and a null
+/// optional field alike (`None`), and an absent optional list as an empty
+/// one, and writes neither back.
+pub fn without_empty(value: &Value) -> Value {
     match value {
         Value::Object(map) => Value::Object(
             map.iter()
-                .filter(|(_, v)| !v.is_null())
-                .map(|(k, v)| (k.clone(), without_nulls(v)))
+                .filter(|(_, v)| !v.is_null() && v.as_array().is_none_or(|a| !a.is_empty()))
+                .map(|(k, v)| (k.clone(), without_empty(v)))
                 .collect(),
         ),
-        Value::Array(items) => Value::Array(items.iter().map(without_nulls).collect()),
+        Value::Array(items) => Value::Array(items.iter().map(without_empty).collect()),
         other => other.clone(),
     }
 }

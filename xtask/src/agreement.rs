@@ -154,10 +154,21 @@ fn examples(doc: &Value) -> Value {
             None => value.clone(),
         }
     };
-    let json_example = |value: &Value| {
-        resolve(value)
-            .pointer("/content/application~1json/example")
+    // A media type's `example`, and each of its named `examples` (by name).
+    let json_examples = |value: &Value| -> Vec<(String, Value)> {
+        let media = resolve(value)
+            .pointer("/content/application~1json")
             .cloned()
+            .unwrap_or(Value::Null);
+        let mut found: Vec<(String, Value)> = media
+            .get("example")
+            .map(|e| (String::new(), e.clone()))
+            .into_iter()
+            .collect();
+        for (name, example) in media["examples"].as_object().into_iter().flatten() {
+            found.push((format!(" {name}"), example["value"].clone()));
+        }
+        found
     };
     let mut out = Map::new();
     for (path, item) in doc["paths"].as_object().into_iter().flatten() {
@@ -167,12 +178,12 @@ fn examples(doc: &Value) -> Value {
                 continue;
             };
             let at = format!("{} {path}", method.to_uppercase());
-            if let Some(example) = op.get("requestBody").and_then(json_example) {
-                out.insert(format!("{at} request"), example);
+            for (name, example) in op.get("requestBody").map(json_examples).unwrap_or_default() {
+                out.insert(format!("{at} request{name}"), example);
             }
             for (status, response) in op["responses"].as_object().into_iter().flatten() {
-                if let Some(example) = json_example(response) {
-                    out.insert(format!("{at} response {status}"), example);
+                for (name, example) in json_examples(response) {
+                    out.insert(format!("{at} response {status}{name}"), example);
                 }
             }
             let own = op["parameters"].as_array().cloned().unwrap_or_default();

@@ -19,6 +19,9 @@ pub struct Example {
     pub value: Value,
     /// The OpenAPI schema it illustrates (may be a `$ref`).
     pub schema: Value,
+    /// Marked `x-placeholder: true`: a docs sample whose strings stand for
+    /// values (`"<string>"`), so formats, patterns and lengths do not apply.
+    pub placeholder: bool,
 }
 
 /// Finds every example in the spec: on media types, parameters and schemas
@@ -66,6 +69,7 @@ fn walk(value: &Value, pointer: &str, context: Context, out: &mut Vec<Example>) 
                     pointer: format!("{pointer}/example"),
                     value: example.clone(),
                     schema: schema.clone(),
+                    placeholder: false,
                 });
             }
             if let Some(Value::Object(examples)) = map.get("examples") {
@@ -75,6 +79,7 @@ fn walk(value: &Value, pointer: &str, context: Context, out: &mut Vec<Example>) 
                             pointer: format!("{pointer}/examples/{}/value", escape(name)),
                             value: v.clone(),
                             schema: schema.clone(),
+                            placeholder: ex.get("x-placeholder") == Some(&Value::Bool(true)),
                         });
                     }
                 }
@@ -146,7 +151,12 @@ pub fn check_examples(spec: &LoadedSpec) -> Vec<Problem> {
     let mut problems = Vec::new();
     for example in find_examples(spec) {
         let where_ = display_pointer(&example.pointer);
-        if let Err(errors) = validate(spec, &example.schema, &example.value) {
+        let checked = if example.placeholder {
+            validate_shape(spec, &example.schema, &example.value)
+        } else {
+            validate(spec, &example.schema, &example.value)
+        };
+        if let Err(errors) = checked {
             for error in errors {
                 problems.push(Problem::new(
                     &name,
@@ -162,10 +172,47 @@ pub fn check_examples(spec: &LoadedSpec) -> Vec<Problem> {
 /// fields fail). Each error reads `" (at /pointer inside it): why"`.
 pub fn validate(spec: &LoadedSpec, schema: &Value, instance: &Value) -> Result<(), Vec<String>> {
     let schema = to_json_schema(spec, schema, 0).map_err(|e| vec![format!(": {e}")])?;
+    validate_json(&schema, instance)
+}
+
+/// [`validate`] for a placeholder sample: the shape (fields, types,
+/// required, enums) must hold, but not the string constraints.
+pub fn validate_shape(
+    spec: &LoadedSpec,
+    schema: &Value,
+    instance: &Value,
+) -> Result<(), Vec<String>> {
+    let mut schema = to_json_schema(spec, schema, 0).map_err(|e| vec![format!(": {e}")])?;
+    drop_string_constraints(&mut schema);
+    validate_json(&schema, instance)
+}
+
+fn drop_string_constraints(schema: &mut Value) {
+    match schema {
+        Value::Object(map) => {
+            for key in ["format", "pattern", "minLength", "maxLength"] {
+                map.remove(key);
+            }
+            for (key, child) in map.iter_mut() {
+                match (key.as_str(), child) {
+                    // A map of field names to schemas: each value is a schema.
+                    ("properties", Value::Object(fields)) => {
+                        fields.values_mut().for_each(drop_string_constraints)
+                    }
+                    (_, child) => drop_string_constraints(child),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_string_constraints),
+        _ => {}
+    }
+}
+
+fn validate_json(schema: &Value, instance: &Value) -> Result<(), Vec<String>> {
     let validator = jsonschema::options()
         .with_draft(jsonschema::Draft::Draft4)
         .should_validate_formats(true)
-        .build(&schema)
+        .build(schema)
         .map_err(|e| vec![format!(": the schema does not compile: {e}")])?;
     let errors: Vec<String> = validator
         .iter_errors(instance)

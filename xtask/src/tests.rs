@@ -91,6 +91,22 @@ fn a_broken_example_fails_and_is_named() {
 }
 
 #[test]
+fn a_placeholder_sample_keeps_its_shape_checked() {
+    // `"<string>"` is no URI, yet the sample passes; a wrong type does not.
+    let scratch = Scratch::new();
+    scratch.edit(
+        "openapi/billing-io.yaml",
+        "                    events: []\n",
+        "                    events: 7\n",
+    );
+    assert_found(
+        &scratch.check(),
+        "openapi/billing-io.yaml",
+        "example at #/paths/~1webhooks/post/responses/201/content/application~1json/examples/schema/value",
+    );
+}
+
+#[test]
 fn a_misspelt_field_in_an_example_fails() {
     let scratch = Scratch::new();
     scratch.edit(
@@ -300,6 +316,26 @@ fn seed_examples() -> Vec<(&'static str, Value)> {
         (
             "commet.yaml",
             json!({"url": "http://example.com", "events": ["subscription.created"]}),
+        ),
+        (
+            "billing-io.yaml",
+            json!({"webhook_id": "<string>", "url": "<string>", "events": [], "secret": "<string>", "description": "<string>", "created_at": "2023-11-07T05:31:56Z"}),
+        ),
+        (
+            "meum.yaml",
+            json!({"id": "<string>", "name": "<string>", "url": "<string>", "secret": "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "secret_prefix": "01234567", "events": ["<string>"], "message": "Save this secret now. It will not be shown again."}),
+        ),
+        (
+            "meum.yaml",
+            json!({"data": [{"id": "<string>", "event_id": "<string>", "attempt_number": 123, "status_code": 200, "attempted_at": "2023-11-07T05:31:56Z"}]}),
+        ),
+        (
+            "commet.yaml",
+            json!({"success": true, "data": {"id": "string", "url": "string", "events": ["string"], "description": "string", "isActive": true, "apiVersion": "string", "createdAt": "2019-08-24T14:15:22Z", "secretKey": "string", "object": "webhook", "livemode": true}}),
+        ),
+        (
+            "commet.yaml",
+            json!({"success": false, "error": {"type": "string", "code": "string", "message": "string", "param": "string", "details": null, "doc_url": "string"}}),
         ),
     ]
 }

@@ -125,10 +125,14 @@ fn copy_examples(emitted: &mut Value, hand_written: &Value) {
             None => value.clone(),
         }
     };
-    let json_example = |value: &Value| {
-        resolve(value)
-            .pointer("/content/application~1json/example")
-            .cloned()
+    // A media type's `example`, or its map of named `examples`.
+    let json_examples = |value: &Value| {
+        let media = resolve(value)
+            .pointer("/content/application~1json")
+            .cloned()?;
+        ["example", "examples"]
+            .iter()
+            .find_map(|key| media.get(*key).map(|v| (*key, v.clone())))
     };
     for (path, item) in hand_written["paths"].as_object().into_iter().flatten() {
         let shared = item
@@ -144,17 +148,17 @@ fn copy_examples(emitted: &mut Value, hand_written: &Value) {
             else {
                 continue;
             };
-            if let Some(example) = op.get("requestBody").and_then(json_example)
+            if let Some((key, example)) = op.get("requestBody").and_then(json_examples)
                 && let Some(content) = target.pointer_mut("/requestBody/content/application~1json")
             {
-                content["example"] = example;
+                content[key] = example;
             }
             for (status, response) in op["responses"].as_object().into_iter().flatten() {
                 let pointer = format!("/responses/{status}/content/application~1json");
-                if let Some(example) = json_example(response)
+                if let Some((key, example)) = json_examples(response)
                     && let Some(content) = target.pointer_mut(&pointer)
                 {
-                    content["example"] = example;
+                    content[key] = example;
                 }
             }
             let own = op

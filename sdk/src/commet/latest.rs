@@ -55,6 +55,7 @@ crate::client::provider_client! {
         "test_webhook_endpoint",
     ],
     retry_429_without_retry_after: false,
+    unwrap_envelope: true,
 }
 
 crate::error::error_body! {

@@ -116,12 +116,14 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         ///The subscribed event types.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub events: ::std::vec::Vec<crate::billing_io::EventType>,
         /// The `secret` field (see its type).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub secret: ::std::option::Option<crate::Secret>,
         /// The `status` field (see its type).
-        pub status: crate::billing_io::WebhookStatus,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<crate::billing_io::WebhookStatus>,
         ///Where events are delivered.
         pub url: ::std::string::String,
         ///Unique identifier (prefixed `we_`).
@@ -378,7 +380,10 @@ pub mod types {
             >,
             secret:
                 ::std::result::Result<::std::option::Option<crate::Secret>, ::std::string::String>,
-            status: ::std::result::Result<crate::billing_io::WebhookStatus, ::std::string::String>,
+            status: ::std::result::Result<
+                ::std::option::Option<crate::billing_io::WebhookStatus>,
+                ::std::string::String,
+            >,
             url: ::std::result::Result<::std::string::String, ::std::string::String>,
             webhook_id: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
@@ -387,9 +392,9 @@ pub mod types {
                 Self {
                     created_at: Err("no value supplied for created_at".to_string()),
                     description: Ok(Default::default()),
-                    events: Err("no value supplied for events".to_string()),
+                    events: Ok(Default::default()),
                     secret: Ok(Default::default()),
-                    status: Err("no value supplied for status".to_string()),
+                    status: Ok(Default::default()),
                     url: Err("no value supplied for url".to_string()),
                     webhook_id: Err("no value supplied for webhook_id".to_string()),
                 }
@@ -443,7 +448,7 @@ pub mod types {
             /// Sets `status`.
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::billing_io::WebhookStatus>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::billing_io::WebhookStatus>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value

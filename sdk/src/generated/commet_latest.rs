@@ -7,6 +7,60 @@ use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt, encode_pa
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
+    ///`CreateWebhookEndpointCommetVersion`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CreateWebhookEndpointCommetVersion(::std::string::String);
+    impl ::std::ops::Deref for CreateWebhookEndpointCommetVersion {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CreateWebhookEndpointCommetVersion> for ::std::string::String {
+        fn from(value: CreateWebhookEndpointCommetVersion) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CreateWebhookEndpointCommetVersion {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
+                ::std::sync::LazyLock::new(|| {
+                    ::regress::Regex::new("^[0-9]{4}-[0-9]{2}-[0-9]{2}$").unwrap()
+                });
+            if PATTERN.find(value).is_none() {
+                return Err("doesn't match pattern \"^[0-9]{4}-[0-9]{2}-[0-9]{2}$\"".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CreateWebhookEndpointCommetVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CreateWebhookEndpointCommetVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateWebhookEndpointCommetVersion {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
     ///A new webhook endpoint.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(deny_unknown_fields)]
@@ -71,6 +125,60 @@ pub mod types {
             Default::default()
         }
     }
+    ///`DeleteWebhookEndpointCommetVersion`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct DeleteWebhookEndpointCommetVersion(::std::string::String);
+    impl ::std::ops::Deref for DeleteWebhookEndpointCommetVersion {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<DeleteWebhookEndpointCommetVersion> for ::std::string::String {
+        fn from(value: DeleteWebhookEndpointCommetVersion) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for DeleteWebhookEndpointCommetVersion {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
+                ::std::sync::LazyLock::new(|| {
+                    ::regress::Regex::new("^[0-9]{4}-[0-9]{2}-[0-9]{2}$").unwrap()
+                });
+            if PATTERN.find(value).is_none() {
+                return Err("doesn't match pattern \"^[0-9]{4}-[0-9]{2}-[0-9]{2}$\"".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for DeleteWebhookEndpointCommetVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for DeleteWebhookEndpointCommetVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for DeleteWebhookEndpointCommetVersion {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
     ///Acknowledges a deletion.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct DeletedObject {
@@ -127,6 +235,222 @@ pub mod types {
         /// Starts a builder for `ErrorResponseError`.
         pub fn builder() -> builder::ErrorResponseError {
             Default::default()
+        }
+    }
+    ///`GetWebhookEndpointCommetVersion`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct GetWebhookEndpointCommetVersion(::std::string::String);
+    impl ::std::ops::Deref for GetWebhookEndpointCommetVersion {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<GetWebhookEndpointCommetVersion> for ::std::string::String {
+        fn from(value: GetWebhookEndpointCommetVersion) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for GetWebhookEndpointCommetVersion {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
+                ::std::sync::LazyLock::new(|| {
+                    ::regress::Regex::new("^[0-9]{4}-[0-9]{2}-[0-9]{2}$").unwrap()
+                });
+            if PATTERN.find(value).is_none() {
+                return Err("doesn't match pattern \"^[0-9]{4}-[0-9]{2}-[0-9]{2}$\"".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetWebhookEndpointCommetVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for GetWebhookEndpointCommetVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for GetWebhookEndpointCommetVersion {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ListWebhookEndpointsCommetVersion`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ListWebhookEndpointsCommetVersion(::std::string::String);
+    impl ::std::ops::Deref for ListWebhookEndpointsCommetVersion {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ListWebhookEndpointsCommetVersion> for ::std::string::String {
+        fn from(value: ListWebhookEndpointsCommetVersion) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ListWebhookEndpointsCommetVersion {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
+                ::std::sync::LazyLock::new(|| {
+                    ::regress::Regex::new("^[0-9]{4}-[0-9]{2}-[0-9]{2}$").unwrap()
+                });
+            if PATTERN.find(value).is_none() {
+                return Err("doesn't match pattern \"^[0-9]{4}-[0-9]{2}-[0-9]{2}$\"".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ListWebhookEndpointsCommetVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ListWebhookEndpointsCommetVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ListWebhookEndpointsCommetVersion {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`TestWebhookEndpointCommetVersion`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct TestWebhookEndpointCommetVersion(::std::string::String);
+    impl ::std::ops::Deref for TestWebhookEndpointCommetVersion {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<TestWebhookEndpointCommetVersion> for ::std::string::String {
+        fn from(value: TestWebhookEndpointCommetVersion) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for TestWebhookEndpointCommetVersion {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
+                ::std::sync::LazyLock::new(|| {
+                    ::regress::Regex::new("^[0-9]{4}-[0-9]{2}-[0-9]{2}$").unwrap()
+                });
+            if PATTERN.find(value).is_none() {
+                return Err("doesn't match pattern \"^[0-9]{4}-[0-9]{2}-[0-9]{2}$\"".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TestWebhookEndpointCommetVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for TestWebhookEndpointCommetVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for TestWebhookEndpointCommetVersion {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`UpdateWebhookEndpointCommetVersion`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct UpdateWebhookEndpointCommetVersion(::std::string::String);
+    impl ::std::ops::Deref for UpdateWebhookEndpointCommetVersion {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<UpdateWebhookEndpointCommetVersion> for ::std::string::String {
+        fn from(value: UpdateWebhookEndpointCommetVersion) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for UpdateWebhookEndpointCommetVersion {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
+                ::std::sync::LazyLock::new(|| {
+                    ::regress::Regex::new("^[0-9]{4}-[0-9]{2}-[0-9]{2}$").unwrap()
+                });
+            if PATTERN.find(value).is_none() {
+                return Err("doesn't match pattern \"^[0-9]{4}-[0-9]{2}-[0-9]{2}$\"".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for UpdateWebhookEndpointCommetVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for UpdateWebhookEndpointCommetVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateWebhookEndpointCommetVersion {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     ///The fields to change; only the provided fields change.
@@ -1423,10 +1747,12 @@ impl Client {
     /// Arguments:
     /// - `cursor`: Cursor from the previous page's `nextCursor`.
     /// - `limit`: How many endpoints to return.
+    /// - `commet_version`: The API version to answer in (`YYYY-MM-DD`), instead of the organization's; a create without `apiVersion` pins the new endpoint to it. The SDK sends the version this document describes unless told otherwise.
     /// ```ignore
     /// let response = client.list_webhook_endpoints()
     ///     .cursor(cursor)
     ///     .limit(limit)
+    ///     .commet_version(commet_version)
     ///     .send()
     ///     .await;
     /// ```
@@ -1440,10 +1766,12 @@ impl Client {
     /// Sends a `POST` request to `/webhooks`
     ///
     /// Arguments:
+    /// - `commet_version`: The API version to answer in (`YYYY-MM-DD`), instead of the organization's; a create without `apiVersion` pins the new endpoint to it. The SDK sends the version this document describes unless told otherwise.
     /// - `idempotency_key`: Makes a retried write safe for 24 hours.
     /// - `body`
     /// ```ignore
     /// let response = client.create_webhook_endpoint()
+    ///     .commet_version(commet_version)
     ///     .idempotency_key(idempotency_key)
     ///     .body(body)
     ///     .send()
@@ -1460,9 +1788,11 @@ impl Client {
     ///
     /// Arguments:
     /// - `id`: The webhook endpoint's identifier.
+    /// - `commet_version`: The API version to answer in (`YYYY-MM-DD`), instead of the organization's; a create without `apiVersion` pins the new endpoint to it. The SDK sends the version this document describes unless told otherwise.
     /// ```ignore
     /// let response = client.get_webhook_endpoint()
     ///     .id(id)
+    ///     .commet_version(commet_version)
     ///     .send()
     ///     .await;
     /// ```
@@ -1477,9 +1807,11 @@ impl Client {
     ///
     /// Arguments:
     /// - `id`: The webhook endpoint's identifier.
+    /// - `commet_version`: The API version to answer in (`YYYY-MM-DD`), instead of the organization's; a create without `apiVersion` pins the new endpoint to it. The SDK sends the version this document describes unless told otherwise.
     /// ```ignore
     /// let response = client.delete_webhook_endpoint()
     ///     .id(id)
+    ///     .commet_version(commet_version)
     ///     .send()
     ///     .await;
     /// ```
@@ -1494,11 +1826,13 @@ impl Client {
     ///
     /// Arguments:
     /// - `id`: The webhook endpoint's identifier.
+    /// - `commet_version`: The API version to answer in (`YYYY-MM-DD`), instead of the organization's; a create without `apiVersion` pins the new endpoint to it. The SDK sends the version this document describes unless told otherwise.
     /// - `idempotency_key`: Makes a retried write safe for 24 hours.
     /// - `body`
     /// ```ignore
     /// let response = client.update_webhook_endpoint()
     ///     .id(id)
+    ///     .commet_version(commet_version)
     ///     .idempotency_key(idempotency_key)
     ///     .body(body)
     ///     .send()
@@ -1515,10 +1849,12 @@ impl Client {
     ///
     /// Arguments:
     /// - `id`: The webhook endpoint's identifier.
+    /// - `commet_version`: The API version to answer in (`YYYY-MM-DD`), instead of the organization's; a create without `apiVersion` pins the new endpoint to it. The SDK sends the version this document describes unless told otherwise.
     /// - `idempotency_key`: Makes a retried write safe for 24 hours.
     /// ```ignore
     /// let response = client.test_webhook_endpoint()
     ///     .id(id)
+    ///     .commet_version(commet_version)
     ///     .idempotency_key(idempotency_key)
     ///     .send()
     ///     .await;
@@ -1544,6 +1880,7 @@ pub mod builder {
         client: &'a super::Client,
         cursor: Result<Option<::std::string::String>, String>,
         limit: Result<Option<::std::num::NonZeroU64>, String>,
+        commet_version: Result<Option<types::ListWebhookEndpointsCommetVersion>, String>,
     }
     impl<'a> ListWebhookEndpoints<'a> {
         /// Starts this request for `client` (the `Client` method of the same name does this).
@@ -1552,6 +1889,7 @@ pub mod builder {
                 client: client,
                 cursor: Ok(None),
                 limit: Ok(None),
+                commet_version: Ok(None),
             }
         }
         /// Sets the `cursor` parameter.
@@ -1574,6 +1912,17 @@ pub mod builder {
             });
             self
         }
+        /// Sets the `commet_version` parameter.
+        pub fn commet_version<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListWebhookEndpointsCommetVersion>,
+        {
+            self.commet_version = value.try_into().map(Some).map_err(|_| {
+                "conversion to `ListWebhookEndpointsCommetVersion` for commet_version failed"
+                    .to_string()
+            });
+            self
+        }
         ///Sends a `GET` request to `/webhooks`
         pub async fn send(
             self,
@@ -1582,15 +1931,20 @@ pub mod builder {
                 client,
                 cursor,
                 limit,
+                commet_version,
             } = self;
             let cursor = cursor.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
+            let commet_version = commet_version.map_err(Error::InvalidRequest)?;
             let url = format!("{}/webhooks", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             header_map.append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
                 ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
             );
+            if let Some(value) = commet_version {
+                header_map.append("Commet-Version", value.to_string().try_into()?);
+            }
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -1632,6 +1986,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CreateWebhookEndpoint<'a> {
         client: &'a super::Client,
+        commet_version: Result<Option<types::CreateWebhookEndpointCommetVersion>, String>,
         idempotency_key: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::CreateWebhookRequest, String>,
     }
@@ -1640,9 +1995,21 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
+                commet_version: Ok(None),
                 idempotency_key: Ok(None),
                 body: Ok(::std::default::Default::default()),
             }
+        }
+        /// Sets the `commet_version` parameter.
+        pub fn commet_version<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CreateWebhookEndpointCommetVersion>,
+        {
+            self.commet_version = value.try_into().map(Some).map_err(|_| {
+                "conversion to `CreateWebhookEndpointCommetVersion` for commet_version failed"
+                    .to_string()
+            });
+            self
         }
         /// Sets the `idempotency_key` parameter.
         pub fn idempotency_key<V>(mut self, value: V) -> Self
@@ -1684,19 +2051,24 @@ pub mod builder {
         ) -> Result<ResponseValue<types::CreatedWebhook>, Error<types::ErrorResponse>> {
             let Self {
                 client,
+                commet_version,
                 idempotency_key,
                 body,
             } = self;
+            let commet_version = commet_version.map_err(Error::InvalidRequest)?;
             let idempotency_key = idempotency_key.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| types::CreateWebhookRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/webhooks", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             header_map.append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
                 ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
             );
+            if let Some(value) = commet_version {
+                header_map.append("Commet-Version", value.to_string().try_into()?);
+            }
             if let Some(value) = idempotency_key {
                 header_map.append("Idempotency-Key", value.to_string().try_into()?);
             }
@@ -1751,6 +2123,7 @@ pub mod builder {
     pub struct GetWebhookEndpoint<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
+        commet_version: Result<Option<types::GetWebhookEndpointCommetVersion>, String>,
     }
     impl<'a> GetWebhookEndpoint<'a> {
         /// Starts this request for `client` (the `Client` method of the same name does this).
@@ -1758,6 +2131,7 @@ pub mod builder {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
+                commet_version: Ok(None),
             }
         }
         /// Sets the `id` parameter.
@@ -1770,22 +2144,41 @@ pub mod builder {
             });
             self
         }
+        /// Sets the `commet_version` parameter.
+        pub fn commet_version<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::GetWebhookEndpointCommetVersion>,
+        {
+            self.commet_version = value.try_into().map(Some).map_err(|_| {
+                "conversion to `GetWebhookEndpointCommetVersion` for commet_version failed"
+                    .to_string()
+            });
+            self
+        }
         ///Sends a `GET` request to `/webhooks/{id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Webhook>, Error<types::ErrorResponse>> {
-            let Self { client, id } = self;
+            let Self {
+                client,
+                id,
+                commet_version,
+            } = self;
             let id = id.map_err(Error::InvalidRequest)?;
+            let commet_version = commet_version.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/webhooks/{}",
                 client.baseurl,
                 encode_path(&id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             header_map.append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
                 ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
             );
+            if let Some(value) = commet_version {
+                header_map.append("Commet-Version", value.to_string().try_into()?);
+            }
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -1829,6 +2222,7 @@ pub mod builder {
     pub struct DeleteWebhookEndpoint<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
+        commet_version: Result<Option<types::DeleteWebhookEndpointCommetVersion>, String>,
     }
     impl<'a> DeleteWebhookEndpoint<'a> {
         /// Starts this request for `client` (the `Client` method of the same name does this).
@@ -1836,6 +2230,7 @@ pub mod builder {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
+                commet_version: Ok(None),
             }
         }
         /// Sets the `id` parameter.
@@ -1848,22 +2243,41 @@ pub mod builder {
             });
             self
         }
+        /// Sets the `commet_version` parameter.
+        pub fn commet_version<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DeleteWebhookEndpointCommetVersion>,
+        {
+            self.commet_version = value.try_into().map(Some).map_err(|_| {
+                "conversion to `DeleteWebhookEndpointCommetVersion` for commet_version failed"
+                    .to_string()
+            });
+            self
+        }
         ///Sends a `DELETE` request to `/webhooks/{id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DeletedObject>, Error<types::ErrorResponse>> {
-            let Self { client, id } = self;
+            let Self {
+                client,
+                id,
+                commet_version,
+            } = self;
             let id = id.map_err(Error::InvalidRequest)?;
+            let commet_version = commet_version.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/webhooks/{}",
                 client.baseurl,
                 encode_path(&id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             header_map.append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
                 ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
             );
+            if let Some(value) = commet_version {
+                header_map.append("Commet-Version", value.to_string().try_into()?);
+            }
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -1907,6 +2321,7 @@ pub mod builder {
     pub struct UpdateWebhookEndpoint<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
+        commet_version: Result<Option<types::UpdateWebhookEndpointCommetVersion>, String>,
         idempotency_key: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::UpdateWebhookRequest, String>,
     }
@@ -1916,6 +2331,7 @@ pub mod builder {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
+                commet_version: Ok(None),
                 idempotency_key: Ok(None),
                 body: Ok(::std::default::Default::default()),
             }
@@ -1927,6 +2343,17 @@ pub mod builder {
         {
             self.id = value.try_into().map_err(|_| {
                 "conversion to `:: std :: string :: String` for id failed".to_string()
+            });
+            self
+        }
+        /// Sets the `commet_version` parameter.
+        pub fn commet_version<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UpdateWebhookEndpointCommetVersion>,
+        {
+            self.commet_version = value.try_into().map(Some).map_err(|_| {
+                "conversion to `UpdateWebhookEndpointCommetVersion` for commet_version failed"
+                    .to_string()
             });
             self
         }
@@ -1971,10 +2398,12 @@ pub mod builder {
             let Self {
                 client,
                 id,
+                commet_version,
                 idempotency_key,
                 body,
             } = self;
             let id = id.map_err(Error::InvalidRequest)?;
+            let commet_version = commet_version.map_err(Error::InvalidRequest)?;
             let idempotency_key = idempotency_key.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| types::UpdateWebhookRequest::try_from(v).map_err(|e| e.to_string()))
@@ -1984,11 +2413,14 @@ pub mod builder {
                 client.baseurl,
                 encode_path(&id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             header_map.append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
                 ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
             );
+            if let Some(value) = commet_version {
+                header_map.append("Commet-Version", value.to_string().try_into()?);
+            }
             if let Some(value) = idempotency_key {
                 header_map.append("Idempotency-Key", value.to_string().try_into()?);
             }
@@ -2045,6 +2477,7 @@ pub mod builder {
     pub struct TestWebhookEndpoint<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
+        commet_version: Result<Option<types::TestWebhookEndpointCommetVersion>, String>,
         idempotency_key: Result<Option<::std::string::String>, String>,
     }
     impl<'a> TestWebhookEndpoint<'a> {
@@ -2053,6 +2486,7 @@ pub mod builder {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
+                commet_version: Ok(None),
                 idempotency_key: Ok(None),
             }
         }
@@ -2063,6 +2497,17 @@ pub mod builder {
         {
             self.id = value.try_into().map_err(|_| {
                 "conversion to `:: std :: string :: String` for id failed".to_string()
+            });
+            self
+        }
+        /// Sets the `commet_version` parameter.
+        pub fn commet_version<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::TestWebhookEndpointCommetVersion>,
+        {
+            self.commet_version = value.try_into().map(Some).map_err(|_| {
+                "conversion to `TestWebhookEndpointCommetVersion` for commet_version failed"
+                    .to_string()
             });
             self
         }
@@ -2083,20 +2528,25 @@ pub mod builder {
             let Self {
                 client,
                 id,
+                commet_version,
                 idempotency_key,
             } = self;
             let id = id.map_err(Error::InvalidRequest)?;
+            let commet_version = commet_version.map_err(Error::InvalidRequest)?;
             let idempotency_key = idempotency_key.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/webhooks/{}/test",
                 client.baseurl,
                 encode_path(&id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             header_map.append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
                 ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
             );
+            if let Some(value) = commet_version {
+                header_map.append("Commet-Version", value.to_string().try_into()?);
+            }
             if let Some(value) = idempotency_key {
                 header_map.append("Idempotency-Key", value.to_string().try_into()?);
             }

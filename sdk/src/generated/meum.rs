@@ -387,7 +387,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub failure_count: ::std::option::Option<i64>,
         ///A public object ID; webhook endpoints use the `wh_` prefix and deliveries `whd_`.
-        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
         ///When the last delivery was attempted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub last_delivery_at: ::std::option::Option<::std::string::String>,
@@ -1113,7 +1114,10 @@ pub mod types {
                 ::std::string::String,
             >,
             failure_count: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             last_delivery_at: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -1139,7 +1143,7 @@ pub mod types {
                     created_at: Ok(Default::default()),
                     events: Err("no value supplied for events".to_string()),
                     failure_count: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
+                    id: Ok(Default::default()),
                     last_delivery_at: Ok(Default::default()),
                     last_delivery_status: Ok(Default::default()),
                     managed: Ok(Default::default()),
@@ -1186,7 +1190,7 @@ pub mod types {
             /// Sets `id`.
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value

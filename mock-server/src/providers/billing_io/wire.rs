@@ -112,6 +112,7 @@ pub struct WebhookEndpoint {
     #[schema(format = "uri")]
     pub url: String,
     /// The subscribed event types.
+    #[schema(required = false)]
     pub events: Vec<EventType>,
     /// The signing secret, only in the create response.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -121,6 +122,7 @@ pub struct WebhookEndpoint {
     #[schema(required = false)]
     pub description: Option<String>,
     /// Whether deliveries are made.
+    #[schema(required = false)]
     pub status: WebhookStatus,
     /// When the endpoint was created.
     #[schema(format = DateTime)]

@@ -16,8 +16,8 @@ use utoipa_axum::routes;
 
 use super::operations::{Answer, Contract, create, delete, get, list, test, update};
 use super::wire::{
-    BareErrorResponse, CreateWebhookRequest, CreatedWebhook, DeletedObject, ListObject, ListParams,
-    UpdateWebhookRequest, Webhook, WebhookList, WebhookTest,
+    BareErrorResponse, CommetVersion, CreateWebhookRequest, CreatedWebhook, DeletedObject,
+    ListObject, ListParams, UpdateWebhookRequest, Webhook, WebhookList, WebhookTest,
 };
 use super::{Commet, TenantData, Version};
 use crate::kernel::app::MockState;
@@ -112,7 +112,7 @@ pub fn alternate(seed: &Arc<ProviderState<Commet>>, shared: &MockState, prefix: 
     path = "/webhooks",
     operation_id = "createWebhookEndpoint",
     tag = "Webhooks",
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried write safe.")),
+    params(CommetVersion, ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried write safe.")),
     request_body = CreateWebhookRequest,
     responses(
         (status = 200, description = "The same created resource", body = CreatedWebhook),
@@ -139,7 +139,7 @@ async fn create_webhook_endpoint(
     path = "/webhooks",
     operation_id = "listWebhookEndpoints",
     tag = "Webhooks",
-    params(ListParams),
+    params(CommetVersion, ListParams),
     responses(
         (status = 200, description = "A page of endpoints", body = WebhookList),
         (status = 400, description = "Validation error", body = BareErrorResponse),
@@ -162,7 +162,7 @@ async fn list_webhook_endpoints(
     path = "/webhooks/{id}",
     operation_id = "getWebhookEndpoint",
     tag = "Webhooks",
-    params(("id" = String, Path, description = "The endpoint's identifier.")),
+    params(CommetVersion, ("id" = String, Path, description = "The endpoint's identifier.")),
     responses(
         (status = 200, description = "The endpoint", body = Webhook),
         (status = 401, description = "Bad API key", body = BareErrorResponse),
@@ -186,6 +186,7 @@ async fn get_webhook_endpoint(
     operation_id = "updateWebhookEndpoint",
     tag = "Webhooks",
     params(
+        CommetVersion,
         ("id" = String, Path, description = "The endpoint's identifier."),
         ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried write safe."),
     ),
@@ -216,7 +217,7 @@ async fn update_webhook_endpoint(
     path = "/webhooks/{id}",
     operation_id = "deleteWebhookEndpoint",
     tag = "Webhooks",
-    params(("id" = String, Path, description = "The endpoint's identifier.")),
+    params(CommetVersion, ("id" = String, Path, description = "The endpoint's identifier.")),
     responses(
         (status = 200, description = "The deletion stub", body = DeletedObject),
         (status = 401, description = "Bad API key", body = BareErrorResponse),
@@ -240,6 +241,7 @@ async fn delete_webhook_endpoint(
     operation_id = "testWebhookEndpoint",
     tag = "Webhooks",
     params(
+        CommetVersion,
         ("id" = String, Path, description = "The endpoint's identifier."),
         ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried write safe."),
     ),

@@ -15,8 +15,9 @@ use utoipa_axum::routes;
 use super::Commet;
 use super::operations::{Answer, Contract, create, delete, get, list, test, update};
 use super::wire::{
-    CreateWebhookRequest, CreatedWebhookResponse, DeletedObjectResponse, ErrorResponse, ListParams,
-    UpdateWebhookRequest, Webhook, WebhookListResponse, WebhookResponse, WebhookTestResponse,
+    CommetVersion, CreateWebhookRequest, CreatedWebhookResponse, DeletedObjectResponse,
+    ErrorResponse, ListParams, UpdateWebhookRequest, Webhook, WebhookListResponse, WebhookResponse,
+    WebhookTestResponse,
 };
 use crate::kernel::error::json_bytes;
 use crate::kernel::extract::{Auth, JsonBody, Query};
@@ -53,7 +54,7 @@ impl Contract for Commet {
     path = "/webhooks",
     operation_id = "createWebhookEndpoint",
     tag = "Webhooks",
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried write safe.")),
+    params(CommetVersion, ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried write safe.")),
     request_body = CreateWebhookRequest,
     responses(
         (status = 200, description = "The same resource, as a replayed create may answer", body = CreatedWebhookResponse),
@@ -80,7 +81,7 @@ async fn create_webhook_endpoint(
     path = "/webhooks",
     operation_id = "listWebhookEndpoints",
     tag = "Webhooks",
-    params(ListParams),
+    params(CommetVersion, ListParams),
     responses(
         (status = 200, description = "A page of endpoints", body = WebhookListResponse),
         (status = 400, description = "Validation error", body = ErrorResponse),
@@ -103,7 +104,7 @@ async fn list_webhook_endpoints(
     path = "/webhooks/{id}",
     operation_id = "getWebhookEndpoint",
     tag = "Webhooks",
-    params(("id" = String, Path, description = "The endpoint's identifier.")),
+    params(CommetVersion, ("id" = String, Path, description = "The endpoint's identifier.")),
     responses(
         (status = 200, description = "The endpoint", body = WebhookResponse),
         (status = 401, description = "Bad API key", body = ErrorResponse),
@@ -127,6 +128,7 @@ async fn get_webhook_endpoint(
     operation_id = "updateWebhookEndpoint",
     tag = "Webhooks",
     params(
+        CommetVersion,
         ("id" = String, Path, description = "The endpoint's identifier."),
         ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried write safe."),
     ),
@@ -158,6 +160,7 @@ async fn update_webhook_endpoint(
     operation_id = "patchWebhookEndpoint",
     tag = "Webhooks",
     params(
+        CommetVersion,
         ("id" = String, Path, description = "The endpoint's identifier."),
         ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried write safe."),
     ),
@@ -188,7 +191,7 @@ async fn patch_webhook_endpoint(
     path = "/webhooks/{id}",
     operation_id = "deleteWebhookEndpoint",
     tag = "Webhooks",
-    params(("id" = String, Path, description = "The endpoint's identifier.")),
+    params(CommetVersion, ("id" = String, Path, description = "The endpoint's identifier.")),
     responses(
         (status = 200, description = "The deletion stub", body = DeletedObjectResponse),
         (status = 401, description = "Bad API key", body = ErrorResponse),
@@ -212,6 +215,7 @@ async fn delete_webhook_endpoint(
     operation_id = "testWebhookEndpoint",
     tag = "Webhooks",
     params(
+        CommetVersion,
         ("id" = String, Path, description = "The endpoint's identifier."),
         ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried write safe."),
     ),

@@ -1,10 +1,10 @@
 //! Commet: `POST/GET /webhooks`, `GET/PUT/DELETE /webhooks/{id}`,
 //! `POST /webhooks/{id}/test` under `/api/v1`.
 //!
-//! `x-api-key: ck_sandbox_…` (sandbox: `http://` URLs allowed, as the docs'
-//! own example registers one) or `ck_live_…` (our inference); bodies in the
-//! docs' envelope `{"success": …, "data"/"error": …}`; secrets `whsec_…`
-//! only at creation; cursor pagination; `Idempotency-Key` on writes; signed
+//! `x-api-key: ck_sandbox_…`, `ck_live_…`, restricted `rk_…` or an older
+//! `ck_…` key; `http://` URLs for any key, as the docs' own example registers
+//! one; bodies in the docs' envelope `{"success": …, "data"/"error": …}`;
+//! secrets (the mock's `whsec_` + 32) only at creation; cursor pagination; `Idempotency-Key` on writes; signed
 //! events. The test operation really POSTs a signed `webhook.test` event to
 //! the endpoint.
 

@@ -79,9 +79,10 @@ fn check_version<C>(version: Option<&String>) -> Result<(), ApiError<C>> {
     version.map_or(Ok(()), |v| super::Version::parse(v, "apiVersion").map(drop))
 }
 
-/// Sandbox keys may register `http://` URLs, as the docs' own example does.
-fn check_commet_url<C>(url: &str, mode: Mode) -> Result<(), ApiError<C>> {
-    check_url("url", url, mode == Mode::Test)
+/// Any key may register an `http://` URL, as the docs' own example does
+/// (nothing ties a scheme rule to a key).
+fn check_commet_url<C>(url: &str) -> Result<(), ApiError<C>> {
+    check_url("url", url, true)
 }
 
 /// Create webhook endpoint.
@@ -92,7 +93,7 @@ pub fn create<C: Contract>(
     JsonBody(body, raw, ..): JsonBody<C, CreateWebhookRequest>,
 ) -> Answer<C> {
     let url = body.url.ok_or_else(|| missing("url"))?;
-    check_commet_url(&url, tenant.mode)?;
+    check_commet_url(&url)?;
     let events = body.events.ok_or_else(|| missing("events"))?;
     if events.is_empty() {
         return Err(invalid(
@@ -182,7 +183,7 @@ pub fn update<C: Contract>(
     JsonBody(body, raw, ..): JsonBody<C, UpdateWebhookRequest>,
 ) -> Answer<C> {
     if let Some(url) = &body.url {
-        check_commet_url(url, tenant.mode)?;
+        check_commet_url(url)?;
     }
     let events = body.events.as_deref().map(check_events).transpose()?;
     check_version(body.api_version.as_ref())?;

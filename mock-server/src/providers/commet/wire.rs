@@ -294,3 +294,19 @@ pub struct BareErrorResponse {
     /// What went wrong.
     pub error: ErrorResponseError,
 }
+
+/// The `Commet-Version` header every operation takes (read by the contract
+/// selector; declared here for the emitted spec).
+#[derive(IntoParams)]
+#[into_params(parameter_in = Header)]
+#[allow(dead_code)]
+pub struct CommetVersion {
+    /// The API version to answer in (`YYYY-MM-DD`), instead of the
+    /// organization's; a create without `apiVersion` pins the new endpoint to it.
+    #[param(
+        rename = "Commet-Version",
+        pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+        nullable = false
+    )]
+    commet_version: Option<String>,
+}

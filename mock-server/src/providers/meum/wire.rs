@@ -89,6 +89,7 @@ pub struct UpdateWebhookEndpointRequest {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct WebhookEndpoint {
     /// Endpoint ID.
+    #[schema(required = false)]
     pub id: PublicId,
     /// Display name.
     #[schema(required = false)]
