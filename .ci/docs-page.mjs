@@ -38,7 +38,7 @@ try {
   // Try it out: billing.io's create, authorized with a sandbox key.
   const billing = await page.$eval(
     "select#select",
-    (select) => [...select.options].find((o) => o.textContent.trim() === "billing-io").value,
+    (select) => [...select.options].find((o) => o.textContent.trim() === "billing.io").value,
   );
   await page.select("select#select", billing);
   await page.waitForSelector(".opblock-post");
@@ -63,7 +63,7 @@ try {
     ".opblock-post .live-responses-table tbody .response-col_status",
     (cell) => cell.textContent.trim(),
   );
-  console.log(`billing-io: Try it out create answered ${status}`);
+  console.log(`billing.io: Try it out create answered ${status}`);
   if (!status.startsWith("201")) failures.push(`Try it out create answered ${status}, not 201`);
 } finally {
   await browser.close();

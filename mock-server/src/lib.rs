@@ -107,7 +107,7 @@ pub(crate) fn app_with_state(
             None => provider.shared_prefix(),
         };
         let mounted = provider.with(Mount(state, prefix.clone()));
-        spec_urls.push((provider.name(), mounted.spec_url));
+        spec_urls.extend(mounted.spec_urls);
         router = if prefix.is_empty() {
             router.merge(mounted.api)
         } else {

@@ -148,12 +148,11 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
     let wait = match value.parse::<u64>() {
         Ok(seconds) => Duration::from_secs(seconds),
+        // IMF-fixdate, and the obsolete RFC 850 and asctime forms RFC 9110 also asks for.
         Err(_) => {
-            let at = http_date(value)?;
-            let now = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs());
-            Duration::from_secs(at.saturating_sub(now))
+            let at = httpdate::parse_http_date(value).ok()?;
+            at.duration_since(std::time::SystemTime::now())
+                .unwrap_or(Duration::ZERO)
         }
     };
     Some(wait.min(RETRY_AFTER_CAP))
@@ -191,41 +190,6 @@ fn uuid_v4() -> String {
     )
 }
 
-/// The Unix time of an HTTP date in its preferred form (`Wed, 21 Oct 2015
-/// 07:28:00 GMT`, RFC 9110), the one `Retry-After` uses.
-fn http_date(text: &str) -> Option<u64> {
-    let mut parts = text.split_whitespace();
-    let (_weekday, day, month, year, time, zone) = (
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-    );
-    if zone != "GMT" || parts.next().is_some() {
-        return None;
-    }
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let month = MONTHS.iter().position(|m| *m == month)? as i64 + 1;
-    let (day, year): (i64, i64) = (day.parse().ok()?, year.parse().ok()?);
-    let mut hms = time.split(':').map(|n| n.parse::<i64>().ok());
-    let (h, m, s) = (hms.next()??, hms.next()??, hms.next()??);
-    if !(1..=31).contains(&day) || h > 23 || m > 59 || s > 60 {
-        return None;
-    }
-    // Days from civil (Howard Hinnant's algorithm).
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    u64::try_from(days * 86_400 + h * 3600 + m * 60 + s).ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -250,17 +214,17 @@ mod tests {
             Some(RETRY_AFTER_CAP),
             "a date far ahead is capped"
         );
-        assert_eq!(
-            http_date("Wed, 21 Oct 2015 07:28:00 GMT"),
-            Some(1_445_412_480)
-        );
-        assert_eq!(http_date("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0));
-        assert_eq!(
-            http_date("Tue, 29 Feb 2028 12:00:00 GMT"),
-            Some(1_835_438_400)
-        );
-        assert_eq!(http_date("Wed, 21 Oct 2015 07:28:00 CET"), None);
-        assert_eq!(http_date("21 Oct 2015"), None);
+        // The three forms RFC 9110 asks recipients to read (its own example
+        // instant, in the past: wait no longer).
+        for form in [
+            "Sun, 06 Nov 1994 08:49:37 GMT",
+            "Sunday, 06-Nov-94 08:49:37 GMT",
+            "Sun Nov  6 08:49:37 1994",
+        ] {
+            assert_eq!(retry_after(&headers(form)), Some(Duration::ZERO), "{form}");
+        }
+        assert_eq!(retry_after(&headers("Wed, 21 Oct 2015 07:28:00 CET")), None);
+        assert_eq!(retry_after(&headers("21 Oct 2015")), None);
         assert_eq!(retry_after(&headers("soon")), None);
         assert_eq!(retry_after(&HeaderMap::new()), None);
     }

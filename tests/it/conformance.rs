@@ -66,6 +66,183 @@ async fn prefer_answers_each_providers_own_error_codes() {
     }
 }
 
+/// `Prefer: code=404` on an operation answers exactly the body its real 404
+/// has (the same code and message, naming the same ID), and `Prefer: code=415`
+/// the kernel's real 415: an error-handling test written against `Prefer`
+/// sees what the operation itself sends.
+#[tokio::test]
+async fn prefer_answers_the_operations_own_error_bodies() {
+    let server = MockServer::start().await.unwrap();
+    let meum_id = "wh_0123456789abcdefghij";
+    // (provider, key, method, path, body) of every operation that documents a 404.
+    let not_found: &[(Provider, &str, Method, String, Option<Value>)] = &[
+        (
+            Provider::BillingIo,
+            "sk_test_p",
+            Method::GET,
+            "/webhooks/we_missing".into(),
+            None,
+        ),
+        (
+            Provider::BillingIo,
+            "sk_test_p",
+            Method::DELETE,
+            "/webhooks/we_missing".into(),
+            None,
+        ),
+        (
+            Provider::Chargeapi,
+            "ch_sk_test_p",
+            Method::GET,
+            "/webhook_endpoints/wh_missing".into(),
+            None,
+        ),
+        (
+            Provider::Chargeapi,
+            "ch_sk_test_p",
+            Method::POST,
+            "/webhook_endpoints/wh_missing".into(),
+            Some(json!({})),
+        ),
+        (
+            Provider::Donutwork,
+            "donut_p",
+            Method::GET,
+            "/webhooks/missing.json".into(),
+            None,
+        ),
+        (
+            Provider::Donutwork,
+            "donut_p",
+            Method::DELETE,
+            "/webhooks/missing.json".into(),
+            None,
+        ),
+        (
+            Provider::Meum,
+            "sk_live_p",
+            Method::PATCH,
+            format!("/v1/webhook-endpoints/{meum_id}"),
+            Some(json!({})),
+        ),
+        (
+            Provider::Meum,
+            "sk_live_p",
+            Method::GET,
+            format!("/v1/webhook-endpoints/{meum_id}/deliveries"),
+            None,
+        ),
+        (
+            Provider::Meum,
+            "sk_live_p",
+            Method::GET,
+            "/v1/webhook-deliveries/whd_missing".into(),
+            None,
+        ),
+        (
+            Provider::Commet,
+            "ck_sandbox_p",
+            Method::GET,
+            "/webhooks/wh_missing".into(),
+            None,
+        ),
+        (
+            Provider::Commet,
+            "ck_sandbox_p",
+            Method::PUT,
+            "/webhooks/wh_missing".into(),
+            Some(json!({})),
+        ),
+        (
+            Provider::Commet,
+            "ck_sandbox_p",
+            Method::PATCH,
+            "/webhooks/wh_missing".into(),
+            Some(json!({})),
+        ),
+        (
+            Provider::Commet,
+            "ck_sandbox_p",
+            Method::DELETE,
+            "/webhooks/wh_missing".into(),
+            None,
+        ),
+        (
+            Provider::Commet,
+            "ck_sandbox_p",
+            Method::POST,
+            "/webhooks/wh_missing/test".into(),
+            None,
+        ),
+    ];
+    // Charge puts a fresh request ID in every error.
+    let comparable = |mut body: Value| {
+        if let Some(map) = body.as_object_mut() {
+            map.remove("request");
+        }
+        body
+    };
+    let answer =
+        |provider, key, method: &Method, path: &str, body: Option<&Value>, prefer: Option<&str>| {
+            let (header, credentials) = auth(provider, key);
+            let mut request = http()
+                .request(
+                    method.clone(),
+                    format!("{}{path}", server.base_url(provider)),
+                )
+                .header(header, credentials);
+            if let Some(body) = body {
+                request = request.json(body);
+            }
+            if let Some(prefer) = prefer {
+                request = request.header("prefer", prefer);
+            }
+            async move {
+                let response = request.send().await.unwrap();
+                let status = response.status().as_u16();
+                (status, comparable(response.json::<Value>().await.unwrap()))
+            }
+        };
+    for (provider, key, method, path, body) in not_found {
+        let real = answer(*provider, key, method, path, body.as_ref(), None).await;
+        let injected = answer(
+            *provider,
+            key,
+            method,
+            path,
+            body.as_ref(),
+            Some("code=404"),
+        )
+        .await;
+        assert_eq!(real.0, 404, "{provider:?} {method} {path}: {}", real.1);
+        assert_eq!(injected, real, "{provider:?} {method} {path}");
+    }
+    for case in CASES {
+        let (header, credentials) = auth(case.provider, case.keys[0]);
+        let url = format!("{}{}", server.base_url(case.provider), case.create.0);
+        let real = http()
+            .post(&url)
+            .header(header, &credentials)
+            .header("content-type", "text/plain")
+            .body("not json")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(real.status().as_u16(), 415);
+        let real = comparable(real.json().await.unwrap());
+        let injected = answer(
+            case.provider,
+            case.keys[0],
+            &Method::POST,
+            case.create.0,
+            Some(&(case.create.1)()),
+            Some("code=415"),
+        )
+        .await;
+        assert_eq!(injected, (415, real), "{:?}", case.provider);
+    }
+}
+
 /// An optional field sent as `null` (no request schema is nullable there)
 /// and a body that is an array are the provider's 400, and nothing is created.
 #[tokio::test]

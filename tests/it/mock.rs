@@ -529,12 +529,27 @@ async fn each_provider_serves_its_spec_and_the_docs_page_works_offline() {
     .text()
     .await
     .unwrap();
-    for provider in Provider::ALL {
+    // The providers' own names, and Commet's current contract beside its seed one.
+    let titles = [
+        "billing.io",
+        "chargeapi.co",
+        "Donutwork",
+        "meum.io",
+        "Commet",
+        "Commet (API 2026-08-27)",
+    ];
+    for title in titles {
         assert!(
-            config.contains(&format!("\"name\": \"{}\"", provider.name())),
-            "the selector names {provider:?}"
+            config.contains(&format!("\"name\": \"{title}\"")),
+            "the selector names {title}: {config}"
         );
     }
+    assert!(config.contains("/commet/api/v1/openapi-2026-08-27.json"));
+    assert_eq!(
+        Provider::ALL.map(Provider::title),
+        titles[..5],
+        "one name per provider for people"
+    );
     assert!(
         config.contains("\"validatorUrl\": \"none\""),
         "no call to a public validator"

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{Value, json};
+use subtle::ConstantTimeEq;
 
 use super::app::MockState;
 use super::error::{ApiError, ErrorKind};
@@ -64,16 +65,12 @@ async fn require_token(
         .headers()
         .get(ADMIN_TOKEN_HEADER)
         .map(|v| v.as_bytes());
-    // Compared in full: the token is a secret.
-    if given.is_some_and(|g| constant_time_eq(g, token.as_bytes())) {
+    // Compared in constant time: the token is a secret.
+    if given.is_some_and(|g| bool::from(g.ct_eq(token.as_bytes()))) {
         return next.run(request).await;
     }
     let error = json!({"error": format!("the admin API needs the {ADMIN_TOKEN_HEADER} header (the mock listens on a shared address)")});
     (StatusCode::UNAUTHORIZED, axum::Json(error)).into_response()
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// Adds the admin token check to admin routes (a no-op without a token).

@@ -57,10 +57,10 @@ impl MockState {
 /// The OpenAPI document the mock emits for provider `P`, as JSON.
 pub fn spec<P: MockProvider>() -> Value {
     let mut spec = P::router().split_for_parts().1;
-    spec.info.title = format!("{} (webhooks-mock)", P::NAME);
+    spec.info.title = format!("{} (webhooks-mock)", P::TITLE);
     spec.info.description = Some(format!(
         "The webhook-endpoint API of {} as served by webhooks-mock; the contract is openapi/{}.yaml.",
-        P::NAME,
+        P::TITLE,
         P::NAME
     ));
     spec.info.version = env!("CARGO_PKG_VERSION").to_string();
@@ -189,8 +189,9 @@ pub struct Mounted {
     pub api: Router,
     /// Its admin routes (`/__mock/<name>/events`).
     pub admin: Router,
-    /// Where its emitted spec is served.
-    pub spec_url: String,
+    /// Where its emitted specs are served, each with its name on the docs
+    /// page (the provider's, then another contract's).
+    pub spec_urls: Vec<(&'static str, String)>,
 }
 
 /// Mounts provider `P` under `prefix` (empty for the root) on `shared`.
@@ -198,7 +199,9 @@ pub fn mount<P: MockProvider>(shared: &MockState, prefix: &str) -> Mounted {
     let state = Arc::new(ProviderState::<P>::new(shared.deliverer.clone()));
     lock(&shared.providers).push(state.clone());
     let (mut api, _) = contract::<P>(state.clone(), shared, prefix);
+    let mut spec_urls = vec![(P::TITLE, format!("{prefix}/openapi.json"))];
     if let Some(alternate) = P::alternate(&state, shared, prefix) {
+        spec_urls.push((alternate.title, format!("{prefix}{}", alternate.spec_path)));
         let spec = Arc::new(alternate.spec);
         api = api.route(
             alternate.spec_path,
@@ -224,7 +227,7 @@ pub fn mount<P: MockProvider>(shared: &MockState, prefix: &str) -> Mounted {
     Mounted {
         api,
         admin: super::admin::events_router(state),
-        spec_url: format!("{prefix}/openapi.json"),
+        spec_urls,
     }
 }
 

@@ -199,6 +199,15 @@ fn retry_headers<P: MockProvider>(
     headers
 }
 
+/// The 415 every provider answers for a body that is not sent as JSON.
+pub fn unsupported_media_type<P>() -> ApiError<P> {
+    ApiError::new(
+        ErrorKind::UnsupportedMediaType,
+        "unsupported_content_type",
+        "The request body must be JSON, sent with `Content-Type: application/json`.",
+    )
+}
+
 /// A validation failure on `param` (the provider's 400).
 pub fn invalid<P>(param: &str, message: impl Into<String>) -> ApiError<P> {
     ApiError::new(ErrorKind::BadRequest, "invalid_parameter", message).param(param)

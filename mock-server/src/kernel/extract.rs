@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::error::{ApiError, ErrorKind, too_large};
+use super::error::{ApiError, ErrorKind, too_large, unsupported_media_type};
 use super::provider::{MockProvider, Tenant};
 
 /// The bearer token of an `Authorization: Bearer …` header, if any.
@@ -70,11 +70,7 @@ impl<P: MockProvider, T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Js
                     || (v.starts_with("application/") && v.ends_with("+json"))
             });
         if !is_json {
-            return Err(ApiError::new(
-                ErrorKind::UnsupportedMediaType,
-                "unsupported_content_type",
-                "The request body must be JSON, sent with `Content-Type: application/json`.",
-            ));
+            return Err(unsupported_media_type());
         }
         let bytes = axum::body::Bytes::from_request(req, state)
             .await

@@ -14,8 +14,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::error::{ApiError, ErrorKind};
-use super::provider::MockProvider;
+use super::error::{ApiError, ErrorKind, too_large, unsupported_media_type};
+use super::provider::{MockProvider, PathParams};
 use super::store::lock;
 
 /// One documented operation: method, path template split in segments, and
@@ -65,6 +65,24 @@ pub fn documented_operations(json: &serde_json::Value) -> Arc<Vec<DocumentedOper
     }
     ops.sort_by_key(|op| op.template.iter().filter(|s| s.contains('{')).count());
     Arc::new(ops)
+}
+
+impl DocumentedOperation {
+    /// The path parameters of `path`, which fits this operation's template.
+    fn path_params(&self, path: &str) -> PathParams {
+        let params = self
+            .template
+            .iter()
+            .zip(path.split('/'))
+            .filter_map(|(template, segment)| {
+                let (open, close) = (template.find('{')?, template.rfind('}')?);
+                let (before, after) = (&template[..open], &template[close + 1..]);
+                let value = segment.strip_prefix(before)?.strip_suffix(after)?;
+                Some((template[open + 1..close].to_string(), value.to_string()))
+            })
+            .collect();
+        PathParams(params)
+    }
 }
 
 /// Whether `path` fits an OpenAPI path template such as `/webhooks/{webhookId}.json`.
@@ -294,7 +312,11 @@ pub async fn inject<P: MockProvider>(
             faults.take(P::NAME, op, tenant.as_ref().map(|t| t.key.as_str()))
         })
     {
-        return injected::<P>(status, retry_after).into_response();
+        let (op, path) = (
+            operation.expect("a fault matched an operation"),
+            request.uri().path(),
+        );
+        return injected::<P>(status, retry_after, op, path).into_response();
     }
     let Some(code) = prefer
         .and_then(|v| v.to_str().ok())
@@ -315,7 +337,10 @@ pub async fn inject<P: MockProvider>(
         .ok()
         .filter(|s| documented.contains(s));
     match status {
-        Some(status) if status >= 400 => injected::<P>(status, None).into_response(),
+        Some(status) if status >= 400 => {
+            let op = operation.expect("a documented status has an operation");
+            injected::<P>(status, None, op, request.uri().path()).into_response()
+        }
         Some(_) => next.run(request).await,
         None => ApiError::<P>::new(
             ErrorKind::BadRequest,
@@ -370,11 +395,22 @@ fn unknown_query_parameter<P>(
     )
 }
 
-/// The error an injected status answers with: the provider's own code and
-/// message for it.
-fn injected<P: MockProvider>(status: u16, retry_after: Option<u64>) -> ApiError<P> {
+/// The error an injected status answers with: the one the operation
+/// itself answers with that status (its 404, the kernel's 413 and 415), else
+/// the provider's own code and message for it.
+fn injected<P: MockProvider>(
+    status: u16,
+    retry_after: Option<u64>,
+    operation: &DocumentedOperation,
+    path: &str,
+) -> ApiError<P> {
     let kind = ErrorKind::from_status(status).unwrap_or(ErrorKind::BadRequest);
-    let mut error = ApiError::of_kind(kind);
+    let mut error = match kind {
+        ErrorKind::PayloadTooLarge => too_large(),
+        ErrorKind::UnsupportedMediaType => unsupported_media_type(),
+        _ => P::operation_error(&operation.operation_id, kind, &operation.path_params(path))
+            .unwrap_or_else(|| ApiError::of_kind(kind)),
+    };
     error.retry_after = retry_after;
     error
 }
@@ -382,6 +418,23 @@ fn injected<P: MockProvider>(status: u16, retry_after: Option<u64>) -> ApiError<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn path_parameters_are_read_by_their_template_names() {
+        let op = DocumentedOperation {
+            method: Method::GET,
+            template: "/webhooks/{webhookId}.json"
+                .split('/')
+                .map(str::to_string)
+                .collect(),
+            operation_id: "getWebhook".into(),
+            statuses: vec![200],
+            query: vec![],
+        };
+        let params = op.path_params("/webhooks/abc.json");
+        assert_eq!(params.get("webhookId"), "abc");
+        assert_eq!(params.get("other"), "");
+    }
 
     #[test]
     fn templates_match_parameters_with_suffixes() {

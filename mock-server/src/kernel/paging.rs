@@ -26,10 +26,35 @@ pub fn encode_cursor(seq: u64) -> String {
     format!("cur_{seq:016x}")
 }
 
-/// The position a cursor stands for.
+/// The position a cursor stands for; only the form [`encode_cursor`] writes
+/// (16 lower-case hex digits) is one, never a `+` or upper-case variant of it.
 pub fn decode_cursor(cursor: &str) -> Option<u64> {
     let hex = cursor.strip_prefix("cur_")?;
-    (hex.len() == 16).then(|| u64::from_str_radix(hex, 16).ok())?
+    let issued = hex.len() == 16 && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+    issued.then(|| u64::from_str_radix(hex, 16).ok())?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_issued_cursors_decode() {
+        for seq in [0, 1, 0xabc, u64::MAX] {
+            assert_eq!(decode_cursor(&encode_cursor(seq)), Some(seq));
+        }
+        for forged in [
+            "cur_+000000000000001",
+            "cur_000000000000000A",
+            "cur_000000000000000",
+            "cur_00000000000000001",
+            "cur_-000000000000001",
+            " cur_0000000000000001",
+            "0000000000000001",
+        ] {
+            assert_eq!(decode_cursor(forged), None, "{forged}");
+        }
+    }
 }
 
 /// One page of a cursor-paginated list: up to `limit` records older than

@@ -89,6 +89,8 @@ impl Security {
 pub trait MockProvider: Sized + Send + Sync + 'static {
     /// The name on the command line, in URLs and in the journal.
     const NAME: &'static str;
+    /// The provider's own name for people (`billing.io`), on the docs page.
+    const TITLE: &'static str;
     /// The path of the provider's real base URL (`/v1`; empty for the root).
     const BASE_PATH: &'static str;
     /// The hand-written spec (`openapi/<name>.yaml`), whose examples the
@@ -114,6 +116,18 @@ pub trait MockProvider: Sized + Send + Sync + 'static {
     /// The provider's code and message for an error of `kind` when nothing
     /// more precise is known (`Prefer`, faults, unknown routes and methods).
     fn error_code(kind: ErrorKind) -> (&'static str, &'static str);
+
+    /// The error operation `operation_id` itself answers with `kind`, where
+    /// it has one of its own (an operation's 404, which names what was not
+    /// found), given the request's path parameters: an injected error of
+    /// that status reads exactly like the real one. `None`: [`Self::error_code`].
+    fn operation_error(
+        _operation_id: &str,
+        _kind: ErrorKind,
+        _path: &PathParams,
+    ) -> Option<ApiError<Self>> {
+        None
+    }
 
     /// The provider's routes (relative to its base path) and their spec.
     fn router() -> OpenApiRouter<Arc<ProviderState<Self>>>;
@@ -158,6 +172,20 @@ pub trait MockProvider: Sized + Send + Sync + 'static {
             Some(events) => (events.trigger)(state, headers, event_type, data),
             None => Err(not_documented()),
         }
+    }
+}
+
+/// A request's path parameters, by the names its operation's path template gives them.
+#[derive(Debug, Default, Clone)]
+pub struct PathParams(pub Vec<(String, String)>);
+
+impl PathParams {
+    /// The value of parameter `name` (empty when absent).
+    pub fn get(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or("", |(_, v)| v.as_str())
     }
 }
 
@@ -242,6 +270,8 @@ pub struct Alternate {
     pub selects: Arc<Selects>,
     /// Where its emitted spec is served, relative to the provider's prefix.
     pub spec_path: &'static str,
+    /// Its name on the docs page.
+    pub title: &'static str,
     /// Its emitted spec.
     pub spec: Value,
 }

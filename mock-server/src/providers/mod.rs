@@ -67,6 +67,19 @@ impl Provider {
         self.with(Name)
     }
 
+    /// The provider's own name for people (`billing.io`, `chargeapi.co`,
+    /// `Donutwork`, `meum.io`, `Commet`).
+    pub fn title(self) -> &'static str {
+        struct Title;
+        impl WithProvider for Title {
+            type Output = &'static str;
+            fn with<P: MockProvider>(self) -> &'static str {
+                P::TITLE
+            }
+        }
+        self.with(Title)
+    }
+
     /// The provider named `name`.
     pub fn from_name(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|p| p.name() == name)

@@ -25,7 +25,8 @@ use crate::kernel::urls::{check_url, is_uuid};
 type AppState = Arc<ProviderState<BillingIo>>;
 type Answer = Result<Response, ApiError<BillingIo>>;
 
-fn not_found(id: &str) -> ApiError<BillingIo> {
+/// The 404 of an unknown endpoint ID.
+pub fn not_found(id: &str) -> ApiError<BillingIo> {
     ApiError::new(
         ErrorKind::NotFound,
         "webhook_not_found",

@@ -17,7 +17,9 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::kernel::error::{ApiError, ErrorKind, RateLimitHeaders};
 use crate::kernel::extract::bearer_token;
-use crate::kernel::provider::{EventHooks, MockProvider, Mode, ProviderState, Security, Tenant};
+use crate::kernel::provider::{
+    EventHooks, MockProvider, Mode, PathParams, ProviderState, Security, Tenant,
+};
 use crate::kernel::store::{Collection, IdempotencyKeys};
 use wire::{ErrorResponse, ErrorResponseError, ErrorType, WebhookEndpoint};
 
@@ -35,6 +37,7 @@ pub struct TenantData {
 
 impl MockProvider for BillingIo {
     const NAME: &'static str = "billing-io";
+    const TITLE: &'static str = "billing.io";
     const BASE_PATH: &'static str = "/v1";
     const SPEC: &'static str = include_str!("../../../../openapi/billing-io.yaml");
     const SECURITY: Security = Security::bearer("BearerAuth");
@@ -104,6 +107,11 @@ impl MockProvider for BillingIo {
             ),
             _ => ("invalid_request", "The request is invalid."),
         }
+    }
+
+    /// Its get and delete name the endpoint they did not find.
+    fn operation_error(_: &str, kind: ErrorKind, path: &PathParams) -> Option<ApiError<Self>> {
+        (kind == ErrorKind::NotFound).then(|| handlers::not_found(path.get("webhook_id")))
     }
 
     fn router() -> OpenApiRouter<Arc<ProviderState<Self>>> {

@@ -25,7 +25,8 @@ use crate::kernel::urls::check_url;
 type AppState = Arc<ProviderState<Chargeapi>>;
 type Answer = Result<Response, ApiError<Chargeapi>>;
 
-fn not_found(id: &str) -> ApiError<Chargeapi> {
+/// The 404 of an unknown endpoint ID.
+pub fn not_found(id: &str) -> ApiError<Chargeapi> {
     ApiError::new(
         ErrorKind::NotFound,
         "webhook_endpoint_not_found",

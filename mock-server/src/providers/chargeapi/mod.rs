@@ -17,7 +17,7 @@ use utoipa_axum::router::OpenApiRouter;
 use crate::kernel::error::{ApiError, ErrorKind};
 use crate::kernel::extract::bearer_token;
 use crate::kernel::ids;
-use crate::kernel::provider::{MockProvider, Mode, ProviderState, Security, Tenant};
+use crate::kernel::provider::{MockProvider, Mode, PathParams, ProviderState, Security, Tenant};
 use crate::kernel::store::{Collection, IdempotencyKeys};
 use wire::{Error, WebhookEndpoint};
 
@@ -33,6 +33,7 @@ pub struct TenantData {
 
 impl MockProvider for Chargeapi {
     const NAME: &'static str = "chargeapi";
+    const TITLE: &'static str = "chargeapi.co";
     const BASE_PATH: &'static str = "/v1";
     const SPEC: &'static str = include_str!("../../../../openapi/chargeapi.yaml");
     const SECURITY: Security = Security::bearer("BearerAuth");
@@ -88,6 +89,11 @@ impl MockProvider for Chargeapi {
             }
             _ => ("invalid_request", "The request is invalid."),
         }
+    }
+
+    /// Its retrieve and update name the endpoint they did not find.
+    fn operation_error(_: &str, kind: ErrorKind, path: &PathParams) -> Option<ApiError<Self>> {
+        (kind == ErrorKind::NotFound).then(|| handlers::not_found(path.get("id")))
     }
 
     fn router() -> OpenApiRouter<Arc<ProviderState<Self>>> {

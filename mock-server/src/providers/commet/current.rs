@@ -32,6 +32,7 @@ pub struct CommetCurrent;
 
 impl MockProvider for CommetCurrent {
     const NAME: &'static str = "commet-2026-08-27";
+    const TITLE: &'static str = "Commet (API 2026-08-27)";
     const BASE_PATH: &'static str = Commet::BASE_PATH;
     const SPEC: &'static str = include_str!("../../../../openapi/commet-2026-08-27.yaml");
     const SECURITY: Security = Commet::SECURITY;
@@ -54,6 +55,14 @@ impl MockProvider for CommetCurrent {
 
     fn error_code(kind: ErrorKind) -> (&'static str, &'static str) {
         Commet::error_code(kind)
+    }
+
+    fn operation_error(
+        _: &str,
+        kind: ErrorKind,
+        _: &crate::kernel::provider::PathParams,
+    ) -> Option<ApiError<Self>> {
+        (kind == ErrorKind::NotFound).then(super::operations::not_found)
     }
 
     fn router() -> OpenApiRouter<AppState> {
@@ -102,6 +111,7 @@ pub fn alternate(seed: &Arc<ProviderState<Commet>>, shared: &MockState, prefix: 
                 .map_err(|error| Box::new(error.into_response()))
         }),
         spec_path: "/openapi-2026-08-27.json",
+        title: CommetCurrent::TITLE,
         spec,
     }
 }

@@ -25,7 +25,7 @@ use utoipa_axum::router::OpenApiRouter;
 use crate::kernel::app::MockState;
 use crate::kernel::error::{ApiError, ErrorKind, RateLimitHeaders};
 use crate::kernel::provider::{
-    Alternate, EventHooks, KeyIn, MockProvider, Mode, ProviderState, Security, Tenant,
+    Alternate, EventHooks, KeyIn, MockProvider, Mode, PathParams, ProviderState, Security, Tenant,
 };
 use crate::kernel::store::{Collection, IdempotencyKeys};
 use wire::{ErrorResponse, ErrorResponseError, Webhook};
@@ -125,6 +125,7 @@ pub struct TenantData {
 
 impl MockProvider for Commet {
     const NAME: &'static str = "commet";
+    const TITLE: &'static str = "Commet";
     const BASE_PATH: &'static str = "/api/v1";
     const SPEC: &'static str = include_str!("../../../../openapi/commet.yaml");
     const SECURITY: Security = Security {
@@ -194,6 +195,11 @@ impl MockProvider for Commet {
             }
             _ => ("validation_error", "The request is invalid."),
         }
+    }
+
+    /// Its operations' 404 is `webhook_not_found`.
+    fn operation_error(_: &str, kind: ErrorKind, _: &PathParams) -> Option<ApiError<Self>> {
+        (kind == ErrorKind::NotFound).then(operations::not_found)
     }
 
     fn router() -> OpenApiRouter<Arc<ProviderState<Self>>> {

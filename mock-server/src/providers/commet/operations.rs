@@ -38,7 +38,8 @@ pub trait Contract: MockProvider<TenantData = TenantData> {
 /// What a handler of contract `C` answers.
 pub type Answer<C> = Result<Response, ApiError<C>>;
 
-fn not_found<C>() -> ApiError<C> {
+/// The 404 of an unknown endpoint ID, in both contracts.
+pub fn not_found<C>() -> ApiError<C> {
     ApiError::new(
         ErrorKind::NotFound,
         "webhook_not_found",

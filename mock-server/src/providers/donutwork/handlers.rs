@@ -178,6 +178,11 @@ async fn list_webhook_types(Auth(..): Auth<Donutwork>) -> Response {
     json_response(200, json!(SUPPORTED_EVENTS))
 }
 
+/// The 404 of the get operation, as its docs print it.
+pub const GET_NOT_FOUND: &str = "Webhook not found.";
+/// The 404 of the delete operation, as its docs print it.
+pub const DELETE_NOT_FOUND: &str = "Webhook not found. Unable to delete unknown resource";
+
 /// The `{webhookId}` of a `{webhookId}.json` segment (axum cannot route a
 /// parameter followed by a suffix, so the handler splits it).
 fn webhook_id(segment: &str) -> Result<&str, ApiError<Donutwork>> {
@@ -210,7 +215,7 @@ async fn get_webhook(
     let tenants = state.tenants.lock();
     let webhook = tenants
         .find(&tenant.key, |w| w, id)
-        .ok_or_else(|| error(ErrorKind::NotFound, "Webhook not found."))?;
+        .ok_or_else(|| error(ErrorKind::NotFound, GET_NOT_FOUND))?;
     Ok(respond(200, &redacted(webhook)))
 }
 
@@ -235,12 +240,9 @@ async fn delete_webhook(
 ) -> Answer {
     let id = webhook_id(&segment)?;
     let mut tenants = state.tenants.lock();
-    tenants.remove(&tenant.key, |w| w, id).ok_or_else(|| {
-        error(
-            ErrorKind::NotFound,
-            "Webhook not found. Unable to delete unknown resource",
-        )
-    })?;
+    tenants
+        .remove(&tenant.key, |w| w, id)
+        .ok_or_else(|| error(ErrorKind::NotFound, DELETE_NOT_FOUND))?;
     let deleted = DeletedWebhook {
         id: id.to_string(),
         deleted: true,

@@ -17,7 +17,7 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::kernel::error::{ApiError, ErrorKind};
 use crate::kernel::extract::bearer_token;
-use crate::kernel::provider::{MockProvider, Mode, ProviderState, Security, Tenant};
+use crate::kernel::provider::{MockProvider, Mode, PathParams, ProviderState, Security, Tenant};
 use crate::kernel::store::Collection;
 use wire::{Error, Webhook};
 
@@ -37,6 +37,7 @@ fn error(kind: ErrorKind, message: &str) -> ApiError<Donutwork> {
 
 impl MockProvider for Donutwork {
     const NAME: &'static str = "donutwork";
+    const TITLE: &'static str = "Donutwork";
     const BASE_PATH: &'static str = "/2026-02-01";
     const SPEC: &'static str = include_str!("../../../../openapi/donutwork.yaml");
     const SECURITY: Security = Security::bearer("BearerAuth");
@@ -71,6 +72,19 @@ impl MockProvider for Donutwork {
             ErrorKind::Internal | ErrorKind::Unavailable => ("", "An unexpected error occurred."),
             _ => ("", "The request is invalid."),
         }
+    }
+
+    /// Its get and delete print different 404 messages.
+    fn operation_error(
+        operation_id: &str,
+        kind: ErrorKind,
+        _: &PathParams,
+    ) -> Option<ApiError<Self>> {
+        let message = match operation_id {
+            "deleteWebhook" => handlers::DELETE_NOT_FOUND,
+            _ => handlers::GET_NOT_FOUND,
+        };
+        (kind == ErrorKind::NotFound).then(|| error(kind, message))
     }
 
     fn router() -> OpenApiRouter<Arc<ProviderState<Self>>> {

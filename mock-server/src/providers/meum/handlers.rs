@@ -24,7 +24,8 @@ use crate::kernel::urls::check_url;
 type AppState = Arc<ProviderState<Meum>>;
 type Answer = Result<Response, ApiError<Meum>>;
 
-fn not_found(what: &str) -> ApiError<Meum> {
+/// The 404 of an unknown record (`what`: `Webhook endpoint`, `Webhook delivery`).
+pub fn not_found(what: &str) -> ApiError<Meum> {
     ApiError::new(
         ErrorKind::NotFound,
         "NOT_FOUND",

@@ -17,7 +17,9 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::kernel::error::{ApiError, ErrorKind};
 use crate::kernel::extract::bearer_token;
-use crate::kernel::provider::{EventHooks, MockProvider, Mode, ProviderState, Security, Tenant};
+use crate::kernel::provider::{
+    EventHooks, MockProvider, Mode, PathParams, ProviderState, Security, Tenant,
+};
 use crate::kernel::store::Collection;
 use wire::{
     EndpointStatus, ErrorResponse, ErrorResponseError, WebhookDeliveryDetail, WebhookEndpoint,
@@ -57,6 +59,7 @@ pub struct TenantData {
 
 impl MockProvider for Meum {
     const NAME: &'static str = "meum";
+    const TITLE: &'static str = "meum.io";
     const BASE_PATH: &'static str = "";
     const SPEC: &'static str = include_str!("../../../../openapi/meum.yaml");
     const SECURITY: Security = Security::bearer("bearerAuth");
@@ -100,6 +103,19 @@ impl MockProvider for Meum {
             }
             _ => ("BAD_REQUEST", "The request is invalid."),
         }
+    }
+
+    /// Its operations say which kind of record they did not find.
+    fn operation_error(
+        operation_id: &str,
+        kind: ErrorKind,
+        _: &PathParams,
+    ) -> Option<ApiError<Self>> {
+        let what = match operation_id {
+            "getWebhookDelivery" => "Webhook delivery",
+            _ => "Webhook endpoint",
+        };
+        (kind == ErrorKind::NotFound).then(|| handlers::not_found(what))
     }
 
     fn router() -> OpenApiRouter<Arc<ProviderState<Self>>> {
