@@ -34,29 +34,6 @@ pub fn decode_cursor(cursor: &str) -> Option<u64> {
     issued.then(|| u64::from_str_radix(hex, 16).ok())?
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_issued_cursors_decode() {
-        for seq in [0, 1, 0xabc, u64::MAX] {
-            assert_eq!(decode_cursor(&encode_cursor(seq)), Some(seq));
-        }
-        for forged in [
-            "cur_+000000000000001",
-            "cur_000000000000000A",
-            "cur_000000000000000",
-            "cur_00000000000000001",
-            "cur_-000000000000001",
-            " cur_0000000000000001",
-            "0000000000000001",
-        ] {
-            assert_eq!(decode_cursor(forged), None, "{forged}");
-        }
-    }
-}
-
 /// One page of a cursor-paginated list: up to `limit` records older than
 /// the `cursor` (all when absent or empty), newest first, and the cursor of
 /// the next page when more follow; a cursor the mock did not issue is the
@@ -78,4 +55,27 @@ pub fn cursor_page<'a, R, P>(
     let (page, more) = records.newest_first(before, limit);
     let next = more.then(|| encode_cursor(page.last().map_or(0, |(s, _)| *s)));
     Ok((page.into_iter().map(|(_, r)| r).collect(), next))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_issued_cursors_decode() {
+        for seq in [0, 1, 0xabc, u64::MAX] {
+            assert_eq!(decode_cursor(&encode_cursor(seq)), Some(seq));
+        }
+        for forged in [
+            "cur_+000000000000001",
+            "cur_000000000000000A",
+            "cur_000000000000000",
+            "cur_00000000000000001",
+            "cur_-000000000000001",
+            " cur_0000000000000001",
+            "0000000000000001",
+        ] {
+            assert_eq!(decode_cursor(forged), None, "{forged}");
+        }
+    }
 }
