@@ -14,7 +14,7 @@ use webhooks_mock::Provider;
 #[derive(Args)]
 pub struct SendArgs {
     /// Whose envelope and signature to use (billing-io, meum, commet; the
-    /// others document no signing).
+    /// others do not document how their deliveries are signed).
     #[arg(long, value_parser = crate::provider)]
     provider: Provider,
     /// The endpoint's signing secret.

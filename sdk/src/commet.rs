@@ -112,9 +112,10 @@ crate::open_enum::open_enum! {
 pub const BASE_URL: &str = "https://commet.co/api/v1";
 
 /// The `Commet-Version` every client sends unless told otherwise: the newest
-/// version whose contract is the one these types describe (the `{success,
-/// data}` envelope, update by PUT). From `2026-07-31` on Commet answers with
-/// bare resources, which this module cannot read.
+/// known version whose contract is the one these types describe (the
+/// `{success, data}` envelope, update by PUT; Commet's Node SDK 7.10.0 pins
+/// it). Commet's current contract (from `2026-07-31`, by our reading of its
+/// SDK changelog) answers with bare resources: use [`latest`] for it.
 pub const API_VERSION: &str = "2026-07-11";
 
 crate::client::provider_client! {

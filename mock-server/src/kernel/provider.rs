@@ -204,7 +204,7 @@ pub struct EventHooks<P: MockProvider> {
     pub trigger: TriggerFn<P>,
 }
 
-/// The answer of a provider that documents no signing.
+/// The answer of a provider that does not document how its deliveries are signed.
 fn not_documented<P: MockProvider>() -> ApiError<P> {
     ApiError::new(
         ErrorKind::BadRequest,

@@ -4,7 +4,8 @@
 //! and secrets `whsec_` + 32 alphanumerics, the secret in every response as
 //! the docs show; newest-first pages linked by `next_page_url` /
 //! `previous_page_url`; `Idempotency-Key` (≤ 255 chars) on POSTs. Charge
-//! documents no signing, so it sends no events.
+//! documents its `Charge-Signature` header but not what is signed or with
+//! which algorithm, so the mock sends no events.
 
 mod handlers;
 pub mod wire;
