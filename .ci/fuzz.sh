@@ -16,13 +16,15 @@ SCHEMATHESIS_VERSION=4.32.5
 # spec | base path on the mock | headers (a valid sandbox/test key; `;` between two) | checks that cannot apply
 # Donutwork: the docs give no key format, so the mock accepts any non-empty
 # bearer token and `ignored_auth` cannot tell a bad key from a good one.
+# Commet: the Commet-Version header picks the contract, so each spec is run
+# with a version of its own (a header given here is not generated).
 specs=(
   "billing-io|billing-io/v1|Authorization: Bearer sk_test_fuzz|"
   "chargeapi|chargeapi/v1|Authorization: Bearer ch_sk_test_fuzz|"
   "donutwork|donutwork/2026-02-01|Authorization: Bearer dw_fuzz|ignored_auth"
   "meum|meum|Authorization: Bearer sk_live_fuzz|"
-  "commet|commet/api/v1|x-api-key: ck_sandbox_fuzz|"
-  "commet-2026-08-27|commet/api/v1|x-api-key: ck_sandbox_fuzz;commet-version: 2026-08-27|"
+  "commet|commet/api/v1|x-api-key: ck_sandbox_fuzz;Commet-Version: 2026-07-11|"
+  "commet-2026-08-27|commet/api/v1|x-api-key: ck_sandbox_fuzz;Commet-Version: 2026-08-27|"
 )
 if [ $# -gt 0 ]; then
   wanted=("$@")

@@ -516,3 +516,32 @@ async fn commet_test_is_idempotent_and_events_carry_the_endpoints_version() {
         assert!(rfc3339(timestamp), "{timestamp}");
     }
 }
+
+/// One `Idempotency-Key` reused for the same create in Commet's other
+/// contract is a different request (409), never the first contract's body.
+#[tokio::test]
+async fn a_commet_key_reused_across_contracts_is_a_conflict() {
+    let server = MockServer::start().await.unwrap();
+    let url = format!("{}/webhooks", server.base_url(Provider::Commet));
+    let create = |version: &'static str| {
+        http()
+            .post(&url)
+            .header("x-api-key", "ck_sandbox_contracts")
+            .header("commet-version", version)
+            .header("idempotency-key", "one-key")
+            .json(&json!({"url": "http://example.com", "events": ["subscription.created"]}))
+            .send()
+    };
+    let first = create("2026-07-11").await.unwrap();
+    assert_eq!(first.status().as_u16(), 201);
+    let replay = create("2026-07-11").await.unwrap();
+    assert_eq!(replay.status().as_u16(), 201, "the same request replays");
+    let other = create("2026-08-27").await.unwrap();
+    assert_eq!(other.status().as_u16(), 409);
+    let body: Value = other.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "idempotency_key_mismatch");
+    assert!(
+        body.get("success").is_none(),
+        "the current contract's error body: {body}"
+    );
+}

@@ -7,60 +7,6 @@ use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt, encode_pa
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
-    ///`CreateWebhookEndpointCommetVersion`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CreateWebhookEndpointCommetVersion(::std::string::String);
-    impl ::std::ops::Deref for CreateWebhookEndpointCommetVersion {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CreateWebhookEndpointCommetVersion> for ::std::string::String {
-        fn from(value: CreateWebhookEndpointCommetVersion) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CreateWebhookEndpointCommetVersion {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
-                ::std::sync::LazyLock::new(|| {
-                    ::regress::Regex::new("^[0-9]{4}-[0-9]{2}-[0-9]{2}$").unwrap()
-                });
-            if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"^[0-9]{4}-[0-9]{2}-[0-9]{2}$\"".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateWebhookEndpointCommetVersion {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CreateWebhookEndpointCommetVersion {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateWebhookEndpointCommetVersion {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
     ///A new webhook endpoint.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(deny_unknown_fields)]
@@ -139,60 +85,6 @@ pub mod types {
             Default::default()
         }
     }
-    ///`DeleteWebhookEndpointCommetVersion`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct DeleteWebhookEndpointCommetVersion(::std::string::String);
-    impl ::std::ops::Deref for DeleteWebhookEndpointCommetVersion {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<DeleteWebhookEndpointCommetVersion> for ::std::string::String {
-        fn from(value: DeleteWebhookEndpointCommetVersion) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for DeleteWebhookEndpointCommetVersion {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
-                ::std::sync::LazyLock::new(|| {
-                    ::regress::Regex::new("^[0-9]{4}-[0-9]{2}-[0-9]{2}$").unwrap()
-                });
-            if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"^[0-9]{4}-[0-9]{2}-[0-9]{2}$\"".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for DeleteWebhookEndpointCommetVersion {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for DeleteWebhookEndpointCommetVersion {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for DeleteWebhookEndpointCommetVersion {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
     ///Acknowledges a deletion.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct DeletedObject {
@@ -265,276 +157,6 @@ pub mod types {
         /// Starts a builder for `ErrorResponseError`.
         pub fn builder() -> builder::ErrorResponseError {
             Default::default()
-        }
-    }
-    ///`GetWebhookEndpointCommetVersion`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct GetWebhookEndpointCommetVersion(::std::string::String);
-    impl ::std::ops::Deref for GetWebhookEndpointCommetVersion {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<GetWebhookEndpointCommetVersion> for ::std::string::String {
-        fn from(value: GetWebhookEndpointCommetVersion) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for GetWebhookEndpointCommetVersion {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
-                ::std::sync::LazyLock::new(|| {
-                    ::regress::Regex::new("^[0-9]{4}-[0-9]{2}-[0-9]{2}$").unwrap()
-                });
-            if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"^[0-9]{4}-[0-9]{2}-[0-9]{2}$\"".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for GetWebhookEndpointCommetVersion {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for GetWebhookEndpointCommetVersion {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GetWebhookEndpointCommetVersion {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///`ListWebhookEndpointsCommetVersion`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct ListWebhookEndpointsCommetVersion(::std::string::String);
-    impl ::std::ops::Deref for ListWebhookEndpointsCommetVersion {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<ListWebhookEndpointsCommetVersion> for ::std::string::String {
-        fn from(value: ListWebhookEndpointsCommetVersion) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for ListWebhookEndpointsCommetVersion {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
-                ::std::sync::LazyLock::new(|| {
-                    ::regress::Regex::new("^[0-9]{4}-[0-9]{2}-[0-9]{2}$").unwrap()
-                });
-            if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"^[0-9]{4}-[0-9]{2}-[0-9]{2}$\"".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ListWebhookEndpointsCommetVersion {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ListWebhookEndpointsCommetVersion {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListWebhookEndpointsCommetVersion {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///`PatchWebhookEndpointCommetVersion`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct PatchWebhookEndpointCommetVersion(::std::string::String);
-    impl ::std::ops::Deref for PatchWebhookEndpointCommetVersion {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<PatchWebhookEndpointCommetVersion> for ::std::string::String {
-        fn from(value: PatchWebhookEndpointCommetVersion) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for PatchWebhookEndpointCommetVersion {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
-                ::std::sync::LazyLock::new(|| {
-                    ::regress::Regex::new("^[0-9]{4}-[0-9]{2}-[0-9]{2}$").unwrap()
-                });
-            if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"^[0-9]{4}-[0-9]{2}-[0-9]{2}$\"".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for PatchWebhookEndpointCommetVersion {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for PatchWebhookEndpointCommetVersion {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for PatchWebhookEndpointCommetVersion {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///`TestWebhookEndpointCommetVersion`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct TestWebhookEndpointCommetVersion(::std::string::String);
-    impl ::std::ops::Deref for TestWebhookEndpointCommetVersion {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<TestWebhookEndpointCommetVersion> for ::std::string::String {
-        fn from(value: TestWebhookEndpointCommetVersion) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for TestWebhookEndpointCommetVersion {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
-                ::std::sync::LazyLock::new(|| {
-                    ::regress::Regex::new("^[0-9]{4}-[0-9]{2}-[0-9]{2}$").unwrap()
-                });
-            if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"^[0-9]{4}-[0-9]{2}-[0-9]{2}$\"".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for TestWebhookEndpointCommetVersion {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for TestWebhookEndpointCommetVersion {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for TestWebhookEndpointCommetVersion {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///`UpdateWebhookEndpointCommetVersion`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct UpdateWebhookEndpointCommetVersion(::std::string::String);
-    impl ::std::ops::Deref for UpdateWebhookEndpointCommetVersion {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateWebhookEndpointCommetVersion> for ::std::string::String {
-        fn from(value: UpdateWebhookEndpointCommetVersion) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for UpdateWebhookEndpointCommetVersion {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
-                ::std::sync::LazyLock::new(|| {
-                    ::regress::Regex::new("^[0-9]{4}-[0-9]{2}-[0-9]{2}$").unwrap()
-                });
-            if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"^[0-9]{4}-[0-9]{2}-[0-9]{2}$\"".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for UpdateWebhookEndpointCommetVersion {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for UpdateWebhookEndpointCommetVersion {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UpdateWebhookEndpointCommetVersion {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///The fields to change; only the provided fields change.
@@ -2210,7 +1832,7 @@ pub mod builder {
         client: &'a super::Client,
         cursor: Result<Option<::std::string::String>, String>,
         limit: Result<Option<::std::num::NonZeroU64>, String>,
-        commet_version: Result<Option<types::ListWebhookEndpointsCommetVersion>, String>,
+        commet_version: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListWebhookEndpoints<'a> {
         /// Starts this request for `client` (the `Client` method of the same name does this).
@@ -2245,11 +1867,10 @@ pub mod builder {
         /// Sets the `commet_version` parameter.
         pub fn commet_version<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ListWebhookEndpointsCommetVersion>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.commet_version = value.try_into().map(Some).map_err(|_| {
-                "conversion to `ListWebhookEndpointsCommetVersion` for commet_version failed"
-                    .to_string()
+                "conversion to `:: std :: string :: String` for commet_version failed".to_string()
             });
             self
         }
@@ -2317,7 +1938,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CreateWebhookEndpoint<'a> {
         client: &'a super::Client,
-        commet_version: Result<Option<types::CreateWebhookEndpointCommetVersion>, String>,
+        commet_version: Result<Option<::std::string::String>, String>,
         idempotency_key: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::CreateWebhookRequest, String>,
     }
@@ -2334,11 +1955,10 @@ pub mod builder {
         /// Sets the `commet_version` parameter.
         pub fn commet_version<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::CreateWebhookEndpointCommetVersion>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.commet_version = value.try_into().map(Some).map_err(|_| {
-                "conversion to `CreateWebhookEndpointCommetVersion` for commet_version failed"
-                    .to_string()
+                "conversion to `:: std :: string :: String` for commet_version failed".to_string()
             });
             self
         }
@@ -2455,7 +2075,7 @@ pub mod builder {
     pub struct GetWebhookEndpoint<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
-        commet_version: Result<Option<types::GetWebhookEndpointCommetVersion>, String>,
+        commet_version: Result<Option<::std::string::String>, String>,
     }
     impl<'a> GetWebhookEndpoint<'a> {
         /// Starts this request for `client` (the `Client` method of the same name does this).
@@ -2479,11 +2099,10 @@ pub mod builder {
         /// Sets the `commet_version` parameter.
         pub fn commet_version<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::GetWebhookEndpointCommetVersion>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.commet_version = value.try_into().map(Some).map_err(|_| {
-                "conversion to `GetWebhookEndpointCommetVersion` for commet_version failed"
-                    .to_string()
+                "conversion to `:: std :: string :: String` for commet_version failed".to_string()
             });
             self
         }
@@ -2554,7 +2173,7 @@ pub mod builder {
     pub struct UpdateWebhookEndpoint<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
-        commet_version: Result<Option<types::UpdateWebhookEndpointCommetVersion>, String>,
+        commet_version: Result<Option<::std::string::String>, String>,
         idempotency_key: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::UpdateWebhookRequest, String>,
     }
@@ -2582,11 +2201,10 @@ pub mod builder {
         /// Sets the `commet_version` parameter.
         pub fn commet_version<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::UpdateWebhookEndpointCommetVersion>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.commet_version = value.try_into().map(Some).map_err(|_| {
-                "conversion to `UpdateWebhookEndpointCommetVersion` for commet_version failed"
-                    .to_string()
+                "conversion to `:: std :: string :: String` for commet_version failed".to_string()
             });
             self
         }
@@ -2710,7 +2328,7 @@ pub mod builder {
     pub struct DeleteWebhookEndpoint<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
-        commet_version: Result<Option<types::DeleteWebhookEndpointCommetVersion>, String>,
+        commet_version: Result<Option<::std::string::String>, String>,
     }
     impl<'a> DeleteWebhookEndpoint<'a> {
         /// Starts this request for `client` (the `Client` method of the same name does this).
@@ -2734,11 +2352,10 @@ pub mod builder {
         /// Sets the `commet_version` parameter.
         pub fn commet_version<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::DeleteWebhookEndpointCommetVersion>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.commet_version = value.try_into().map(Some).map_err(|_| {
-                "conversion to `DeleteWebhookEndpointCommetVersion` for commet_version failed"
-                    .to_string()
+                "conversion to `:: std :: string :: String` for commet_version failed".to_string()
             });
             self
         }
@@ -2810,7 +2427,7 @@ pub mod builder {
     pub struct PatchWebhookEndpoint<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
-        commet_version: Result<Option<types::PatchWebhookEndpointCommetVersion>, String>,
+        commet_version: Result<Option<::std::string::String>, String>,
         idempotency_key: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::UpdateWebhookRequest, String>,
     }
@@ -2838,11 +2455,10 @@ pub mod builder {
         /// Sets the `commet_version` parameter.
         pub fn commet_version<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::PatchWebhookEndpointCommetVersion>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.commet_version = value.try_into().map(Some).map_err(|_| {
-                "conversion to `PatchWebhookEndpointCommetVersion` for commet_version failed"
-                    .to_string()
+                "conversion to `:: std :: string :: String` for commet_version failed".to_string()
             });
             self
         }
@@ -2966,7 +2582,7 @@ pub mod builder {
     pub struct TestWebhookEndpoint<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
-        commet_version: Result<Option<types::TestWebhookEndpointCommetVersion>, String>,
+        commet_version: Result<Option<::std::string::String>, String>,
         idempotency_key: Result<Option<::std::string::String>, String>,
     }
     impl<'a> TestWebhookEndpoint<'a> {
@@ -2992,11 +2608,10 @@ pub mod builder {
         /// Sets the `commet_version` parameter.
         pub fn commet_version<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::TestWebhookEndpointCommetVersion>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.commet_version = value.try_into().map(Some).map_err(|_| {
-                "conversion to `TestWebhookEndpointCommetVersion` for commet_version failed"
-                    .to_string()
+                "conversion to `:: std :: string :: String` for commet_version failed".to_string()
             });
             self
         }

@@ -16,7 +16,7 @@ use utoipa_axum::routes;
 
 use super::operations::{Answer, Contract, create, delete, get, list, test, update};
 use super::wire::{
-    BareErrorResponse, CommetVersion, CreateWebhookRequest, CreatedWebhook, DeletedObject,
+    BareErrorResponse, CreateWebhookRequest, CreatedWebhook, CurrentCommetVersion, DeletedObject,
     ListObject, ListParams, UpdateWebhookRequest, Webhook, WebhookList, WebhookTest,
 };
 use super::{Commet, TenantData, Version};
@@ -122,7 +122,7 @@ pub fn alternate(seed: &Arc<ProviderState<Commet>>, shared: &MockState, prefix: 
     path = "/webhooks",
     operation_id = "createWebhookEndpoint",
     tag = "Webhooks",
-    params(CommetVersion, ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried write safe.")),
+    params(CurrentCommetVersion, ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried write safe.")),
     request_body = CreateWebhookRequest,
     responses(
         (status = 200, description = "The same created resource", body = CreatedWebhook),
@@ -149,7 +149,7 @@ async fn create_webhook_endpoint(
     path = "/webhooks",
     operation_id = "listWebhookEndpoints",
     tag = "Webhooks",
-    params(CommetVersion, ListParams),
+    params(CurrentCommetVersion, ListParams),
     responses(
         (status = 200, description = "A page of endpoints", body = WebhookList),
         (status = 400, description = "Validation error", body = BareErrorResponse),
@@ -172,7 +172,7 @@ async fn list_webhook_endpoints(
     path = "/webhooks/{id}",
     operation_id = "getWebhookEndpoint",
     tag = "Webhooks",
-    params(CommetVersion, ("id" = String, Path, description = "The endpoint's identifier.")),
+    params(CurrentCommetVersion, ("id" = String, Path, description = "The endpoint's identifier.")),
     responses(
         (status = 200, description = "The endpoint", body = Webhook),
         (status = 401, description = "Bad API key", body = BareErrorResponse),
@@ -196,7 +196,7 @@ async fn get_webhook_endpoint(
     operation_id = "updateWebhookEndpoint",
     tag = "Webhooks",
     params(
-        CommetVersion,
+        CurrentCommetVersion,
         ("id" = String, Path, description = "The endpoint's identifier."),
         ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried write safe."),
     ),
@@ -227,7 +227,7 @@ async fn update_webhook_endpoint(
     path = "/webhooks/{id}",
     operation_id = "deleteWebhookEndpoint",
     tag = "Webhooks",
-    params(CommetVersion, ("id" = String, Path, description = "The endpoint's identifier.")),
+    params(CurrentCommetVersion, ("id" = String, Path, description = "The endpoint's identifier.")),
     responses(
         (status = 200, description = "The deletion stub", body = DeletedObject),
         (status = 401, description = "Bad API key", body = BareErrorResponse),
@@ -251,7 +251,7 @@ async fn delete_webhook_endpoint(
     operation_id = "testWebhookEndpoint",
     tag = "Webhooks",
     params(
-        CommetVersion,
+        CurrentCommetVersion,
         ("id" = String, Path, description = "The endpoint's identifier."),
         ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried write safe."),
     ),

@@ -108,7 +108,8 @@ pub fn create<C: Contract>(
     let api_version = body
         .api_version
         .or_else(|| header_text(&headers, "commet-version"));
-    let fingerprint = || json!(["POST", "/webhooks", raw.value()]);
+    // The contract is part of the request: a key reused in the other one is a conflict.
+    let fingerprint = || json!(["POST", "/webhooks", C::NAME, raw.value()]);
     let key = idempotency_key(&headers);
     write_once(
         &state.tenants,
@@ -189,7 +190,7 @@ pub fn update<C: Contract>(
     let events = body.events.as_deref().map(check_events).transpose()?;
     check_version(body.api_version.as_ref())?;
     // PUT and PATCH change the same fields: a retry may use either.
-    let fingerprint = || json!(["update", id, raw.value()]);
+    let fingerprint = || json!(["update", C::NAME, id, raw.value()]);
     let key = idempotency_key(&headers);
     write_once(
         &state.tenants,
@@ -249,7 +250,7 @@ pub async fn test<C: Contract>(
 ) -> Answer<C> {
     // A retried test with the same key reports the first delivery instead of sending another.
     let key = idempotency_key(&headers);
-    let fingerprint = json!(["POST", format!("/webhooks/{id}/test")]);
+    let fingerprint = json!(["POST", C::NAME, format!("/webhooks/{id}/test")]);
     if let Some(key) = &key {
         let mut tenants = state.tenants.lock();
         match tenants.of(&tenant.key).idempotency.check(key, &fingerprint) {

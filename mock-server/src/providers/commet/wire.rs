@@ -295,8 +295,8 @@ pub struct BareErrorResponse {
     pub error: ErrorResponseError,
 }
 
-/// The `Commet-Version` header every operation takes (read by the contract
-/// selector; declared here for the emitted spec).
+/// The `Commet-Version` header of the seed contract's operations: a version
+/// before 2026-07-31 (read by the contract selector; declared for the spec).
 #[derive(IntoParams)]
 #[into_params(parameter_in = Header)]
 #[allow(dead_code)]
@@ -305,7 +305,23 @@ pub struct CommetVersion {
     /// organization's; a create without `apiVersion` pins the new endpoint to it.
     #[param(
         rename = "Commet-Version",
-        pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+        pattern = r"^(([01][0-9]{3}|20[01][0-9]|202[0-5])-[0-9]{2}-[0-9]{2}|2026-0[0-6]-[0-9]{2}|2026-07-([0-2][0-9]|30))$",
+        nullable = false
+    )]
+    commet_version: Option<String>,
+}
+
+/// The `Commet-Version` header of the current contract's operations: a
+/// version from 2026-07-31 on.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Header)]
+#[allow(dead_code)]
+pub struct CurrentCommetVersion {
+    /// The API version to answer in (`YYYY-MM-DD`), instead of the
+    /// organization's; a create without `apiVersion` pins the new endpoint to it.
+    #[param(
+        rename = "Commet-Version",
+        pattern = r"^(2026-07-(3[1-9]|[4-9][0-9])|2026-(0[89]|[1-9][0-9])-[0-9]{2}|(202[7-9]|20[3-9][0-9]|2[1-9][0-9]{2}|[3-9][0-9]{3})-[0-9]{2}-[0-9]{2})$",
         nullable = false
     )]
     commet_version: Option<String>,
