@@ -1,46 +1,17 @@
-//! Receiving webhooks: an axum handler that verifies billing.io's signature,
+//! Receiving webhooks: an axum receiver built with the SDK's extractor,
 //! tested against the mock server, which delivers real signed events.
 //!
-//! Run it with `cargo run -p webhooks-sdk --example receive`.
+//! Run it with `cargo run -p webhooks-sdk --example receive --features axum`.
 
-use std::sync::Arc;
-
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::Router;
+use axum::http::StatusCode;
 use axum::routing::post;
 use tokio::sync::mpsc;
 use webhooks_mock::{MockServer, Provider};
-use webhooks_sdk::billing_io::{self, webhook};
-
-/// What the receiver needs: the endpoint's secret, and where to report events.
-struct Receiver {
-    secret: String,
-    events: mpsc::Sender<webhook::Event>,
-}
-
-/// The handler: the raw body and headers in, 2xx only for a valid signature.
-async fn receive(
-    State(receiver): State<Arc<Receiver>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> StatusCode {
-    match webhook::verify_headers(
-        &body,
-        &headers,
-        &receiver.secret,
-        Some(webhook::DEFAULT_TOLERANCE),
-    ) {
-        Ok(event) => {
-            let _ = receiver.events.send(event).await;
-            StatusCode::OK
-        }
-        Err(why) => {
-            eprintln!("rejected a delivery: {why}");
-            StatusCode::BAD_REQUEST
-        }
-    }
-}
+use webhooks_sdk::billing_io::webhook::{BillingIo, Event, Webhook};
+use webhooks_sdk::billing_io::{self, EventType};
+use webhooks_sdk::receive::MemoryReplayGuard;
+use webhooks_sdk::receive::axum::{Receiver, ReplayLayer, Verified};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -53,10 +24,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let url = format!("http://{}/webhooks/billing", listener.local_addr()?);
     let endpoint = client
         .create_webhook_endpoint()
-        .body_map(|b| {
-            b.url(&url)
-                .events(vec![billing_io::EventType::CheckoutCompleted])
-        })
+        .body_map(|b| b.url(&url).events(vec![EventType::CheckoutCompleted]))
         .send()
         .await?
         .into_inner();
@@ -65,13 +33,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .expect("the secret comes with the create response");
     println!("registered {} -> {url}", endpoint.webhook_id);
 
+    // The extractor reads the raw body, verifies it, and skips duplicates.
+    let receiver =
+        Receiver::new(Webhook::new([secret])?).replay_guard(MemoryReplayGuard::default());
     let (tx, mut rx) = mpsc::channel(8);
-    let app = axum::Router::new()
-        .route("/webhooks/billing", post(receive))
-        .with_state(Arc::new(Receiver {
-            secret: secret.expose().to_string(),
-            events: tx,
-        }));
+    let app = Router::new()
+        .route(
+            "/webhooks/billing",
+            post(move |delivery: Verified<BillingIo>| async move {
+                let _ = tx.send(delivery.event()).await;
+                StatusCode::OK
+            }),
+        )
+        .layer(ReplayLayer)
+        .with_state(receiver);
     tokio::spawn(async move { axum::serve(listener, app).await });
 
     // Ask the mock to send a signed checkout.completed event.
@@ -88,9 +63,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let event = tokio::time::timeout(std::time::Duration::from_secs(10), rx.recv())
         .await?
         .ok_or("the receiver stopped")?;
-    println!(
-        "verified {} ({:?}) for checkout {:?}",
-        event.event_id, event.type_, event.checkout_id
-    );
+    match event {
+        Event::Known(event) => println!(
+            "verified {} ({}) for checkout {}",
+            event.event_id, event.event_type, event.data.checkout_id
+        ),
+        other => println!("verified, but not a typed event: {other:?}"),
+    }
     Ok(())
 }

@@ -42,7 +42,7 @@ pub struct RetryRules {
 }
 
 /// A generated client this crate knows how to build.
-pub trait Provider: Sized {
+pub trait ProviderClient: Sized {
     /// The provider's name, for messages.
     const NAME: &'static str;
     /// The provider's production base URL.
@@ -177,7 +177,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
     }
 }
 
-impl<C: Provider> ClientBuilder<C> {
+impl<C: ProviderClient> ClientBuilder<C> {
     /// A builder for the provider's production base URL and this key.
     pub fn new(api_key: impl Into<String>) -> Self {
         Self {
@@ -286,7 +286,7 @@ impl<C: Provider> ClientBuilder<C> {
 }
 
 /// Providers that document an API-version request header.
-pub trait VersionedProvider: Provider {}
+pub trait VersionedProvider: ProviderClient {}
 
 impl<C: VersionedProvider> ClientBuilder<C> {
     /// Pins another API version (`Charge-Version` / `Commet-Version`) on
@@ -299,7 +299,7 @@ impl<C: VersionedProvider> ClientBuilder<C> {
     }
 }
 
-/// Implements [`Provider`], the retrying `exec` hook and the constructors
+/// Implements [`ProviderClient`], the retrying `exec` hook and the constructors
 /// for a generated `Client`.
 macro_rules! provider_client {
     (
@@ -311,7 +311,7 @@ macro_rules! provider_client {
         retry_429_without_retry_after: $retry_429:expr
         $(, unwrap_envelope: $unwrap:expr)? $(,)?
     ) => {
-        impl $crate::client::Provider for Client {
+        impl $crate::client::ProviderClient for Client {
             const NAME: &'static str = $name;
             const BASE_URL: &'static str = $base;
             const AUTH: $crate::client::AuthScheme = $auth;

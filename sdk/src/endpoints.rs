@@ -1,7 +1,7 @@
 //! One API over all five providers, for code that manages endpoints at
 //! several of them: [`Endpoints`] (implemented by every provider's `Client`),
-//! [`AnyClient`] (any of them, chosen at run time) and [`verify`] (any
-//! provider's signed delivery).
+//! [`AnyClient`] (any of them, chosen at run time), and [`AnyWebhook`] and
+//! [`verify`] (any signing provider's deliveries).
 //!
 //! Events are plain strings here, each provider's own names; the
 //! per-provider modules stay the precise, typed interface. An operation a
@@ -27,53 +27,20 @@
 
 use std::fmt;
 use std::future::Future;
-use std::str::FromStr;
 use std::time::Duration;
+
+use std::time::SystemTime;
 
 use futures_util::stream::{self, BoxStream, StreamExt};
 use reqwest::StatusCode;
-use reqwest::header::HeaderMap;
 use serde_json::Value;
 
-use crate::{ApiError, BuildError, ErrorBody, Secret, VerifyError};
+pub use crate::Provider;
+use crate::receive::{Headers, NeutralEvent, SetupError, VerifiedDelivery, VerifyError};
+use crate::{ApiError, BuildError, ErrorBody, Secret};
 use crate::{billing_io, chargeapi, commet, donutwork, meum};
 
-/// One of the five providers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Provider {
-    /// billing.io.
-    BillingIo,
-    /// chargeapi.co.
-    Chargeapi,
-    /// Donutwork.
-    Donutwork,
-    /// meum.io.
-    Meum,
-    /// Commet.
-    Commet,
-}
-
 impl Provider {
-    /// Every provider.
-    pub const ALL: [Provider; 5] = [
-        Provider::BillingIo,
-        Provider::Chargeapi,
-        Provider::Donutwork,
-        Provider::Meum,
-        Provider::Commet,
-    ];
-
-    /// The provider's short name (`billing-io`, `chargeapi`, `donutwork`, `meum`, `commet`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::BillingIo => "billing-io",
-            Self::Chargeapi => "chargeapi",
-            Self::Donutwork => "donutwork",
-            Self::Meum => "meum",
-            Self::Commet => "commet",
-        }
-    }
-
     /// The provider's production base URL.
     pub fn base_url(self) -> &'static str {
         match self {
@@ -83,25 +50,6 @@ impl Provider {
             Self::Meum => meum::BASE_URL,
             Self::Commet => commet::BASE_URL,
         }
-    }
-}
-
-impl fmt::Display for Provider {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for Provider {
-    type Err = String;
-
-    fn from_str(name: &str) -> Result<Self, String> {
-        Self::ALL
-            .into_iter()
-            .find(|p| p.name() == name)
-            .ok_or_else(|| {
-                format!("no provider named {name:?}: one of billing-io, chargeapi, donutwork, meum, commet")
-            })
     }
 }
 
@@ -468,80 +416,111 @@ impl Endpoints for AnyClient {
     }
 }
 
-/// A verified delivery from any provider.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Event {
-    /// The event's ID, the same on every retry: deduplicate on it.
-    pub id: String,
-    /// Its type, in the provider's own names.
-    pub event_type: String,
-    /// When it happened, as the provider wrote it.
-    pub created_at: Option<String>,
-    /// The event's data.
-    pub data: Value,
-    /// Who sent it.
-    pub provider: Provider,
+/// Any signing provider's verifier, chosen at run time: [`verify`] on it
+/// gives the same [`VerifiedDelivery`] as the per-provider verifiers, read
+/// through the provider-neutral [`NeutralEvent`].
+///
+/// ```
+/// use webhooks_sdk::Provider;
+/// use webhooks_sdk::endpoints::AnyWebhook;
+///
+/// let webhook = AnyWebhook::new(Provider::Commet, ["whsec_new", "whsec_old"])?;
+/// # let body = br#"{"id":"whev_1","event":"subscription.created","timestamp":"2026-03-25T14:30:00.000Z","data":{}}"#;
+/// # let headers = webhooks_sdk::commet::webhook::Webhook::new(["whsec_old"])?.sign(body, std::time::SystemTime::now());
+/// let event = webhook.verify(body, &headers)?.event();
+/// assert_eq!(event.event_type.as_deref(), Some("subscription.created"));
+/// assert!(event.known);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
+pub enum AnyWebhook {
+    /// billing.io.
+    BillingIo(billing_io::webhook::Webhook),
+    /// meum.io.
+    Meum(meum::webhook::Webhook),
+    /// Commet.
+    Commet(commet::webhook::Webhook),
 }
 
-/// Verifies a delivery from `provider` (its headers, the raw body byte for
-/// byte, the endpoint's signing secret) with that provider's documented
-/// scheme and default tolerance, and reads the event. Charge and Donutwork
-/// document no signing: they get [`VerifyError::SigningNotDocumented`].
-pub fn verify(
-    provider: Provider,
-    headers: &HeaderMap,
-    body: &[u8],
-    secret: &str,
-) -> Result<Event, VerifyError> {
-    match provider {
-        Provider::BillingIo => {
-            let event = billing_io::webhook::verify_headers(
-                body,
-                headers,
-                secret,
-                Some(billing_io::webhook::DEFAULT_TOLERANCE),
-            )?;
-            Ok(Event {
-                id: event.event_id,
-                event_type: event.type_.as_str().to_string(),
-                created_at: event.created_at,
-                data: event.data,
-                provider,
-            })
-        }
-        Provider::Meum => {
-            let mut event = meum::webhook::verify_headers(
-                body,
-                headers,
-                secret,
-                Some(meum::webhook::DEFAULT_TOLERANCE),
-            )?;
-            let text = |v: Option<Value>| v.and_then(|v| v.as_str().map(str::to_string));
-            Ok(Event {
-                id: event.id,
-                event_type: text(event.fields.remove("type"))
-                    .or_else(|| {
-                        let value = headers.get(meum::webhook::EVENT_HEADER)?;
-                        value.to_str().ok().map(str::to_string)
-                    })
-                    .unwrap_or_default(),
-                created_at: text(event.fields.remove("created_at")),
-                data: event.fields.remove("data").unwrap_or(Value::Null),
-                provider,
-            })
-        }
-        Provider::Commet => {
-            let event = commet::webhook::verify_headers(body, headers, secret)?;
-            Ok(Event {
-                id: event.id,
-                event_type: event.event,
-                created_at: Some(event.timestamp),
-                data: event.data,
-                provider,
-            })
-        }
-        Provider::Chargeapi | Provider::Donutwork => {
-            Err(VerifyError::SigningNotDocumented(provider.name()))
+impl AnyWebhook {
+    /// A verifier for `provider`'s deliveries with these secrets (newest
+    /// first) and its documented tolerance; Charge and Donutwork, which do
+    /// not document how they sign, give [`SetupError::SigningNotDocumented`].
+    pub fn new<I, T>(provider: Provider, secrets: I) -> Result<Self, SetupError>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<Secret>,
+    {
+        Ok(match provider {
+            Provider::BillingIo => Self::BillingIo(billing_io::webhook::Webhook::new(secrets)?),
+            Provider::Meum => Self::Meum(meum::webhook::Webhook::new(secrets)?),
+            Provider::Commet => Self::Commet(commet::webhook::Webhook::new(secrets)?),
+            Provider::Chargeapi | Provider::Donutwork => {
+                return Err(SetupError::SigningNotDocumented(provider));
+            }
+        })
+    }
+
+    /// Verifies a delivery now (the raw body, the request's headers).
+    pub fn verify(
+        &self,
+        body: &[u8],
+        headers: &impl Headers,
+    ) -> Result<VerifiedDelivery<NeutralEvent>, VerifyError> {
+        self.verify_at(body, headers, SystemTime::now())
+    }
+
+    /// [`verify`](Self::verify) as if the time were `now`.
+    pub fn verify_at(
+        &self,
+        body: &[u8],
+        headers: &impl Headers,
+        now: SystemTime,
+    ) -> Result<VerifiedDelivery<NeutralEvent>, VerifyError> {
+        Ok(match self {
+            Self::BillingIo(w) => w.verify_at(body, headers, now)?.into_neutral(),
+            Self::Meum(w) => w.verify_at(body, headers, now)?.into_neutral(),
+            Self::Commet(w) => w.verify_at(body, headers, now)?.into_neutral(),
+        })
+    }
+}
+
+/// Why [`verify`] refused a delivery.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AnyVerifyError {
+    /// No verifier could be built (no secret, or a provider that documents no signing).
+    Setup(SetupError),
+    /// The delivery did not verify.
+    Verify(VerifyError),
+}
+
+impl fmt::Display for AnyVerifyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Setup(e) => e.fmt(f),
+            Self::Verify(e) => e.fmt(f),
         }
     }
+}
+
+impl std::error::Error for AnyVerifyError {}
+
+/// Verifies one delivery from `provider` with these secrets (building an
+/// [`AnyWebhook`] each call: keep one to verify many): the raw body, then
+/// the request's headers, as every verifier takes them.
+pub fn verify<I, T>(
+    provider: Provider,
+    secrets: I,
+    body: &[u8],
+    headers: &impl Headers,
+) -> Result<VerifiedDelivery<NeutralEvent>, AnyVerifyError>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<Secret>,
+{
+    AnyWebhook::new(provider, secrets)
+        .map_err(AnyVerifyError::Setup)?
+        .verify(body, headers)
+        .map_err(AnyVerifyError::Verify)
 }

@@ -36,6 +36,11 @@
 //! are retried when that is safe ([`ClientBuilder::max_retries`]), and every
 //! list builder has `.stream()`, an [`ItemStream`] over all its pages.
 //!
+//! Receiving the providers' webhooks is [`receive`]: one verifier type per
+//! signing provider (`billing_io::webhook::Webhook`, …) built from one or
+//! more secrets, typed events read in a second step that never fails, replay
+//! protection, and an axum extractor (feature `axum`).
+//!
 //! Responses stay readable as providers evolve: unknown fields are ignored,
 //! and enums such as event types and statuses have an `Unknown(String)`
 //! variant. Secrets (`secret`, `secretKey`, `token`) are [`Secret`]s, which
@@ -46,9 +51,17 @@ mod client;
 #[cfg(feature = "endpoints")]
 pub mod endpoints;
 mod error;
-#[cfg(any(feature = "billing-io", feature = "chargeapi", feature = "commet"))]
+#[cfg(any(
+    feature = "billing-io",
+    feature = "chargeapi",
+    feature = "meum",
+    feature = "commet"
+))]
 mod open_enum;
 mod pagination;
+mod provider;
+#[cfg(feature = "signing")]
+pub mod receive;
 mod retry;
 mod secret;
 #[cfg(feature = "signing")]
@@ -95,16 +108,16 @@ pub mod meum;
 
 pub use client::{
     AuthScheme, BuildError, ClientBuilder, ClientSettings, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, Provider, RetryRules, USER_AGENT, VersionedProvider,
+    DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ProviderClient, RetryRules, USER_AGENT,
+    VersionedProvider,
 };
 #[cfg(feature = "endpoints")]
-pub use endpoints::{AnyClient, Endpoints, verify};
+pub use endpoints::{AnyClient, AnyWebhook, Endpoints, verify};
 pub use error::{ApiError, ErrorBody};
 pub use pagination::ItemStream;
 pub use progenitor_client::{Error, ResponseValue};
+pub use provider::{Provider, UnknownProvider};
 pub use secret::Secret;
-#[cfg(feature = "signing")]
-pub use signature::VerifyError;
 
 /// The README's examples, compiled as doc tests so they stay true.
 #[cfg(doctest)]

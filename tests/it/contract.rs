@@ -102,7 +102,7 @@ impl Target {
     }
 
     /// A provider client for this target; `default_key` unless a key is set.
-    pub fn client<C: webhooks_sdk::Provider>(&self, default_key: &str) -> C {
+    pub fn client<C: webhooks_sdk::ProviderClient>(&self, default_key: &str) -> C {
         webhooks_sdk::ClientBuilder::<C>::new(self.key.as_deref().unwrap_or(default_key))
             .base_url(&self.base)
             .http_client(self.http.clone())

@@ -7,7 +7,8 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use webhooks_mock::DeliveryConfig;
 use webhooks_mock::{MockServer, Provider};
-use webhooks_sdk::{VerifyError, billing_io, commet, meum};
+use webhooks_sdk::receive::{Event, VerifyError};
+use webhooks_sdk::{billing_io, commet, meum};
 use wiremock::matchers::any;
 use wiremock::{Mock, ResponseTemplate};
 
@@ -84,22 +85,16 @@ async fn billing_io_deliveries_verify_and_a_tampered_copy_does_not() {
     assert!(other["deliveries"].as_array().unwrap().is_empty());
 
     let delivery = &received(&hooks, 1).await[0];
-    let event = billing_io::webhook::verify_headers(
-        &delivery.body,
-        &delivery.headers,
-        secret.expose(),
-        Some(billing_io::webhook::DEFAULT_TOLERANCE),
-    )
-    .unwrap();
-    assert_eq!(event.type_, billing_io::EventType::CheckoutCompleted);
+    let webhook = billing_io::webhook::Webhook::new([secret]).unwrap();
+    let verified = webhook.verify(&delivery.body, &delivery.headers).unwrap();
+    let Event::Known(event) = verified.event() else {
+        panic!("the mock's checkout.completed reads as a typed event")
+    };
+    assert_eq!(event.event_type, billing_io::EventType::CheckoutCompleted);
     assert_eq!(event.event_id, outcome["event"]["event_id"]);
-    let forged = billing_io::webhook::verify_headers(
-        &tampered(&delivery.body),
-        &delivery.headers,
-        secret.expose(),
-        None,
-    );
-    assert!(matches!(forged, Err(VerifyError::NoMatchingSignature)));
+    assert_eq!(event.data.checkout_id, event.checkout_id);
+    let forged = webhook.verify(&tampered(&delivery.body), &delivery.headers);
+    assert_eq!(forged.unwrap_err(), VerifyError::NoMatchingSignature);
 }
 
 #[tokio::test]
@@ -124,13 +119,11 @@ async fn meum_deliveries_verify_and_are_listed_by_its_api() {
     .await;
     let delivery = &received(&hooks, 1).await[0];
     let secret = created.secret;
-    let event = meum::webhook::verify_headers(
-        &delivery.body,
-        &delivery.headers,
-        secret.expose(),
-        Some(meum::webhook::DEFAULT_TOLERANCE),
-    )
-    .unwrap();
+    let webhook = meum::webhook::Webhook::new([secret.clone()]).unwrap();
+    let verified = webhook.verify(&delivery.body, &delivery.headers).unwrap();
+    let Event::Known(event) = verified.event() else {
+        panic!("the mock's invoice.paid reads as a typed event")
+    };
     assert_eq!(
         delivery.headers[meum::webhook::EVENT_ID_HEADER],
         event.id.as_str()
@@ -140,13 +133,9 @@ async fn meum_deliveries_verify_and_are_listed_by_its_api() {
         "invoice.paid"
     );
     assert!(
-        meum::webhook::verify_headers(
-            &tampered(&delivery.body),
-            &delivery.headers,
-            secret.expose(),
-            None
-        )
-        .is_err()
+        webhook
+            .verify(&tampered(&delivery.body), &delivery.headers)
+            .is_err()
     );
 
     let id = created.id;
@@ -219,10 +208,12 @@ async fn commet_retries_on_its_schedule_and_disables_after_three_failed_events()
         let requests = received(&failing, 8 * n).await;
         // Every attempt of one event carries the same event id and a valid signature.
         let last = requests.last().unwrap();
-        let event =
-            commet::webhook::verify_headers(&last.body, &last.headers, created.secret_key.expose())
-                .unwrap();
-        assert_eq!(event.event, "subscription.activated");
+        let webhook = commet::webhook::Webhook::new([created.secret_key.clone()]).unwrap();
+        let verified = webhook.verify(&last.body, &last.headers).unwrap();
+        assert_eq!(
+            verified.event().event_type(),
+            Some("subscription.activated")
+        );
     }
     let mut active = true;
     for _ in 0..100 {

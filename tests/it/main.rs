@@ -14,5 +14,6 @@ mod fixtures;
 mod meum;
 mod mock;
 mod official_sdks;
+mod receiving;
 mod runtime;
 mod sdk;

@@ -412,7 +412,7 @@ async fn a_404_and_a_429_read_the_same_way_at_every_provider() {
         )
         .mount(&limited)
         .await;
-    fn quick<C: webhooks_sdk::Provider>(uri: &str, key: &str) -> C {
+    fn quick<C: webhooks_sdk::ProviderClient>(uri: &str, key: &str) -> C {
         webhooks_sdk::ClientBuilder::<C>::new(key)
             .base_url(uri)
             .max_retries(0)
@@ -487,7 +487,7 @@ async fn pull<T, E: webhooks_sdk::ErrorBody>(
 }
 
 /// A client for the mock that does not retry.
-fn once<C: webhooks_sdk::Provider>(mock: &MockServer, provider: Provider, key: &str) -> C {
+fn once<C: webhooks_sdk::ProviderClient>(mock: &MockServer, provider: Provider, key: &str) -> C {
     webhooks_sdk::ClientBuilder::<C>::new(key)
         .base_url(mock.base_url(provider))
         .max_retries(0)

@@ -111,3 +111,14 @@ pub fn tool(name: &str, package: &str) -> std::process::Command {
     );
     std::process::Command::new(name)
 }
+
+/// Kills the process with this ID when dropped, also when a test fails.
+pub struct KillOnDrop(pub u32);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("kill")
+            .args(["-KILL", &self.0.to_string()])
+            .status();
+    }
+}

@@ -1,120 +1,144 @@
-//! Verifying Commet's webhook deliveries, and signing test payloads.
+//! Receiving Commet's webhook deliveries.
 //!
 //! Commet sends `X-Commet-Signature: <hex>`, the hex HMAC-SHA256 of the raw
-//! body alone, keyed with the endpoint secret. **No timestamp is signed**
-//! and Commet documents no replay window, so this verifier cannot reject a
-//! replayed delivery: deduplicate on the event `id`, which stays the same
-//! across retries. `X-Commet-Timestamp` (ISO 8601) is informational only.
+//! body alone, keyed with the endpoint secret, one signature per delivery.
+//! **No timestamp is signed** and Commet documents no replay window, so a
+//! verifier alone cannot refuse a replayed copy: deduplicate on the signed
+//! body's `id` ([`VerifiedDelivery::event_id`](crate::receive::VerifiedDelivery::event_id),
+//! and a [`ReplayGuard`](crate::receive::ReplayGuard)), never on the
+//! unsigned `X-Commet-Event-Id` header. `X-Commet-Timestamp` is not signed either.
 //!
 //! ```
-//! use webhooks_sdk::commet::webhook;
+//! use webhooks_sdk::commet::webhook::{Event, Webhook};
 //!
-//! let secret = "whsec_abc123";
+//! let webhook = Webhook::new(["whsec_abc123"])?;
 //! let body = br#"{"id":"whev_1","event":"subscription.activated","timestamp":"2026-03-25T14:30:00.000Z","organizationId":"8f14e45f-ceea-4e7a-9c3d-1c2b3a4d5e6f","mode":"live","apiVersion":"2026-05-25","data":{}}"#;
-//! let headers = webhook::sign(body, secret);
-//! let event = webhook::verify_headers(body, &headers, secret)?;
-//! assert_eq!(event.event, "subscription.activated");
-//! # Ok::<(), webhooks_sdk::VerifyError>(())
+//! let delivery = webhook.verify(body, &webhook.sign(body, std::time::SystemTime::now()))?;
+//! let Event::Known(event) = delivery.event() else { panic!("a documented event") };
+//! assert_eq!(event.event.as_str(), "subscription.activated");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use reqwest::header::{HeaderMap, HeaderValue};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
-use crate::signature::{VerifyError, header, hmac_hex, signature_matches};
+use super::EventType;
+use crate::Provider;
+use crate::receive::{self, Envelope, Headers, Signed, Tolerance, VerifyError, required};
 
 /// The header that carries the signature.
 pub const SIGNATURE_HEADER: &str = "x-commet-signature";
-/// The header that carries the event type.
+/// The header that carries the event type (not signed).
 pub const EVENT_HEADER: &str = "x-commet-event";
-/// The header that carries the event ID.
+/// The header that carries the event ID (not signed; the body's `id` is).
 pub const EVENT_ID_HEADER: &str = "x-commet-event-id";
 /// The header that carries the emit time (ISO 8601; not signed).
 pub const TIMESTAMP_HEADER: &str = "x-commet-timestamp";
 
-/// An event as Commet delivers it. Unknown event types and fields parse.
+/// Commet's signing scheme.
+#[derive(Debug, Clone, Copy)]
+pub struct Commet;
+
+/// Verifies Commet deliveries (see [`receive::Webhook`]).
+pub type Webhook = receive::Webhook<Commet>;
+
+/// A Commet delivery's event, read.
+pub type Event = receive::Event<CommetEvent>;
+
+/// The axum extractor of verified Commet deliveries.
+#[cfg(feature = "axum")]
+pub type Verified = receive::axum::Verified<Commet>;
+
+impl receive::private::Sealed for Commet {}
+
+impl receive::Scheme for Commet {
+    const PROVIDER: Provider = Provider::Commet;
+    const TOLERANCE: Tolerance = Tolerance::Unchecked;
+    type Event = Event;
+    const ENVELOPE: Envelope = Envelope {
+        id: "id",
+        event_type: "event",
+        created_at: "timestamp",
+    };
+    const SIGNS_TIMESTAMP: bool = false;
+
+    fn signed(headers: &dyn Headers) -> Result<Signed<'_>, VerifyError> {
+        let signature = required(headers, SIGNATURE_HEADER)?.trim();
+        if signature.is_empty() {
+            return Err(VerifyError::MalformedHeader(SIGNATURE_HEADER));
+        }
+        Ok(Signed {
+            timestamp: None,
+            signatures: vec![signature],
+        })
+    }
+
+    fn headers(
+        _body: &[u8],
+        signature: String,
+        _timestamp: i64,
+        event: Option<&Value>,
+    ) -> Vec<(&'static str, String)> {
+        let field = |key| receive::text_field(event, key);
+        vec![
+            ("content-type", "application/json".into()),
+            (SIGNATURE_HEADER, signature),
+            (EVENT_HEADER, field("event")),
+            (EVENT_ID_HEADER, field("id")),
+            (TIMESTAMP_HEADER, field("timestamp")),
+        ]
+    }
+}
+
+crate::open_enum::open_enum! {
+    /// Whether an event happened in live mode or in the sandbox.
+    pub enum Mode {
+        Live = "live",
+        Sandbox = "sandbox",
+    }
+}
+
+/// A Commet event of a documented type, in Commet's envelope. The data of
+/// each type is not documented ("event-specific fields"): it is kept as sent.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Event {
+pub struct CommetEvent {
     /// The event's ID (`whev_…`), the same on every retry: deduplicate on it.
     pub id: String,
-    /// The event type, such as `subscription.activated`.
-    pub event: String,
+    /// What happened.
+    pub event: EventType,
     /// When it was emitted (ISO 8601).
     pub timestamp: String,
     /// The organization's ID (a UUID).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
-    /// `live` or `sandbox`.
+    /// Live or sandbox.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mode: Option<String>,
-    /// The API version the payload is shaped with.
+    pub mode: Option<Mode>,
+    /// The API version the payload is shaped with (the endpoint's pin, else the organization's).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_version: Option<String>,
     /// The event's own fields.
     #[serde(default)]
-    pub data: serde_json::Value,
+    pub data: Value,
 }
 
-/// Verifies `payload` (the raw body) against the `X-Commet-Signature` value
-/// and the endpoint `secret`, and parses the event.
-pub fn verify(payload: &[u8], signature: &str, secret: &str) -> Result<Event, VerifyError> {
-    let signature = signature.trim();
-    if signature.is_empty() {
-        return Err(VerifyError::MalformedHeader(SIGNATURE_HEADER));
+impl receive::KnownEvent for CommetEvent {
+    const TYPE_FIELD: &'static str = "event";
+
+    fn is_documented(event_type: &str) -> bool {
+        !matches!(EventType::from(event_type), EventType::Unknown(_))
     }
-    if !signature_matches(secret.as_bytes(), &[payload], signature) {
-        return Err(VerifyError::NoMatchingSignature);
+
+    fn event_type(&self) -> &str {
+        self.event.as_str()
     }
-    serde_json::from_slice(payload).map_err(VerifyError::InvalidPayload)
-}
-
-/// [`verify`] with the signature taken from the request's headers.
-pub fn verify_headers(
-    payload: &[u8],
-    headers: &HeaderMap,
-    secret: &str,
-) -> Result<Event, VerifyError> {
-    verify(payload, header(headers, SIGNATURE_HEADER)?, secret)
-}
-
-/// The `X-Commet-Signature` value for `payload`.
-pub fn signature(payload: &[u8], secret: &str) -> String {
-    hmac_hex(secret.as_bytes(), &[payload])
-}
-
-/// The headers Commet sends with `payload`, for your own tests (event type,
-/// ID and time are read from the payload).
-pub fn sign(payload: &[u8], secret: &str) -> HeaderMap {
-    let mut headers = HeaderMap::new();
-    headers.insert(
-        reqwest::header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    let event: serde_json::Value = serde_json::from_slice(payload).unwrap_or_default();
-    for (name, value) in [
-        (SIGNATURE_HEADER, signature(payload, secret)),
-        (
-            EVENT_HEADER,
-            event["event"].as_str().unwrap_or_default().to_string(),
-        ),
-        (
-            EVENT_ID_HEADER,
-            event["id"].as_str().unwrap_or_default().to_string(),
-        ),
-        (
-            TIMESTAMP_HEADER,
-            event["timestamp"].as_str().unwrap_or_default().to_string(),
-        ),
-    ] {
-        if let Ok(value) = HeaderValue::from_str(&value) {
-            headers.insert(name, value);
-        }
-    }
-    headers
 }
 
 #[cfg(test)]
 mod tests {
+    use std::time::SystemTime;
+
     use super::*;
 
     const SECRET: &str = "whsec_abc123";
@@ -123,48 +147,32 @@ mod tests {
     const KNOWN: &str = "18c058852f57fe8a37f428279081a612923005a9a0843e322a2d704fbc3d2457";
 
     #[test]
-    fn the_known_answer_verifies_and_parses() {
-        let event = verify(BODY.as_bytes(), KNOWN, SECRET).unwrap();
-        assert_eq!(event.id, "whev_8AzNvGSAZJw0YBOUMTn9vM1V");
-        assert_eq!(event.mode.as_deref(), Some("live"));
-        assert_eq!(signature(BODY.as_bytes(), SECRET), KNOWN);
+    fn the_known_answer_verifies_and_signing_reproduces_it() {
+        let webhook = Webhook::new([SECRET]).unwrap();
+        let delivery = webhook
+            .verify(BODY.as_bytes(), &[(SIGNATURE_HEADER, KNOWN)])
+            .unwrap();
+        assert_eq!(delivery.event_id(), Some("whev_8AzNvGSAZJw0YBOUMTn9vM1V"));
+        assert_eq!(delivery.signed_at(), None, "Commet signs no timestamp");
+        let signed = webhook.sign(BODY.as_bytes(), SystemTime::now());
+        assert_eq!(signed[SIGNATURE_HEADER], KNOWN);
+        assert_eq!(signed[EVENT_HEADER], "subscription.activated");
     }
 
     #[test]
-    fn tampered_wrong_secret_empty_and_truncated_fail() {
-        let tampered = BODY.replace("live", "sandbox");
-        assert!(matches!(
-            verify(tampered.as_bytes(), KNOWN, SECRET),
-            Err(VerifyError::NoMatchingSignature)
-        ));
-        assert!(matches!(
-            verify(BODY.as_bytes(), KNOWN, "whsec_other"),
-            Err(VerifyError::NoMatchingSignature)
-        ));
-        assert!(matches!(
-            verify(BODY.as_bytes(), "", SECRET),
-            Err(VerifyError::MalformedHeader(_))
-        ));
-        assert!(matches!(
-            verify(BODY.as_bytes(), &KNOWN[..63], SECRET),
-            Err(VerifyError::NoMatchingSignature)
-        ));
-        assert!(matches!(
-            verify_headers(BODY.as_bytes(), &HeaderMap::new(), SECRET),
-            Err(VerifyError::MissingHeader(_))
-        ));
-    }
-
-    #[test]
-    fn signed_headers_verify_and_unknown_events_parse() {
-        let body = BODY.replace("subscription.activated", "subscription.teleported");
-        let headers = sign(body.as_bytes(), SECRET);
-        assert_eq!(headers[EVENT_HEADER], "subscription.teleported");
+    fn an_empty_signature_is_malformed_and_a_truncated_one_does_not_match() {
+        let webhook = Webhook::new([SECRET]).unwrap();
         assert_eq!(
-            verify_headers(body.as_bytes(), &headers, SECRET)
-                .unwrap()
-                .event,
-            "subscription.teleported"
+            webhook
+                .verify(BODY.as_bytes(), &[(SIGNATURE_HEADER, " ")])
+                .unwrap_err(),
+            VerifyError::MalformedHeader(SIGNATURE_HEADER)
+        );
+        assert_eq!(
+            webhook
+                .verify(BODY.as_bytes(), &[(SIGNATURE_HEADER, &KNOWN[..63])])
+                .unwrap_err(),
+            VerifyError::NoMatchingSignature
         );
     }
 }
