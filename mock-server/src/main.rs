@@ -18,9 +18,16 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const SERVED: &str = "\
 Also served: /<prefix>/openapi.json per provider, /docs (Swagger UI, offline),
-POST /__mock/reset[?api_key=KEY], GET /__mock/requests,
-POST /__mock/<provider>/events (signed deliveries), GET /__mock/deliveries,
-POST and DELETE /__mock/faults (answer the next requests with an error).
+and the admin API:
+  POST /__mock/reset[?api_key=KEY]          forget everything, or one tenant
+  GET  /__mock/requests[?provider=&operation=&status=&api_key=]   the journal
+  POST /__mock/<provider>/events            deliver a signed event (duplicate,
+                                            signature_age_seconds, delay_ms)
+  GET  /__mock/deliveries                   every delivery attempt
+  POST /__mock/deliveries/{event_id}/resend send a recorded event again
+  POST /__mock/faults, DELETE /__mock/faults  status, delay, reset, malformed
+  GET  /__mock/clock, POST /__mock/clock    read or advance a manual clock
+  POST /__mock/fixtures                     set up endpoints and events
 Logs one line per request; RUST_LOG=warn quiets it. Stops on Ctrl-C or SIGTERM.";
 
 /// A stateful mock of the webhook-endpoint APIs of billing.io, chargeapi.co,
@@ -59,9 +66,24 @@ struct ServeArgs {
     /// become a request forwarder).
     #[arg(long)]
     allow_remote_deliveries: bool,
-    /// Divide the providers' retry delays by N.
+    /// Divide the providers' retry delays by N (wall clock only).
     #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..))]
     time_compression: u32,
+    /// Seed the IDs, secrets, cursors, tokens and event IDs: the same
+    /// requests in the same order give the same answers and deliveries.
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+    /// wall: real time (retries compressed); manual: time stands still until
+    /// POST /__mock/clock {"advance_seconds": N}, and retries fire exactly then.
+    #[arg(long, value_enum, default_value_t = ClockMode::Wall)]
+    clock: ClockMode,
+    /// Where a manual clock starts (RFC 3339).
+    #[arg(long, value_name = "RFC3339", default_value = webhooks_mock::MANUAL_START, requires = "clock")]
+    clock_start: String,
+    /// Set up endpoints and events from a JSON file of fixture steps at start;
+    /// the answers (IDs, secrets) are printed as one JSON line.
+    #[arg(long, value_name = "FILE")]
+    fixtures: Option<std::path::PathBuf>,
     /// Token the admin API (/__mock/*) requires in the x-mock-admin-token
     /// header. Required in effect on a non-loopback address: without one a
     /// random token is made and printed. On loopback the admin API is open
@@ -70,32 +92,44 @@ struct ServeArgs {
     admin_token: Option<String>,
 }
 
+/// How the served mock tells time.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ClockMode {
+    /// Real time; delivery retries are compressed.
+    Wall,
+    /// Stands still until advanced.
+    Manual,
+}
+
 /// A provider named on the command line.
 pub(crate) fn provider(name: &str) -> Result<Provider, String> {
     Provider::from_name(name)
         .ok_or_else(|| "not one of billing-io, chargeapi, donutwork, meum, commet".to_string())
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Ctrl-C or SIGTERM: the handlers are installed now, the future waits.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
+    let terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    let ctrl_c = tokio::signal::ctrl_c();
+    async move {
+        #[cfg(unix)]
+        let terminate = async move {
+            match terminate {
+                Some(mut s) => {
+                    s.recv().await;
+                }
+                None => std::future::pending::<()>().await,
             }
-            Err(_) => std::future::pending::<()>().await,
+        };
+        #[cfg(not(unix))]
+        let terminate = std::future::pending::<()>();
+        tokio::select! {
+            _ = ctrl_c => {},
+            _ = terminate => {},
         }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = terminate => {},
+        eprintln!("webhooks-mock: shutting down");
     }
-    eprintln!("webhooks-mock: shutting down");
 }
 
 fn main() -> ExitCode {
@@ -134,13 +168,47 @@ fn log_to_stderr() {
 }
 
 async fn serve(args: ServeArgs) -> ExitCode {
-    let deliveries = webhooks_mock::DeliveryConfig {
-        time_compression: args.time_compression,
-        allow_remote: args.allow_remote_deliveries,
+    let mut builder = webhooks_mock::MockServer::builder()
+        .addr(args.addr)
+        .time_compression(args.time_compression);
+    if let Some(only) = args.provider {
+        builder = builder.only(only);
+    }
+    if args.allow_remote_deliveries {
+        builder = builder.allow_remote_deliveries();
+    }
+    if let Some(seed) = args.seed {
+        builder = builder.seed(seed);
+    }
+    if args.clock == ClockMode::Manual {
+        match webhooks_mock::parse_time(&args.clock_start) {
+            Ok(start) => builder = builder.clock(webhooks_mock::Clock::Manual(start)),
+            Err(why) => {
+                eprintln!("webhooks-mock: --clock-start: {why}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    let fixtures = match &args.fixtures {
+        Some(path) => match std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|text| {
+                serde_json::from_str::<serde_json::Value>(&text).map_err(|e| e.to_string())
+            }) {
+            Ok(steps) => Some(steps),
+            Err(why) => {
+                eprintln!("webhooks-mock: --fixtures {}: {why}", path.display());
+                return ExitCode::FAILURE;
+            }
+        },
+        None => None,
     };
     // Anyone who reaches a shared address could read every tenant's secrets.
     let made_token = args.admin_token.is_none() && !args.addr.ip().is_loopback();
     let admin_token = args.admin_token.or_else(|| made_token.then(random_token));
+    if let Some(token) = &admin_token {
+        builder = builder.admin_token(token.clone());
+    }
     let log = log_writer::BatchedStdout::start();
     tracing_subscriber::fmt()
         .with_writer(log.clone())
@@ -151,25 +219,27 @@ async fn serve(args: ServeArgs) -> ExitCode {
         .with_target(false)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
         .init();
-    let listener = match tokio::net::TcpListener::bind(args.addr).await {
-        Ok(l) => l,
+    // Signals are handled from here on: a SIGTERM right after the banner stops it cleanly.
+    let stop = shutdown_signal();
+    let server = match builder.start().await {
+        Ok(server) => server,
         Err(e) => {
             eprintln!("webhooks-mock: cannot listen on {}: {e}", args.addr);
             return ExitCode::FAILURE;
         }
     };
-    let addr = listener
-        .local_addr()
-        .expect("a bound listener has an address");
+    let addr = server.addr();
     // A closed stdout (a parent that stopped reading) must not stop the server.
     let mut banner = format!("webhooks-mock listening on http://{addr}\n");
     for provider in Provider::ALL {
-        let path = match args.provider {
-            Some(only) if only != provider => continue,
-            Some(_) => provider.base_path().to_string(),
-            None => provider.shared_prefix(),
-        };
-        banner.push_str(&format!("  {:<11} http://{addr}{path}\n", provider.name()));
+        if args.provider.is_some_and(|only| only != provider) {
+            continue;
+        }
+        banner.push_str(&format!(
+            "  {:<11} {}\n",
+            provider.name(),
+            server.base_url(provider)
+        ));
     }
     banner.push_str(&format!("  docs        http://{addr}/docs/\n"));
     if let (true, Some(token)) = (made_token, &admin_token) {
@@ -178,23 +248,22 @@ async fn serve(args: ServeArgs) -> ExitCode {
             webhooks_mock::ADMIN_TOKEN_HEADER
         ));
     }
+    if let Some(steps) = fixtures {
+        match server.load_fixtures(steps).await {
+            Ok(answers) => banner.push_str(&format!("fixtures: {answers}\n")),
+            Err(failure) => {
+                eprintln!("webhooks-mock: --fixtures: {failure}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
     let mut stdout = std::io::stdout();
     let _ = stdout
         .write_all(banner.as_bytes())
         .and_then(|()| stdout.flush());
-    let config = webhooks_mock::MockConfig {
-        deliveries,
-        admin_token,
-    };
-    let app = webhooks_mock::app_with(args.provider, config);
-    let served = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await;
+    stop.await;
+    server.stop().await;
     log.flush();
-    if let Err(e) = served {
-        eprintln!("webhooks-mock: {e}");
-        return ExitCode::FAILURE;
-    }
     ExitCode::SUCCESS
 }
 

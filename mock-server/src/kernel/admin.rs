@@ -1,10 +1,12 @@
-//! The admin API under `/__mock/`: reset state, read the request journal and
-//! the delivery attempts, schedule faults, and trigger signed events.
+//! The admin API under `/__mock/`: reset state, read the request journal
+//! and the delivery attempts, schedule faults, move a manual clock, load
+//! fixtures, trigger and resend signed events.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -12,10 +14,28 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use subtle::ConstantTimeEq;
 
-use super::app::MockState;
+use super::current;
+use super::deliveries::Trigger;
 use super::error::{ApiError, ErrorKind};
 use super::faults::Fault;
-use super::provider::{MockProvider, ProviderState};
+use super::fixtures;
+use super::journal::RequestFilter;
+use super::provider::MockProvider;
+use super::state::{ADMIN_TOKEN_HEADER, MockState};
+
+/// An admin answer: a JSON body with a status.
+fn answer(status: StatusCode, body: Value) -> Response {
+    (status, axum::Json(body)).into_response()
+}
+
+fn refuse(why: impl std::fmt::Display) -> Response {
+    answer(StatusCode::BAD_REQUEST, json!({"error": why.to_string()}))
+}
+
+/// The mock of the running request (every admin route runs inside one).
+fn mock() -> Arc<MockState> {
+    current::state().expect("an admin request runs as part of a mock")
+}
 
 #[derive(Deserialize)]
 struct ResetQuery {
@@ -24,41 +44,26 @@ struct ResetQuery {
 }
 
 /// `POST /__mock/reset[?api_key=KEY]`: forget everything, or one tenant.
-async fn reset(State(state): State<Arc<MockState>>, Query(q): Query<ResetQuery>) -> StatusCode {
-    state.reset(q.api_key.as_deref());
+async fn reset(Query(q): Query<ResetQuery>) -> StatusCode {
+    mock().reset(q.api_key.as_deref());
     StatusCode::NO_CONTENT
 }
 
-#[derive(Deserialize)]
-struct RequestsQuery {
-    /// Only the requests made with this API key.
-    api_key: Option<String>,
-}
-
-/// `GET /__mock/requests[?api_key=KEY]`: every request received (or one
-/// tenant's), newest last, keys redacted.
+/// `GET /__mock/requests[?provider=&operation=&status=&api_key=]`: the
+/// requests received that match, oldest first, keys redacted.
 async fn requests(
-    State(state): State<Arc<MockState>>,
-    Query(q): Query<RequestsQuery>,
-) -> axum::Json<Value> {
-    let entries = match q.api_key.as_deref() {
-        Some(key) => state.journal.entries_of(key),
-        None => state.journal.entries(),
+    query: Result<Query<RequestFilter>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let Ok(Query(filter)) = query else {
+        return refuse("the filters are provider, operation, status and api_key");
     };
-    axum::Json(json!(entries))
+    answer(StatusCode::OK, json!(mock().journal.entries(&filter)))
 }
 
-/// The header that carries the admin token, when the admin API needs one.
-pub const ADMIN_TOKEN_HEADER: &str = "x-mock-admin-token";
-
-/// Refuses admin requests without the token, when one is set (the mock is
+/// Refuses admin requests without the token, when the mock has one (it is
 /// bound to an address others can reach).
-async fn require_token(
-    State(token): State<Option<Arc<str>>>,
-    request: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> Response {
-    let Some(token) = token else {
+async fn require_token(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let Some(token) = current::state().and_then(|mock| mock.admin_token.clone()) else {
         return next.run(request).await;
     };
     let given = request
@@ -70,88 +75,152 @@ async fn require_token(
         return next.run(request).await;
     }
     let error = json!({"error": format!("the admin API needs the {ADMIN_TOKEN_HEADER} header (the mock listens on a shared address)")});
-    (StatusCode::UNAUTHORIZED, axum::Json(error)).into_response()
+    answer(StatusCode::UNAUTHORIZED, error)
 }
 
 /// Adds the admin token check to admin routes (a no-op without a token).
-pub fn guarded(routes: Router, token: Option<Arc<str>>) -> Router {
-    routes.layer(axum::middleware::from_fn_with_state(token, require_token))
+pub fn guarded(routes: Router) -> Router {
+    routes.layer(axum::middleware::from_fn(require_token))
 }
 
 /// `GET /__mock/deliveries`: every delivery attempt, oldest first.
-async fn deliveries(State(state): State<Arc<MockState>>) -> axum::Json<Value> {
-    axum::Json(json!(state.deliverer.attempts()))
+async fn deliveries() -> axum::Json<Value> {
+    axum::Json(json!(mock().deliverer.attempts()))
 }
 
-/// `POST /__mock/faults` with a [`Fault`]: the next matching requests
-/// answer its status; 204, or 400 naming the documented statuses.
-async fn add_fault(State(state): State<Arc<MockState>>, body: axum::body::Bytes) -> Response {
+/// `POST /__mock/deliveries/{event_id}/resend`: the recorded event again to
+/// its endpoints, signed afresh; 202 with where it goes.
+async fn resend(Path(event_id): Path<String>) -> Response {
+    let mock = mock();
+    match mock.deliverer.resend(&event_id) {
+        Ok(targets) => {
+            let deliveries: Vec<Value> = targets
+                .into_iter()
+                .map(|(endpoint_id, url)| json!({"endpoint_id": endpoint_id, "url": url}))
+                .collect();
+            answer(
+                StatusCode::ACCEPTED,
+                json!({"event_id": event_id, "deliveries": deliveries}),
+            )
+        }
+        Err(why) => answer(StatusCode::NOT_FOUND, json!({"error": why})),
+    }
+}
+
+/// `POST /__mock/faults` with a [`Fault`]: the next matching requests get
+/// it; 204, or 400 naming what cannot be.
+async fn add_fault(body: axum::body::Bytes) -> Response {
     let added = serde_json::from_slice::<Fault>(&body)
-        .map_err(|e| format!("expected {{\"provider\", \"status\", \"count\", …}}: {e}"))
-        .and_then(|fault| state.faults.add(fault));
+        .map_err(|e| format!("expected {{\"provider\", \"kind\", \"status\", \"count\", …}}: {e}"))
+        .and_then(|fault| mock().faults.add(fault));
     match added {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(why) => (StatusCode::BAD_REQUEST, axum::Json(json!({"error": why}))).into_response(),
+        Err(why) => refuse(why),
     }
 }
 
 /// `DELETE /__mock/faults`: forget every scheduled fault.
-async fn clear_faults(State(state): State<Arc<MockState>>) -> StatusCode {
-    state.faults.clear();
+async fn clear_faults() -> StatusCode {
+    mock().faults.clear();
     StatusCode::NO_CONTENT
+}
+
+fn clock_answer(mock: &MockState) -> Response {
+    answer(
+        StatusCode::OK,
+        json!({
+            "now": mock.clock.now_rfc3339_millis(),
+            "unix": mock.clock.unix_now(),
+            "mode": if mock.clock.is_manual() { "manual" } else { "wall" },
+        }),
+    )
+}
+
+/// `GET /__mock/clock`: the mock's time and clock.
+async fn clock() -> Response {
+    clock_answer(&mock())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Advance {
+    advance_seconds: u64,
+}
+
+/// `POST /__mock/clock` with `{"advance_seconds": N}`: moves a manual clock
+/// forward, making every delivery attempt that falls due on the way.
+async fn advance_clock(body: axum::body::Bytes) -> Response {
+    let advance = match serde_json::from_slice::<Advance>(&body) {
+        Ok(advance) => advance,
+        Err(e) => return refuse(format!("expected {{\"advance_seconds\": N}}: {e}")),
+    };
+    let mock = mock();
+    match mock
+        .clock
+        .advance(Duration::from_secs(advance.advance_seconds))
+        .await
+    {
+        Ok(_) => clock_answer(&mock),
+        Err(why) => answer(StatusCode::CONFLICT, json!({"error": why})),
+    }
+}
+
+/// `POST /__mock/fixtures` with a list of steps: runs them, answers what
+/// each step's request answered, by step name.
+async fn load_fixtures(body: axum::body::Bytes) -> Response {
+    let steps = match serde_json::from_slice::<Vec<fixtures::Step>>(&body) {
+        Ok(steps) => steps,
+        Err(e) => return refuse(format!("expected a list of fixture steps: {e}")),
+    };
+    match fixtures::run(&mock(), steps).await {
+        Ok(answers) => answer(StatusCode::OK, answers),
+        Err(failure) => answer(StatusCode::BAD_REQUEST, failure),
+    }
 }
 
 /// `POST /__mock/<name>/events` for a name no served provider has.
 async fn no_such_provider(Path(name): Path<String>) -> Response {
-    let error = json!({"error": format!("no provider named {name}")});
-    (StatusCode::NOT_FOUND, axum::Json(error)).into_response()
+    answer(
+        StatusCode::NOT_FOUND,
+        json!({"error": format!("no provider named {name}")}),
+    )
 }
 
 /// The admin routes shared by every provider.
-pub fn router(state: Arc<MockState>) -> Router {
+pub fn router() -> Router {
     Router::new()
         .route("/__mock/reset", post(reset))
         .route("/__mock/faults", post(add_fault).delete(clear_faults))
         .route("/__mock/requests", get(requests))
         .route("/__mock/deliveries", get(deliveries))
+        .route("/__mock/deliveries/{event_id}/resend", post(resend))
+        .route("/__mock/clock", get(clock).post(advance_clock))
+        .route("/__mock/fixtures", post(load_fixtures))
         .route("/__mock/{provider}/events", post(no_such_provider))
-        .with_state(state)
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct TriggerBody {
-    /// The event type, as the provider documents it.
-    #[serde(rename = "type")]
-    event_type: String,
-    /// The event's data (a default when absent).
-    data: Option<Value>,
-}
-
-/// `POST /__mock/<provider>/events` with the tenant's API key and
-/// `{"type": "…", "data": {…}}`: delivers a signed event to every endpoint
-/// of that tenant subscribed to the type. Answers 202 at once with the event
-/// and where it goes; the attempts run in the background.
-pub fn events_router<P: MockProvider>(state: Arc<ProviderState<P>>) -> Router {
-    Router::new()
-        .route(&format!("/__mock/{}/events", P::NAME), post(trigger::<P>))
-        .with_state(state)
+/// `POST /__mock/<provider>/events` with the tenant's API key and a
+/// [`Trigger`]: delivers a signed event to every endpoint of that tenant
+/// subscribed to the type. Answers 202 at once with the event and where it
+/// goes; the attempts run in the background.
+pub fn events_router<P: MockProvider>() -> Router {
+    Router::new().route(&format!("/__mock/{}/events", P::NAME), post(trigger::<P>))
 }
 
 async fn trigger<P: MockProvider>(
-    State(state): State<Arc<ProviderState<P>>>,
+    store: super::extract::Store<P>,
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
     let run = || -> Result<Value, ApiError<P>> {
-        let request: TriggerBody = serde_json::from_slice(&body).map_err(|e| {
+        let request: Trigger = serde_json::from_slice(&body).map_err(|e| {
             ApiError::new(
                 ErrorKind::BadRequest,
                 "invalid_json",
                 format!("Expected {{\"type\": …, \"data\": …}}: {e}."),
             )
         })?;
-        P::trigger(&state, &headers, &request.event_type, request.data)
+        P::trigger(&store.0, &headers, &request)
     };
     match run() {
         Ok(outcome) => (StatusCode::ACCEPTED, axum::Json(outcome)).into_response(),

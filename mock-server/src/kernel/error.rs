@@ -1,16 +1,11 @@
 //! Failed requests. A handler returns an [`ApiError<P>`]; the provider `P`
-//! renders it as its own documented error body and headers.
+//! renders it as its own documented error body and headers (its
+//! `MockProvider` implementation, in `provider.rs`).
 
 use std::fmt;
 use std::marker::PhantomData;
 
-use axum::body::Bytes;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use serde::Serialize;
-use serde_json::Value;
-
-use super::provider::MockProvider;
 
 /// Largest request body accepted; larger ones get a provider-shaped 413.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -20,7 +15,7 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 pub const DEFAULT_RETRY_AFTER: u64 = 30;
 
 /// The request limit a 429's rate-limit headers announce (no provider publishes one).
-const RATE_LIMIT: u64 = 100;
+pub const RATE_LIMIT: u64 = 100;
 
 /// The broad kinds of failure; each provider renders them in its own shape.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,6 +97,9 @@ pub struct ApiError<P> {
     pub param: Option<String>,
     /// Seconds for a `Retry-After` header.
     pub retry_after: Option<u64>,
+    /// The mock's Unix time when the error was made (for a rate limit's
+    /// reset time), if known.
+    pub at: Option<i64>,
     provider: PhantomData<fn() -> P>,
 }
 
@@ -125,6 +123,7 @@ impl<P> ApiError<P> {
             message: message.into(),
             param: None,
             retry_after: None,
+            at: None,
             provider: PhantomData,
         }
     }
@@ -133,28 +132,6 @@ impl<P> ApiError<P> {
     pub fn param(mut self, param: impl Into<String>) -> Self {
         self.param = Some(param.into());
         self
-    }
-}
-
-impl<P: MockProvider> ApiError<P> {
-    /// An error of `kind` with the provider's own code and message for it,
-    /// where nothing more precise is known (injected errors, unknown routes).
-    pub fn of_kind(kind: ErrorKind) -> Self {
-        let (code, message) = P::error_code(kind);
-        Self::new(kind, code, message)
-    }
-}
-
-impl<P: MockProvider> IntoResponse for ApiError<P> {
-    fn into_response(self) -> Response {
-        let status = self.kind.status();
-        let body = P::error_body(&self, status);
-        let mut response = respond(status.as_u16(), &body);
-        for (name, value) in retry_headers::<P>(status.as_u16(), self.retry_after) {
-            let value = value.parse().expect("digits are a valid header value");
-            response.headers_mut().insert(name, value);
-        }
-        response
     }
 }
 
@@ -169,43 +146,6 @@ pub struct RateLimitHeaders {
     pub reset: &'static str,
     /// Whether the reset is a Unix time (else seconds from now).
     pub reset_is_unix_time: bool,
-}
-
-/// `Retry-After` (when given, and on every 429 of a provider with rate-limit
-/// headers) and those headers on a 429.
-fn retry_headers<P: MockProvider>(
-    status: u16,
-    retry_after: Option<u64>,
-) -> Vec<(&'static str, String)> {
-    let family = P::RATE_LIMIT_HEADERS.filter(|_| status == 429);
-    let retry_after = match family {
-        Some(_) => Some(retry_after.unwrap_or(DEFAULT_RETRY_AFTER)),
-        None => retry_after,
-    };
-    let mut headers = Vec::new();
-    if let Some(seconds) = retry_after {
-        headers.push(("retry-after", seconds.to_string()));
-    }
-    if let (Some(names), Some(seconds)) = (family, retry_after) {
-        let reset = if names.reset_is_unix_time {
-            super::ids::unix_now().max(0) as u64 + seconds
-        } else {
-            seconds
-        };
-        headers.push((names.limit, RATE_LIMIT.to_string()));
-        headers.push((names.remaining, "0".to_string()));
-        headers.push((names.reset, reset.to_string()));
-    }
-    headers
-}
-
-/// The 415 every provider answers for a body that is not sent as JSON.
-pub fn unsupported_media_type<P>() -> ApiError<P> {
-    ApiError::new(
-        ErrorKind::UnsupportedMediaType,
-        "unsupported_content_type",
-        "The request body must be JSON, sent with `Content-Type: application/json`.",
-    )
 }
 
 /// A validation failure on `param` (the provider's 400).
@@ -232,25 +172,11 @@ pub fn too_large<P>() -> ApiError<P> {
     )
 }
 
-/// `body` as a JSON response with this status.
-pub fn respond<T: Serialize + ?Sized>(status: u16, body: &T) -> Response {
-    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
-    (status, axum::Json(body)).into_response()
-}
-
-/// `body` encoded as JSON, to answer now or to replay later.
-pub fn json_bytes<T: Serialize + ?Sized>(body: &T) -> Bytes {
-    Bytes::from(serde_json::to_vec(body).expect("mock types serialise"))
-}
-
-/// Encoded JSON as a response with this status.
-pub fn json_bytes_response(status: u16, body: Bytes) -> Response {
-    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
-    let content_type = [(axum::http::header::CONTENT_TYPE, "application/json")];
-    (status, content_type, body).into_response()
-}
-
-/// A JSON value as a response with this status.
-pub fn json_response(status: u16, body: Value) -> Response {
-    respond(status, &body)
+/// The 415 every provider answers for a body that is not sent as JSON.
+pub fn unsupported_media_type<P>() -> ApiError<P> {
+    ApiError::new(
+        ErrorKind::UnsupportedMediaType,
+        "unsupported_content_type",
+        "The request body must be JSON, sent with `Content-Type: application/json`.",
+    )
 }

@@ -9,9 +9,12 @@ use std::time::Duration;
 use axum::http::HeaderMap;
 use serde_json::{Value, json};
 
-use super::deliveries::{Attempt, Delivery};
+use super::current;
+use super::deliveries::{Attempt, Delivery, Trigger};
 use super::error::{ApiError, invalid};
-use super::provider::{EventHooks, MockProvider, Mode, ProviderState, SignedEvent, Tenant};
+use super::provider::{
+    EventHooks, MockProvider, Mode, ProviderState, SignedEvent, Tenant, authenticate,
+};
 
 /// An endpoint an event goes to.
 #[derive(Debug, Clone)]
@@ -92,43 +95,93 @@ pub const fn hooks<P: SignedEvents>() -> EventHooks<P> {
     }
 }
 
-/// Delivers a new `event_type` event to every subscribed endpoint of the
-/// caller in the background; answers the event and where it goes.
+/// Delivers a new event to every subscribed endpoint of the caller in the
+/// background (and its duplicates, signed as old as asked, after the asked
+/// delay), keeping it to resend; answers the event and where it goes.
 pub fn trigger<P: SignedEvents>(
     state: &Arc<ProviderState<P>>,
     headers: &HeaderMap,
-    event_type: &str,
-    data: Option<Value>,
+    request: &Trigger,
 ) -> Result<Value, ApiError<P>> {
-    let tenant = &P::authenticate(headers)?;
+    let tenant = authenticate::<P>(headers)?;
+    let event_type = request.event_type.as_str();
     if !P::accepts(event_type) {
         return Err(invalid(
             "type",
             format!("Unknown event type '{event_type}'."),
         ));
     }
-    let event = P::envelope(tenant, event_type, data);
+    let event = P::envelope(&tenant, event_type, request.data.clone());
     let subscribers = state
         .tenants
         .lock()
         .get(&tenant.key)
         .map(|data| P::subscribers(data, event_type))
         .unwrap_or_default();
-    let mut deliveries = Vec::new();
+    let deliverer = current::state()
+        .expect("a trigger runs as part of a mock")
+        .deliverer
+        .clone();
+    let endpoints: Vec<String> = subscribers.iter().map(|s| s.endpoint_id.clone()).collect();
+    let deliveries: Vec<Value> = subscribers
+        .iter()
+        .map(|s| json!({"endpoint_id": s.endpoint_id, "url": s.url}))
+        .collect();
+    let (age, delay) = (
+        Duration::from_secs(request.signature_age_seconds),
+        Duration::from_millis(request.delay_ms),
+    );
     for subscriber in subscribers {
-        deliveries.push(json!({"endpoint_id": subscriber.endpoint_id, "url": subscriber.url}));
-        let schedule = P::schedule_for(&subscriber);
-        let mut delivery = delivery::<P>(&event, subscriber.clone(), schedule);
-        let (on_attempt, on_done) = (state.clone(), state.clone());
-        let (tenant_a, endpoint_a) = (tenant.key.clone(), subscriber.endpoint_id.clone());
-        let (tenant_d, endpoint_d) = (tenant.key.clone(), subscriber.endpoint_id);
-        delivery.on_attempt =
-            Box::new(move |attempt| P::on_attempt(&on_attempt, &tenant_a, &endpoint_a, attempt));
-        delivery.on_done =
-            Box::new(move |delivered| P::on_done(&on_done, &tenant_d, &endpoint_d, delivered));
-        state.deliverer.spawn(delivery);
+        for copy in 0..=request.duplicate {
+            let mut delivery = tracked::<P>(state, &tenant.key, &event, subscriber.clone());
+            delivery.copy = copy;
+            delivery.signature_age = age;
+            delivery.first_delay = delay;
+            deliverer.spawn(delivery);
+        }
     }
+    let (state, key, recorded) = (state.clone(), tenant.key.clone(), event.clone());
+    deliverer.record_event(
+        &event.id,
+        Arc::new(move |copy| {
+            let subscribers = state
+                .tenants
+                .lock()
+                .get(&key)
+                .map(|data| P::subscribers(data, &recorded.event_type))
+                .unwrap_or_default();
+            subscribers
+                .into_iter()
+                .filter(|s| endpoints.contains(&s.endpoint_id))
+                .map(|s| {
+                    let mut delivery = tracked::<P>(&state, &key, &recorded, s);
+                    delivery.copy = copy;
+                    delivery
+                })
+                .collect()
+        }),
+    );
     Ok(json!({"event": event.envelope, "deliveries": deliveries}))
+}
+
+/// `event` for one endpoint of `tenant`, on the endpoint's schedule, its
+/// attempts told to the provider's state (delivery logs, auto-disable).
+fn tracked<P: SignedEvents>(
+    state: &Arc<ProviderState<P>>,
+    tenant: &str,
+    event: &Event,
+    subscriber: Subscriber,
+) -> Delivery {
+    let schedule = P::schedule_for(&subscriber);
+    let mut delivery = delivery::<P>(event, subscriber.clone(), schedule);
+    let (on_attempt, on_done) = (state.clone(), state.clone());
+    let (tenant_a, endpoint_a) = (tenant.to_string(), subscriber.endpoint_id.clone());
+    let (tenant_d, endpoint_d) = (tenant.to_string(), subscriber.endpoint_id);
+    delivery.on_attempt =
+        Box::new(move |attempt| P::on_attempt(&on_attempt, &tenant_a, &endpoint_a, attempt));
+    delivery.on_done =
+        Box::new(move |delivered| P::on_done(&on_done, &tenant_d, &endpoint_d, delivered));
+    delivery
 }
 
 /// A new event signed with `secret` at this moment, as `P` documents (a
@@ -150,7 +203,7 @@ pub fn sign<P: SignedEvents>(
     };
     let event = P::envelope(&tenant, event_type, data);
     let body = serde_json::to_vec(&event.envelope).expect("serialisable");
-    let headers = P::signed_headers(&event, &body, secret, super::ids::unix_now());
+    let headers = P::signed_headers(&event, &body, secret, current::unix_now());
     Ok(SignedEvent {
         id: event.id,
         body,
@@ -187,5 +240,8 @@ pub fn delivery<P: SignedEvents>(
         attempt_prefix: P::ATTEMPT_ID_PREFIX,
         on_attempt: Box::new(|_| {}),
         on_done: Box::new(|_| {}),
+        signature_age: Duration::ZERO,
+        first_delay: Duration::ZERO,
+        copy: 0,
     }
 }

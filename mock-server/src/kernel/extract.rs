@@ -1,7 +1,9 @@
 //! Extractors that turn bad input into the provider's own 4xx instead of
-//! axum's plain-text rejections: the caller, a JSON body, query parameters.
+//! axum's plain-text rejections: the caller, a JSON body, query parameters;
+//! and the provider's stored data in the request's mock.
 
 use std::marker::PhantomData;
+use std::sync::Arc;
 
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
@@ -10,16 +12,9 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use super::current;
 use super::error::{ApiError, ErrorKind, too_large, unsupported_media_type};
-use super::provider::{MockProvider, Tenant};
-
-/// The bearer token of an `Authorization: Bearer …` header, if any.
-pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = value.split_once(' ')?;
-    let token = token.trim();
-    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
-}
+use super::provider::{MockProvider, ProviderState, Tenant, authenticate};
 
 /// A request header as text, if present and readable.
 pub fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -36,7 +31,21 @@ impl<P: MockProvider, S: Send + Sync> FromRequestParts<S> for Auth<P> {
     type Rejection = ApiError<P>;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError<P>> {
-        P::authenticate(&parts.headers).map(|t| Auth(t, PhantomData))
+        authenticate::<P>(&parts.headers).map(|t| Auth(t, PhantomData))
+    }
+}
+
+/// Provider `P`'s stored data in the mock the request belongs to.
+pub struct Store<P: MockProvider>(pub Arc<ProviderState<P>>);
+
+impl<P: MockProvider, S: Send + Sync> FromRequestParts<S> for Store<P> {
+    type Rejection = ApiError<P>;
+
+    async fn from_request_parts(_: &mut Parts, _: &S) -> Result<Self, ApiError<P>> {
+        current::state()
+            .and_then(|mock| mock.providers.get::<ProviderState<P>>(P::NAME))
+            .map(Store)
+            .ok_or_else(|| ApiError::of_kind(ErrorKind::Internal))
     }
 }
 

@@ -1,13 +1,112 @@
-//! Random identifiers and secrets in each provider's documented format.
+//! Identifiers and secrets: random, or from a generator seeded with `--seed`
+//! so that the same requests in the same order give the same answers.
+
+use std::sync::Mutex;
 
 const HEX: &[u8] = b"0123456789abcdef";
 const LOWER_ALNUM: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
 const ALNUM: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
-/// `len` random characters drawn from `alphabet`.
-pub fn random(alphabet: &[u8], len: usize) -> String {
+/// Where a mock's IDs come from.
+#[derive(Debug)]
+pub enum Ids {
+    /// The operating system's randomness.
+    Random,
+    /// A generator seeded with `seed` (xoshiro256**): the same sequence
+    /// on every run and machine.
+    Seeded {
+        /// The seed.
+        seed: u64,
+        /// The generator's state.
+        state: Mutex<[u64; 4]>,
+    },
+}
+
+impl Ids {
+    /// IDs from a generator seeded with `seed`.
+    pub fn seeded(seed: u64) -> Self {
+        let mut mix = seed;
+        let state = [(); 4].map(|()| splitmix64(&mut mix));
+        Self::Seeded {
+            seed,
+            state: Mutex::new(state),
+        }
+    }
+
+    /// The seed, if the IDs are seeded.
+    pub fn seed(&self) -> Option<u64> {
+        match self {
+            Self::Random => None,
+            Self::Seeded { seed, .. } => Some(*seed),
+        }
+    }
+
+    /// `len` characters drawn from `alphabet`.
+    pub fn random(&self, alphabet: &[u8], len: usize) -> String {
+        match self {
+            Self::Random => os_random(alphabet, len),
+            Self::Seeded { state, .. } => {
+                let mut state = state.lock().unwrap_or_else(|p| p.into_inner());
+                (0..len)
+                    .map(|_| pick(alphabet, xoshiro(&mut state)))
+                    .collect()
+            }
+        }
+    }
+
+    /// `len` characters drawn from `alphabet` that depend only on the seed
+    /// and `parts` (random without a seed): for IDs made by tasks that run
+    /// in no fixed order, such as delivery attempts.
+    pub fn derived(&self, parts: &[&str], alphabet: &[u8], len: usize) -> String {
+        let Some(seed) = self.seed() else {
+            return os_random(alphabet, len);
+        };
+        // FNV-1a over the parts, then a generator seeded with it.
+        let mut hash = 0xcbf2_9ce4_8422_2325_u64 ^ seed;
+        for part in parts {
+            for byte in part.bytes().chain([0]) {
+                hash = (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3);
+            }
+        }
+        let Self::Seeded { state, .. } = Self::seeded(hash) else {
+            unreachable!("seeded() seeds")
+        };
+        let mut state = state.into_inner().unwrap_or_else(|p| p.into_inner());
+        (0..len)
+            .map(|_| pick(alphabet, xoshiro(&mut state)))
+            .collect()
+    }
+
+    /// `prefix` followed by `len` lowercase hex digits.
+    pub fn hex(&self, prefix: &str, len: usize) -> String {
+        format!("{prefix}{}", self.random(HEX, len))
+    }
+
+    /// `prefix` followed by `len` characters of `[0-9a-z]`.
+    pub fn lower_alnum(&self, prefix: &str, len: usize) -> String {
+        format!("{prefix}{}", self.random(LOWER_ALNUM, len))
+    }
+
+    /// `prefix` followed by `len` characters of `[0-9A-Za-z]`.
+    pub fn alnum(&self, prefix: &str, len: usize) -> String {
+        format!("{prefix}{}", self.random(ALNUM, len))
+    }
+
+    /// A derived (see [`Ids::derived`]) `prefix` + `len` of `[0-9a-z]`.
+    pub fn derived_lower_alnum(&self, prefix: &str, parts: &[&str], len: usize) -> String {
+        format!("{prefix}{}", self.derived(parts, LOWER_ALNUM, len))
+    }
+}
+
+fn pick(alphabet: &[u8], value: u64) -> char {
+    // Modulo bias is irrelevant for mock identifiers.
+    alphabet[(value % alphabet.len() as u64) as usize] as char
+}
+
+/// `len` characters from `alphabet`, from OS randomness fetched 4 KiB at a
+/// time (one system call per ~100 IDs).
+fn os_random(alphabet: &[u8], len: usize) -> String {
     thread_local! {
-        // OS randomness fetched 4 KiB at a time: one system call per ~100 IDs.
         static POOL: std::cell::RefCell<(Vec<u8>, usize)> =
             const { std::cell::RefCell::new((Vec::new(), 0)) };
     }
@@ -22,75 +121,30 @@ pub fn random(alphabet: &[u8], len: usize) -> String {
                 }
                 let b = bytes[*used];
                 *used += 1;
-                // Modulo bias is irrelevant for mock identifiers.
-                alphabet[b as usize % alphabet.len()] as char
+                pick(alphabet, u64::from(b))
             })
             .collect()
     })
 }
 
-/// `prefix` followed by `len` lowercase hex digits.
-pub fn hex(prefix: &str, len: usize) -> String {
-    format!("{prefix}{}", random(HEX, len))
+fn splitmix64(x: &mut u64) -> u64 {
+    *x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    let mut z = *x;
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
 }
 
-/// `prefix` followed by `len` characters of `[0-9a-z]`.
-pub fn lower_alnum(prefix: &str, len: usize) -> String {
-    format!("{prefix}{}", random(LOWER_ALNUM, len))
-}
-
-/// `prefix` followed by `len` characters of `[0-9A-Za-z]`.
-pub fn alnum(prefix: &str, len: usize) -> String {
-    format!("{prefix}{}", random(ALNUM, len))
-}
-
-/// The current time as RFC 3339 UTC with seconds (`2025-01-15T12:00:00Z`).
-pub fn now_rfc3339() -> String {
-    rfc3339(unix_now())
-}
-
-/// The current time as Unix seconds.
-pub fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
-
-/// The current time as RFC 3339 UTC with milliseconds (`…T14:05:23.789Z`).
-pub fn now_rfc3339_millis() -> String {
-    let millis = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0);
-    let seconds = rfc3339(millis.div_euclid(1000));
-    format!(
-        "{}.{:03}Z",
-        seconds.trim_end_matches('Z'),
-        millis.rem_euclid(1000)
-    )
-}
-
-/// Unix seconds as RFC 3339 UTC.
-pub fn rfc3339(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    // Civil-from-days (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+fn xoshiro(s: &mut [u64; 4]) -> u64 {
+    let result = s[1].wrapping_mul(5).rotate_left(7).wrapping_mul(9);
+    let t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = s[3].rotate_left(45);
+    result
 }
 
 #[cfg(test)]
@@ -98,22 +152,37 @@ mod tests {
     use super::*;
 
     #[test]
-    fn rfc3339_matches_known_instants() {
-        // A documented example instant, the epoch, and a leap day.
-        assert_eq!(rfc3339(1_736_942_400), "2025-01-15T12:00:00Z");
-        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
-        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
-    }
-
-    #[test]
     fn formats_have_the_documented_shape() {
-        let id = lower_alnum("id_", 24);
+        let id = Ids::Random.lower_alnum("id_", 24);
         assert!(
             id.len() == 27
                 && id[3..]
                     .chars()
                     .all(|c| c.is_ascii_digit() || c.is_ascii_lowercase())
         );
-        assert_ne!(hex("", 64), hex("", 64));
+        assert_ne!(Ids::Random.hex("", 64), Ids::Random.hex("", 64));
+    }
+
+    #[test]
+    fn a_seed_repeats_its_sequence_and_another_seed_does_not() {
+        let draw = |seed| {
+            let ids = Ids::seeded(seed);
+            [
+                ids.hex("we_", 24),
+                ids.alnum("whsec_", 32),
+                ids.lower_alnum("", 8),
+            ]
+        };
+        assert_eq!(draw(7), draw(7));
+        assert_ne!(draw(7), draw(8));
+        let ids = Ids::seeded(7);
+        assert_eq!(
+            ids.derived(&["evt_1", "wh_1"], HEX, 8),
+            ids.derived(&["evt_1", "wh_1"], HEX, 8)
+        );
+        assert_ne!(
+            ids.derived(&["evt_1", "wh_1"], HEX, 8),
+            ids.derived(&["evt_1", "wh_2"], HEX, 8)
+        );
     }
 }

@@ -1,22 +1,15 @@
-//! The request journal: every exchange, keys redacted, bodies kept as bytes
-//! and parsed only when read. Its middleware also enforces the body size
-//! limit, since it reads the body.
+//! The request journal: every exchange, numbered, with its time, provider,
+//! operation and status; keys redacted, bodies kept as bytes and parsed only
+//! when read; filtered on read.
 
 use std::collections::VecDeque;
-use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 
-use axum::body::{Body, Bytes};
-use axum::extract::Request;
-use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
-use serde::Serialize;
+use axum::body::Bytes;
+use axum::http::{HeaderMap, Method, Uri, header};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
-
-use super::error::{MAX_BODY_BYTES, too_large};
-use super::provider::MockProvider;
-use super::store::lock;
 
 /// How many requests the journal keeps (oldest dropped first).
 pub const JOURNAL_CAPACITY: usize = 10_000;
@@ -24,8 +17,14 @@ pub const JOURNAL_CAPACITY: usize = 10_000;
 /// One request the mock received.
 #[derive(Debug, Clone, Serialize)]
 pub struct JournalEntry {
+    /// Its number: 1 for the mock's first request, then counting.
+    pub seq: u64,
+    /// When it arrived, in mock time (RFC 3339 with milliseconds).
+    pub at: String,
     /// Which provider's routes it reached.
     pub provider: &'static str,
+    /// The spec's `operationId`, or `None` for a route the spec does not have.
+    pub operation: Option<String>,
     /// HTTP method.
     pub method: String,
     /// Path, as sent (with the mock's prefix).
@@ -36,84 +35,165 @@ pub struct JournalEntry {
     pub headers: serde_json::Map<String, Value>,
     /// The body: JSON when it parses, else text.
     pub body: Value,
-    /// The status the mock answered.
+    /// The status the mock answered (0: none, the connection was closed).
     pub status: u16,
     /// The response body: JSON when it parses, else text.
     pub response: Value,
+    /// The fault that shaped the answer, if one did (`status`, `delay`,
+    /// `reset`, `malformed`; `prefer` for a `Prefer: code=` header).
+    pub fault: Option<&'static str>,
 }
 
-/// An exchange as stored: what the request path already has (headers and
-/// both bodies are cheap reference-counted copies); redaction and parsing
-/// happen only when the journal is read.
+/// An exchange as stored: what the request path already has; redaction and
+/// parsing happen only when the journal is read.
 #[derive(Debug, Clone)]
-struct Recorded {
-    provider: &'static str,
-    auth_header: &'static str,
-    method: Method,
-    uri: Uri,
+pub struct Recorded {
+    /// Its number.
+    pub seq: u64,
+    /// Mock time, RFC 3339 with milliseconds.
+    pub at: String,
+    /// The provider's name.
+    pub provider: &'static str,
+    /// The header that carries its API keys.
+    pub auth_header: &'static str,
+    /// The API key, if the request carried one (never shown; for filters).
+    pub api_key: Option<String>,
+    /// The operation, if the route is one.
+    pub operation: Option<std::sync::Arc<str>>,
+    /// Method and URI as sent.
+    pub method: Method,
+    /// The URI as sent.
+    pub uri: Uri,
     /// `name: value` lines in one allocation (rendered when read).
-    headers: Vec<u8>,
-    status: StatusCode,
-    request: Bytes,
-    response: Bytes,
+    pub headers: Vec<u8>,
+    /// The answer's status (0: none).
+    pub status: u16,
+    /// The request body.
+    pub request: Bytes,
+    /// The response body.
+    pub response: Bytes,
+    /// The fault that shaped the answer.
+    pub fault: Option<&'static str>,
 }
 
 impl Recorded {
-    fn entry(&self) -> JournalEntry {
+    /// The entry as read: headers redacted, bodies parsed.
+    pub fn entry(&self) -> JournalEntry {
         JournalEntry {
+            seq: self.seq,
+            at: self.at.clone(),
             provider: self.provider,
+            operation: self.operation.as_deref().map(str::to_string),
             method: self.method.to_string(),
             path: self.uri.path().to_string(),
             query: self.uri.query().map(str::to_string),
             headers: redacted_headers(&self.headers, self.auth_header),
             body: body_value(&self.request),
-            status: self.status.as_u16(),
+            status: self.status,
             response: body_value(&self.response),
+            fault: self.fault,
         }
+    }
+}
+
+/// Which journal entries a question is about; every field left out matches all.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequestFilter {
+    /// Only this provider's (its name, as in the mock's URLs).
+    pub provider: Option<String>,
+    /// Only this operation's (its `operationId`).
+    pub operation: Option<String>,
+    /// Only answers of this status.
+    pub status: Option<u16>,
+    /// Only requests made with this API key.
+    pub api_key: Option<String>,
+}
+
+impl RequestFilter {
+    /// Whether `recorded` is one of the entries asked about.
+    pub fn matches(&self, recorded: &Recorded) -> bool {
+        self.provider
+            .as_deref()
+            .is_none_or(|p| p == recorded.provider)
+            && self
+                .operation
+                .as_deref()
+                .is_none_or(|o| recorded.operation.as_deref() == Some(o))
+            && self.status.is_none_or(|s| s == recorded.status)
+            && self
+                .api_key
+                .as_deref()
+                .is_none_or(|k| recorded.api_key.as_deref() == Some(k))
     }
 }
 
 /// Requests received, newest last.
 #[derive(Debug, Default)]
-pub struct Journal(Mutex<VecDeque<Recorded>>);
+pub struct Journal {
+    entries: Mutex<VecDeque<Recorded>>,
+    next_seq: AtomicU64,
+}
 
 impl Journal {
-    fn push(&self, entry: Recorded) {
-        let mut entries = lock(&self.0);
+    /// The number of the next entry.
+    pub fn next_seq(&self) -> u64 {
+        self.next_seq.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
+    /// Keeps `entry` (dropping the oldest past [`JOURNAL_CAPACITY`]).
+    pub fn push(&self, entry: Recorded) {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         if entries.len() == JOURNAL_CAPACITY {
             entries.pop_front();
         }
         entries.push_back(entry);
     }
 
-    /// Every entry, oldest first.
-    pub fn entries(&self) -> Vec<JournalEntry> {
-        let recorded: Vec<Recorded> = lock(&self.0).iter().cloned().collect();
-        recorded.iter().map(Recorded::entry).collect()
-    }
-
-    /// The entries of requests made with `api_key`, oldest first.
-    pub fn entries_of(&self, api_key: &str) -> Vec<JournalEntry> {
-        let bearer = format!("Bearer {api_key}");
-        let recorded: Vec<Recorded> = lock(&self.0)
+    /// The entries `filter` matches, oldest first.
+    pub fn entries(&self, filter: &RequestFilter) -> Vec<JournalEntry> {
+        let recorded: Vec<Recorded> = self
+            .entries
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
             .iter()
-            .filter(|r| {
-                let lines = String::from_utf8_lossy(&r.headers);
-                lines.lines().any(|line| {
-                    line.split_once(": ").is_some_and(|(name, value)| {
-                        name == r.auth_header && (value == api_key || value == bearer)
-                    })
-                })
-            })
+            .filter(|r| filter.matches(r))
             .cloned()
             .collect();
         recorded.iter().map(Recorded::entry).collect()
     }
 
-    /// Forgets every entry.
-    pub fn clear(&self) {
-        lock(&self.0).clear();
+    /// Every entry as stored, oldest first (for expectations' reports).
+    pub fn recorded(&self) -> Vec<Recorded> {
+        self.entries
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .cloned()
+            .collect()
     }
+
+    /// Forgets every entry (numbering goes on).
+    pub fn clear(&self) {
+        self.entries
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+    }
+}
+
+/// The headers as `name: value` lines, in memory of their own (parsed
+/// headers share the connection's read buffer, which a journal entry must
+/// not keep alive).
+pub fn header_lines(headers: &HeaderMap) -> Vec<u8> {
+    let mut lines = Vec::with_capacity(512);
+    for (name, value) in headers {
+        lines.extend_from_slice(name.as_str().as_bytes());
+        lines.extend_from_slice(b": ");
+        lines.extend_from_slice(value.as_bytes());
+        lines.push(b'\n');
+    }
+    lines
 }
 
 /// The header lines as a map, with those that carry API keys redacted.
@@ -137,74 +217,8 @@ fn redacted_headers(lines: &[u8], auth: &str) -> serde_json::Map<String, Value> 
         .collect()
 }
 
-/// Reads the body (refusing more than [`MAX_BODY_BYTES`] with the
-/// provider's 413), logs one line, and records the exchange in the journal.
-pub async fn journal<P: MockProvider>(
-    journal: Arc<Journal>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let started = Instant::now();
-    let (parts, body) = request.into_parts();
-    let uri = parts
-        .extensions
-        .get::<axum::extract::OriginalUri>()
-        .map_or_else(|| parts.uri.clone(), |o| o.0.clone());
-    let mut recorded = Recorded {
-        provider: P::NAME,
-        auth_header: P::SECURITY.header(),
-        method: parts.method.clone(),
-        uri,
-        headers: header_lines(&parts.headers),
-        status: StatusCode::OK,
-        request: Bytes::new(),
-        response: Bytes::new(),
-    };
-    let response = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
-        Ok(bytes) => {
-            // A copy, not a slice: a slice would keep hyper's whole read buffer alive.
-            recorded.request = Bytes::copy_from_slice(&bytes);
-            let response = next
-                .run(Request::from_parts(parts, Body::from(bytes)))
-                .await;
-            // Mock responses are small JSON documents: keep a copy for the journal.
-            let (response_parts, response_body) = response.into_parts();
-            recorded.response = axum::body::to_bytes(response_body, usize::MAX)
-                .await
-                .unwrap_or_default();
-            Response::from_parts(response_parts, Body::from(recorded.response.clone()))
-        }
-        Err(_) => too_large::<P>().into_response(),
-    };
-    recorded.status = response.status();
-    tracing::info!(
-        provider = P::NAME,
-        "{} {} -> {} ({} µs)",
-        recorded.method,
-        recorded.uri.path(),
-        recorded.status.as_u16(),
-        started.elapsed().as_micros()
-    );
-    journal.push(recorded);
-    response
-}
-
-/// The headers as `name: value` lines, in memory of their own (parsed
-/// headers share the connection's read buffer, which a journal entry must
-/// not keep alive).
-fn header_lines(headers: &HeaderMap) -> Vec<u8> {
-    let mut lines = Vec::with_capacity(512);
-    for (name, value) in headers {
-        lines.extend_from_slice(name.as_str().as_bytes());
-        lines.extend_from_slice(b": ");
-        lines.extend_from_slice(value.as_bytes());
-        lines.push(b'\n');
-    }
-    lines
-}
-
 /// A body as JSON when it parses, as text otherwise, null when empty.
-fn body_value(bytes: &[u8]) -> Value {
+pub fn body_value(bytes: &[u8]) -> Value {
     if bytes.is_empty() {
         Value::Null
     } else {

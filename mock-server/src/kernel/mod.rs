@@ -1,20 +1,36 @@
 //! What every provider's mock is made of, written once and never naming a
-//! provider: errors, extractors, stores and idempotency, paging, URL checks,
-//! the journal, injected failures, signed deliveries and the admin API.
+//! provider, laid out by role: time and IDs (`clock`, `ids`), errors and
+//! answers (`error`, `respond`), stored data (`store`, `registry`,
+//! `paging`), what a mock records and is asked (`journal`, `expect`,
+//! `operations`, `faults`, `deliveries`), one mock's state (`state`,
+//! `current`), the seam a provider plugs into (`provider`, `events`), what
+//! requests meet (`extract`, `layers`, `urls`, `signing`), and serving
+//! (`spec`, `admin`, `fixtures`, `app`, `serve`).
 //! A provider plugs in through [`provider::MockProvider`] (and
 //! [`events::SignedEvents`] where its signing is documented).
 
 pub mod admin;
 pub mod app;
+pub mod clock;
+pub mod current;
 pub mod deliveries;
 pub mod error;
 pub mod events;
+pub mod expect;
 pub mod extract;
 pub mod faults;
+pub mod fixtures;
 pub mod ids;
 pub mod journal;
+pub mod layers;
+pub mod operations;
 pub mod paging;
 pub mod provider;
+pub mod registry;
+pub mod respond;
+pub mod serve;
 pub mod signing;
+pub mod spec;
+pub mod state;
 pub mod store;
 pub mod urls;

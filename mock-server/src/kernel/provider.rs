@@ -4,12 +4,16 @@
 use std::sync::Arc;
 
 use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
 
-use super::deliveries::Deliverer;
-use super::error::{ApiError, ErrorKind, RateLimitHeaders};
+use super::deliveries::Trigger;
+use super::error::{ApiError, DEFAULT_RETRY_AFTER, ErrorKind, RATE_LIMIT, RateLimitHeaders};
+use super::operations::PathParams;
+use super::registry::{ProviderStates, Reset};
+use super::respond::respond;
 use super::store::Shared;
 
 /// Test (sandbox) or live mode, from the key's prefix where the provider has both.
@@ -28,6 +32,23 @@ pub struct Tenant {
     pub key: String,
     /// The key's mode.
     pub mode: Mode,
+}
+
+/// A form of API key a provider accepts: a prefix (followed by at least one
+/// more character) and the mode it stands for.
+#[derive(Debug, Clone, Copy)]
+pub struct KeyPrefix {
+    /// The prefix (`sk_test_`; empty for a provider that documents none).
+    pub prefix: &'static str,
+    /// The mode of keys with it.
+    pub mode: Mode,
+}
+
+impl KeyPrefix {
+    /// Keys starting `prefix`, in `mode`.
+    pub const fn new(prefix: &'static str, mode: Mode) -> Self {
+        Self { prefix, mode }
+    }
 }
 
 /// How a provider takes its API key, named as its spec names the scheme.
@@ -73,6 +94,21 @@ impl Security {
         }
     }
 
+    /// The API key a request presents this way, if any.
+    pub fn key(self, headers: &HeaderMap) -> Option<&str> {
+        let value = headers.get(self.header())?.to_str().ok()?;
+        let key = match self.key_in {
+            KeyIn::Bearer => {
+                let (scheme, token) = value.split_once(' ')?;
+                scheme
+                    .eq_ignore_ascii_case("bearer")
+                    .then_some(token.trim())?
+            }
+            KeyIn::Header(_) => value,
+        };
+        (!key.is_empty()).then_some(key)
+    }
+
     /// The scheme as the emitted spec declares it.
     pub fn scheme(self) -> utoipa::openapi::security::SecurityScheme {
         use utoipa::openapi::security::{
@@ -99,6 +135,10 @@ pub trait MockProvider: Sized + Send + Sync + 'static {
     /// How the API key is presented, under the security scheme's name in
     /// the spec.
     const SECURITY: Security;
+    /// The key forms it accepts, longest prefix first where one starts another.
+    const KEYS: &'static [KeyPrefix];
+    /// The `operationId` that creates an endpoint (what fixtures call).
+    const CREATE: &'static str;
     /// The rate-limit headers the provider documents on a 429, if any.
     const RATE_LIMIT_HEADERS: Option<RateLimitHeaders> = None;
 
@@ -106,9 +146,6 @@ pub trait MockProvider: Sized + Send + Sync + 'static {
     type TenantData: Default + Send + 'static;
     /// The documented error body (the type the emitted spec describes).
     type ErrorBody: Serialize;
-
-    /// Who is calling, from the request headers; the provider's 401 otherwise.
-    fn authenticate(headers: &HeaderMap) -> Result<Tenant, ApiError<Self>>;
 
     /// The documented error body of `error`, answered with `status`.
     fn error_body(error: &ApiError<Self>, status: StatusCode) -> Self::ErrorBody;
@@ -130,16 +167,18 @@ pub trait MockProvider: Sized + Send + Sync + 'static {
     }
 
     /// The provider's routes (relative to its base path) and their spec.
-    fn router() -> OpenApiRouter<Arc<ProviderState<Self>>>;
+    fn router() -> OpenApiRouter;
 
     /// A second contract on the same paths and store, if the provider has
-    /// one (`None` for all but Commet).
-    fn alternate(
-        _state: &Arc<ProviderState<Self>>,
-        _shared: &super::app::MockState,
-        _prefix: &str,
-    ) -> Option<Alternate> {
+    /// one (`None` for all but Commet), for a provider mounted under `prefix`.
+    fn alternate(_prefix: &str) -> Option<Alternate> {
         None
+    }
+
+    /// Adds this provider's state to a new mock's (and that of any other
+    /// contract sharing its store).
+    fn add_state(states: &mut ProviderStates) {
+        states.insert(Self::NAME, Arc::new(ProviderState::<Self>::new()));
     }
 
     /// How its events are signed and triggered, where it documents signing
@@ -159,42 +198,94 @@ pub trait MockProvider: Sized + Send + Sync + 'static {
         }
     }
 
-    /// Delivers a signed `event_type` event to the subscribed endpoints of
-    /// the caller named by `headers` (the admin trigger); without signing
-    /// the mock sends nothing.
+    /// Delivers a signed event to the subscribed endpoints of the caller
+    /// named by `headers` (the admin trigger); without signing the mock
+    /// sends nothing.
     fn trigger(
         state: &Arc<ProviderState<Self>>,
         headers: &HeaderMap,
-        event_type: &str,
-        data: Option<Value>,
+        request: &Trigger,
     ) -> Result<Value, ApiError<Self>> {
         match Self::EVENTS {
-            Some(events) => (events.trigger)(state, headers, event_type, data),
+            Some(events) => (events.trigger)(state, headers, request),
             None => Err(not_documented()),
         }
     }
 }
 
-/// A request's path parameters, by the names its operation's path template gives them.
-#[derive(Debug, Default, Clone)]
-pub struct PathParams(pub Vec<(String, String)>);
+/// The caller, from its key in the request's headers: one of `P`'s key
+/// forms, else `P`'s 401.
+pub fn authenticate<P: MockProvider>(headers: &HeaderMap) -> Result<Tenant, ApiError<P>> {
+    let key = P::SECURITY.key(headers).unwrap_or_default();
+    P::KEYS
+        .iter()
+        .find(|form| key.len() > form.prefix.len() && key.starts_with(form.prefix))
+        .map(|form| Tenant {
+            key: key.to_string(),
+            mode: form.mode,
+        })
+        .ok_or_else(|| ApiError::of_kind(ErrorKind::Unauthorized))
+}
 
-impl PathParams {
-    /// The value of parameter `name` (empty when absent).
-    pub fn get(&self, name: &str) -> &str {
-        self.0
-            .iter()
-            .find(|(n, _)| n == name)
-            .map_or("", |(_, v)| v.as_str())
+impl<P: MockProvider> ApiError<P> {
+    /// An error of `kind` with the provider's own code and message for it,
+    /// where nothing more precise is known (injected errors, unknown routes).
+    pub fn of_kind(kind: ErrorKind) -> Self {
+        let (code, message) = P::error_code(kind);
+        Self::new(kind, code, message)
     }
+}
+
+impl<P: MockProvider> IntoResponse for ApiError<P> {
+    fn into_response(self) -> Response {
+        let status = self.kind.status();
+        let body = P::error_body(&self, status);
+        let mut response = respond(status.as_u16(), &body);
+        for (name, value) in retry_headers::<P>(status.as_u16(), self.retry_after, self.at) {
+            let value = value.parse().expect("digits are a valid header value");
+            response.headers_mut().insert(name, value);
+        }
+        response
+    }
+}
+
+/// `Retry-After` (when given, and on every 429 of a provider with rate-limit
+/// headers) and those headers on a 429; a Unix reset time counts from `at`
+/// (the mock's time), else from the wall clock.
+fn retry_headers<P: MockProvider>(
+    status: u16,
+    retry_after: Option<u64>,
+    at: Option<i64>,
+) -> Vec<(&'static str, String)> {
+    let family = P::RATE_LIMIT_HEADERS.filter(|_| status == 429);
+    let retry_after = match family {
+        Some(_) => Some(retry_after.unwrap_or(DEFAULT_RETRY_AFTER)),
+        None => retry_after,
+    };
+    let mut headers = Vec::new();
+    if let Some(seconds) = retry_after {
+        headers.push(("retry-after", seconds.to_string()));
+    }
+    if let (Some(names), Some(seconds)) = (family, retry_after) {
+        let reset = if names.reset_is_unix_time {
+            let now = at.unwrap_or_else(super::current::unix_now);
+            now.max(0).unsigned_abs() + seconds
+        } else {
+            seconds
+        };
+        headers.push((names.limit, RATE_LIMIT.to_string()));
+        headers.push((names.remaining, "0".to_string()));
+        headers.push((names.reset, reset.to_string()));
+    }
+    headers
 }
 
 /// Signs a new event (type, data, secret).
 pub type SignFn<P> = fn(&str, Option<Value>, &str) -> Result<SignedEvent, ApiError<P>>;
 
-/// Delivers a new event (state, the caller's headers, type, data).
+/// Delivers a new event (state, the caller's headers, what to deliver).
 pub type TriggerFn<P> =
-    fn(&Arc<ProviderState<P>>, &HeaderMap, &str, Option<Value>) -> Result<Value, ApiError<P>>;
+    fn(&Arc<ProviderState<P>>, &HeaderMap, &Trigger) -> Result<Value, ApiError<P>>;
 
 /// A signing provider's event operations.
 pub struct EventHooks<P: MockProvider> {
@@ -227,30 +318,38 @@ pub struct SignedEvent {
     pub headers: Vec<(&'static str, String)>,
 }
 
-/// A provider's state: its tenants, and the deliverer its events go through.
+/// A provider's state: its tenants' data.
 pub struct ProviderState<P: MockProvider> {
     /// Every tenant's data, behind one lock (shared with another contract
     /// of the same provider, see [`MockProvider::alternate`]).
     pub tenants: Arc<Shared<P::TenantData>>,
-    /// Sends signed events and records the attempts.
-    pub deliverer: Arc<Deliverer>,
+}
+
+impl<P: MockProvider> Default for ProviderState<P> {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl<P: MockProvider> ProviderState<P> {
-    /// Empty state delivering through `deliverer`.
-    pub fn new(deliverer: Arc<Deliverer>) -> Self {
+    /// Empty state.
+    pub fn new() -> Self {
         Self {
             tenants: Arc::default(),
-            deliverer,
         }
     }
 
-    /// `other`'s store and deliverer, seen through contract `P`.
+    /// `other`'s store, seen through contract `P`.
     pub fn sharing<Q: MockProvider<TenantData = P::TenantData>>(other: &ProviderState<Q>) -> Self {
         Self {
             tenants: other.tenants.clone(),
-            deliverer: other.deliverer.clone(),
         }
+    }
+}
+
+impl<P: MockProvider> Reset for ProviderState<P> {
+    fn reset(&self, key: Option<&str>) {
+        self.tenants.reset(key);
     }
 }
 
@@ -261,7 +360,7 @@ pub type Selects =
 
 /// Another contract a provider serves on the same paths and store, chosen
 /// per request (Commet's API versions). Built by [`MockProvider::alternate`]
-/// with [`super::app::contract`].
+/// with `kernel::app::contract`.
 pub struct Alternate {
     /// Its routes, with their own injected failures and fallbacks.
     pub router: axum::Router,
@@ -273,17 +372,5 @@ pub struct Alternate {
     /// Its name on the docs page.
     pub title: &'static str,
     /// Its emitted spec.
-    pub spec: Value,
-}
-
-/// What can be forgotten per tenant, whatever the provider.
-pub trait Reset: Send + Sync {
-    /// Forgets one tenant (API key), or everyone.
-    fn reset(&self, key: Option<&str>);
-}
-
-impl<P: MockProvider> Reset for ProviderState<P> {
-    fn reset(&self, key: Option<&str>) {
-        self.tenants.reset(key);
-    }
+    pub spec: Arc<Value>,
 }

@@ -3,12 +3,10 @@
 //! the collection's.
 
 use std::collections::{BTreeMap, HashMap};
-use std::time::{Duration, Instant};
+use std::time::{Duration, SystemTime};
 
 use axum::body::Bytes;
 use serde_json::Value;
-
-use super::error::ApiError;
 
 /// Locks a mutex, recovering from a panic in another request (the state is
 /// only ever changed in whole steps, so it stays consistent).
@@ -111,7 +109,8 @@ pub struct SavedResponse {
     pub status: u16,
     /// The first response's body, as sent.
     pub body: Bytes,
-    saved_at: Instant,
+    /// When, in mock time.
+    saved_at: SystemTime,
 }
 
 /// How long an idempotency key is remembered (24 hours for every provider that has them).
@@ -134,10 +133,15 @@ pub enum Replay {
 }
 
 impl IdempotencyKeys {
-    /// Looks the key up for a request with this fingerprint.
-    pub fn check(&mut self, key: &str, fingerprint: &Value) -> Replay {
+    /// Looks the key up for a request with this fingerprint at mock time `now`.
+    pub fn check(&mut self, key: &str, fingerprint: &Value, now: SystemTime) -> Replay {
+        let fresh = |saved: &SavedResponse| {
+            now.duration_since(saved.saved_at)
+                .is_ok_and(|age| age < IDEMPOTENCY_WINDOW)
+                || now < saved.saved_at
+        };
         match self.saved.get(key) {
-            Some(saved) if saved.saved_at.elapsed() < IDEMPOTENCY_WINDOW => {
+            Some(saved) if fresh(saved) => {
                 if &saved.fingerprint == fingerprint {
                     Replay::Same(saved.status, saved.body.clone())
                 } else {
@@ -152,15 +156,15 @@ impl IdempotencyKeys {
         }
     }
 
-    /// Remembers the response to a request with this key.
-    pub fn save(&mut self, key: String, fingerprint: Value, status: u16, body: Bytes) {
+    /// Remembers the response to a request with this key, made at mock time `now`.
+    pub fn save(&mut self, key: String, fingerprint: Value, saved: &Saved, now: SystemTime) {
         self.saved.insert(
             key,
             SavedResponse {
                 fingerprint,
-                status,
-                body,
-                saved_at: Instant::now(),
+                status: saved.status,
+                body: saved.body.clone(),
+                saved_at: now,
             },
         );
     }
@@ -271,39 +275,63 @@ impl Positions<'_> {
     }
 }
 
+/// A write's answer: its status and JSON body, as sent (and replayed).
+#[derive(Debug, Clone)]
+pub struct Saved {
+    /// The status.
+    pub status: u16,
+    /// The JSON body.
+    pub body: Bytes,
+}
+
+impl Saved {
+    /// An answer of `status` with the encoded `body`.
+    pub fn new(status: u16, body: Bytes) -> Self {
+        Self { status, body }
+    }
+}
+
+/// One write under an idempotency key: which key, what the request was
+/// (computed only under a key), what a reuse with another request gets, and
+/// when (mock time).
+pub struct Idempotent<E, F> {
+    /// The key the caller sent, if any.
+    pub key: Option<String>,
+    /// The request's fingerprint (method, path, body), compared on reuse.
+    pub fingerprint: F,
+    /// The error a reuse with another request gets.
+    pub conflict: fn() -> E,
+    /// Mock time now.
+    pub now: SystemTime,
+}
+
 /// Runs a write once per idempotency key, in the tenant's data under one
 /// lock: a retry with the same key and request gets the first answer again,
-/// one with another request gets `conflict()`. Without a key, just runs it.
-/// `run` gets the tenant's data and fresh positions for new records, and
-/// gives the status and the JSON body to answer. The request's fingerprint
-/// (what a reuse of the key is compared with) is computed only under a key.
-pub fn write_once<T: Default, P>(
+/// one with another request gets the conflict error. Without a key, just
+/// runs it. `run` gets the tenant's data and fresh positions for new
+/// records, and gives the answer.
+pub fn write_once<T: Default, E>(
     shared: &Shared<T>,
     tenant: &str,
     keys: fn(&mut T) -> &mut IdempotencyKeys,
-    key: Option<String>,
-    fingerprint: impl FnOnce() -> Value,
-    conflict: fn() -> ApiError<P>,
-    run: impl FnOnce(&mut T, &mut Positions) -> Result<(u16, Bytes), ApiError<P>>,
-) -> Result<axum::response::Response, ApiError<P>> {
+    idempotent: Idempotent<E, impl FnOnce() -> Value>,
+    run: impl FnOnce(&mut T, &mut Positions) -> Result<Saved, E>,
+) -> Result<Saved, E> {
     let mut guard = shared.lock();
     let Tenants { tenants, next_seq } = &mut *guard;
     let data = tenant_data(tenants, tenant);
     let positions = &mut Positions(next_seq);
-    let (status, body) = match key {
-        None => run(data, positions)?,
-        Some(key) => {
-            let fingerprint = fingerprint();
-            match keys(data).check(&key, &fingerprint) {
-                Replay::Same(status, body) => (status, body),
-                Replay::Conflict => return Err(conflict()),
-                Replay::Fresh => {
-                    let (status, body) = run(data, positions)?;
-                    keys(data).save(key, fingerprint, status, body.clone());
-                    (status, body)
-                }
-            }
-        }
+    let Some(key) = idempotent.key else {
+        return run(data, positions);
     };
-    Ok(super::error::json_bytes_response(status, body))
+    let fingerprint = (idempotent.fingerprint)();
+    match keys(data).check(&key, &fingerprint, idempotent.now) {
+        Replay::Same(status, body) => Ok(Saved::new(status, body)),
+        Replay::Conflict => Err((idempotent.conflict)()),
+        Replay::Fresh => {
+            let saved = run(data, positions)?;
+            keys(data).save(key, fingerprint, &saved, idempotent.now);
+            Ok(saved)
+        }
+    }
 }

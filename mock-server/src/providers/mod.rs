@@ -8,7 +8,11 @@ pub mod commet;
 pub mod donutwork;
 pub mod meum;
 
-use crate::kernel::provider::{MockProvider, SignedEvent};
+use serde_json::Value;
+
+use crate::kernel::deliveries::Trigger;
+use crate::kernel::provider::{MockProvider, ProviderState, SignedEvent};
+use crate::kernel::state::MockState;
 
 /// One of the five providers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -128,6 +132,35 @@ impl Provider {
             }
         }
         self.with(Sign(event_type, data, secret))
+    }
+
+    /// Delivers a signed event to tenant `api_key`'s subscribed endpoints in
+    /// `mock` (which must run as the current mock), as the admin trigger does.
+    pub(crate) fn trigger(
+        self,
+        mock: &MockState,
+        api_key: &str,
+        trigger: &Trigger,
+    ) -> Result<Value, String> {
+        struct Run<'a>(&'a MockState, &'a str, &'a Trigger);
+        impl WithProvider for Run<'_> {
+            type Output = Result<Value, String>;
+            fn with<P: MockProvider>(self) -> Self::Output {
+                let store = self
+                    .0
+                    .providers
+                    .get::<ProviderState<P>>(P::NAME)
+                    .ok_or_else(|| format!("{} is not served by this mock", P::NAME))?;
+                let (name, value) = P::SECURITY.present(self.1);
+                let mut headers = axum::http::HeaderMap::new();
+                let value = value
+                    .parse()
+                    .map_err(|_| "the API key is not a header value")?;
+                headers.insert(name, value);
+                P::trigger(&store, &headers, self.2).map_err(|e| e.message)
+            }
+        }
+        self.with(Run(mock, api_key, trigger))
     }
 
     /// Where the provider is served when all five share one server

@@ -9,7 +9,7 @@ use super::wire::{EventType, WebhookStatus};
 use super::{BillingIo, TenantData};
 use crate::kernel::events::{Event, SignedEvents, Subscriber};
 use crate::kernel::provider::Tenant;
-use crate::kernel::{ids, signing};
+use crate::kernel::{current, signing};
 
 /// Three attempts: at once, 5 minutes later, 30 minutes after the first.
 const SCHEDULE: &[Duration] = &[
@@ -32,14 +32,14 @@ impl SignedEvents for BillingIo {
         let checkout_id = data
             .as_ref()
             .and_then(|d| d["checkout_id"].as_str().map(str::to_string))
-            .unwrap_or_else(|| ids::hex("co_", 12));
-        let id = ids::hex("evt_", 16);
+            .unwrap_or_else(|| current::hex("co_", 12));
+        let id = current::hex("evt_", 16);
         let envelope = json!({
             "event_id": id,
             "type": event_type,
             "checkout_id": checkout_id,
             "data": data.unwrap_or_else(|| checkout(&checkout_id)),
-            "created_at": ids::now_rfc3339(),
+            "created_at": current::now_rfc3339(),
         });
         Event {
             id,
@@ -85,7 +85,7 @@ impl SignedEvents for BillingIo {
 /// A whole Checkout, as the guide's example event carries (and the Python
 /// SDK's `Event` requires): the default data of a triggered event.
 fn checkout(checkout_id: &str) -> Value {
-    let now = ids::now_rfc3339();
+    let now = current::now_rfc3339();
     json!({
         "checkout_id": checkout_id,
         "deposit_address": "TXrkA1b2C3d4E5f6G7h8I9j0K1l2M3n4",
@@ -94,7 +94,7 @@ fn checkout(checkout_id: &str) -> Value {
         "amount_usd": 49.99,
         "amount_atomic": "49990000",
         "status": "confirmed",
-        "tx_hash": ids::hex("", 64),
+        "tx_hash": current::hex("", 64),
         "confirmations": 19,
         "required_confirmations": 19,
         "expires_at": now,

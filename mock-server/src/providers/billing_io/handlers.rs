@@ -1,8 +1,6 @@
 //! billing.io's operations: create, list, get and delete webhook endpoints.
 
-use std::sync::Arc;
-
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
@@ -14,15 +12,15 @@ use super::wire::{
     WebhookEndpointList, WebhookStatus,
 };
 use super::{BillingIo, TenantData};
-use crate::kernel::error::{ApiError, ErrorKind, invalid, json_bytes, missing, respond};
-use crate::kernel::extract::{Auth, JsonBody, Query};
-use crate::kernel::ids;
+use crate::kernel::current;
+use crate::kernel::error::{ApiError, ErrorKind, invalid, missing};
+use crate::kernel::extract::{Auth, JsonBody, Query, Store};
 use crate::kernel::paging::{bounded, cursor_page};
-use crate::kernel::provider::{Mode, ProviderState};
-use crate::kernel::store::{IdempotencyKeys, write_once};
+use crate::kernel::provider::Mode;
+use crate::kernel::respond::{json_bytes, respond};
+use crate::kernel::store::{IdempotencyKeys, Idempotent, Saved, write_once};
 use crate::kernel::urls::{check_url, is_uuid};
 
-type AppState = Arc<ProviderState<BillingIo>>;
 type Answer = Result<Response, ApiError<BillingIo>>;
 
 /// The 404 of an unknown endpoint ID.
@@ -82,7 +80,7 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError<Billi
     security(("BearerAuth" = []))
 )]
 async fn create_webhook_endpoint(
-    State(state): State<AppState>,
+    Store(state): Store<BillingIo>,
     Auth(tenant, ..): Auth<BillingIo>,
     headers: HeaderMap,
     JsonBody(body, raw, ..): JsonBody<BillingIo, CreateWebhookRequest>,
@@ -112,18 +110,21 @@ async fn create_webhook_endpoint(
         &state.tenants,
         &tenant.key,
         idempotency,
-        key,
-        fingerprint,
-        conflict,
+        Idempotent {
+            key,
+            fingerprint,
+            conflict,
+            now: current::now(),
+        },
         |data, positions| {
             let endpoint = WebhookEndpoint {
-                webhook_id: ids::hex("we_", 24),
+                webhook_id: current::hex("we_", 24),
                 url,
                 events,
-                secret: Some(SigningSecret(ids::hex("whsec_", 24))),
+                secret: Some(SigningSecret(current::hex("whsec_", 24))),
                 description: body.description,
                 status: WebhookStatus::Active,
-                created_at: ids::now_rfc3339(),
+                created_at: current::now_rfc3339(),
             };
             let response = json_bytes(&endpoint);
             // The secret is returned once and never again.
@@ -139,9 +140,10 @@ async fn create_webhook_endpoint(
             };
             data.endpoints
                 .insert(positions.next(), stored.webhook_id.clone(), stored);
-            Ok((201, response))
+            Ok(Saved::new(201, response))
         },
     )
+    .map(IntoResponse::into_response)
 }
 
 /// List webhook endpoints.
@@ -161,7 +163,7 @@ async fn create_webhook_endpoint(
     security(("BearerAuth" = []))
 )]
 async fn list_webhook_endpoints(
-    State(state): State<AppState>,
+    Store(state): Store<BillingIo>,
     Auth(tenant, ..): Auth<BillingIo>,
     Query(params, ..): Query<BillingIo, ListParams>,
 ) -> Answer {
@@ -195,7 +197,7 @@ async fn list_webhook_endpoints(
     security(("BearerAuth" = []))
 )]
 async fn get_webhook_endpoint(
-    State(state): State<AppState>,
+    Store(state): Store<BillingIo>,
     Auth(tenant, ..): Auth<BillingIo>,
     Path(webhook_id): Path<String>,
 ) -> Answer {
@@ -224,7 +226,7 @@ async fn get_webhook_endpoint(
     security(("BearerAuth" = []))
 )]
 async fn delete_webhook_endpoint(
-    State(state): State<AppState>,
+    Store(state): Store<BillingIo>,
     Auth(tenant, ..): Auth<BillingIo>,
     Path(webhook_id): Path<String>,
 ) -> Answer {
@@ -237,7 +239,7 @@ async fn delete_webhook_endpoint(
 }
 
 /// billing.io's routes (paths relative to its base path `/v1`) and spec.
-pub fn router() -> OpenApiRouter<AppState> {
+pub fn router() -> OpenApiRouter {
     OpenApiRouter::new()
         .routes(routes!(create_webhook_endpoint, list_webhook_endpoints))
         .routes(routes!(get_webhook_endpoint, delete_webhook_endpoint))

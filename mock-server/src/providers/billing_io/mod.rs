@@ -9,17 +9,13 @@ mod events;
 mod handlers;
 pub mod wire;
 
+use axum::http::StatusCode;
 use std::collections::HashMap;
-use std::sync::Arc;
-
-use axum::http::{HeaderMap, StatusCode};
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::kernel::error::{ApiError, ErrorKind, RateLimitHeaders};
-use crate::kernel::extract::bearer_token;
-use crate::kernel::provider::{
-    EventHooks, MockProvider, Mode, PathParams, ProviderState, Security, Tenant,
-};
+use crate::kernel::operations::PathParams;
+use crate::kernel::provider::{EventHooks, KeyPrefix, MockProvider, Mode, Security};
 use crate::kernel::store::{Collection, IdempotencyKeys};
 use wire::{ErrorResponse, ErrorResponseError, ErrorType, WebhookEndpoint};
 
@@ -41,6 +37,11 @@ impl MockProvider for BillingIo {
     const BASE_PATH: &'static str = "/v1";
     const SPEC: &'static str = include_str!("../../../../openapi/billing-io.yaml");
     const SECURITY: Security = Security::bearer("BearerAuth");
+    const KEYS: &'static [KeyPrefix] = &[
+        KeyPrefix::new("sk_test_", Mode::Test),
+        KeyPrefix::new("sk_live_", Mode::Live),
+    ];
+    const CREATE: &'static str = "createWebhookEndpoint";
     const EVENTS: Option<EventHooks<Self>> = Some(crate::kernel::events::hooks::<Self>());
     const RATE_LIMIT_HEADERS: Option<RateLimitHeaders> = Some(RateLimitHeaders {
         limit: "x-ratelimit-limit",
@@ -51,21 +52,6 @@ impl MockProvider for BillingIo {
 
     type TenantData = TenantData;
     type ErrorBody = ErrorResponse;
-
-    fn authenticate(headers: &HeaderMap) -> Result<Tenant, ApiError<Self>> {
-        let key = bearer_token(headers).unwrap_or_default();
-        let mode = if key.len() > 8 && key.starts_with("sk_test_") {
-            Mode::Test
-        } else if key.len() > 8 && key.starts_with("sk_live_") {
-            Mode::Live
-        } else {
-            return Err(ApiError::of_kind(ErrorKind::Unauthorized));
-        };
-        Ok(Tenant {
-            key: key.to_string(),
-            mode,
-        })
-    }
 
     /// `{"error": {type, code, message, param}}`.
     fn error_body(error: &ApiError<Self>, status: StatusCode) -> ErrorResponse {
@@ -114,7 +100,7 @@ impl MockProvider for BillingIo {
         (kind == ErrorKind::NotFound).then(|| handlers::not_found(path.get("webhook_id")))
     }
 
-    fn router() -> OpenApiRouter<Arc<ProviderState<Self>>> {
+    fn router() -> OpenApiRouter {
         handlers::router()
     }
 }

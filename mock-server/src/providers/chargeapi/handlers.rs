@@ -1,10 +1,8 @@
 //! Charge's operations: create, list, retrieve and update webhook endpoints.
 
-use std::sync::Arc;
-
-use axum::extract::{OriginalUri, Path, State};
+use axum::extract::{OriginalUri, Path};
 use axum::http::{HeaderMap, header};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde_json::json;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -14,15 +12,15 @@ use super::wire::{
     UpdateWebhookEndpointRequest, WebhookEndpoint, WebhookEndpointList,
 };
 use super::{Chargeapi, TenantData};
-use crate::kernel::error::{ApiError, ErrorKind, invalid, json_bytes, missing, respond};
-use crate::kernel::extract::{Auth, JsonBody, Query, header_text};
-use crate::kernel::ids;
+use crate::kernel::current;
+use crate::kernel::error::{ApiError, ErrorKind, invalid, missing};
+use crate::kernel::extract::{Auth, JsonBody, Query, Store, header_text};
 use crate::kernel::paging::bounded;
-use crate::kernel::provider::{Mode, ProviderState};
-use crate::kernel::store::{Collection, IdempotencyKeys, write_once};
+use crate::kernel::provider::Mode;
+use crate::kernel::respond::{json_bytes, respond};
+use crate::kernel::store::{Collection, IdempotencyKeys, Idempotent, Saved, write_once};
 use crate::kernel::urls::check_url;
 
-type AppState = Arc<ProviderState<Chargeapi>>;
 type Answer = Result<Response, ApiError<Chargeapi>>;
 
 /// The 404 of an unknown endpoint ID.
@@ -91,7 +89,7 @@ fn check_events(events: &[String]) -> Result<(), ApiError<Chargeapi>> {
     security(("BearerAuth" = []))
 )]
 async fn create_webhook_endpoint(
-    State(state): State<AppState>,
+    Store(state): Store<Chargeapi>,
     Auth(tenant, ..): Auth<Chargeapi>,
     headers: HeaderMap,
     JsonBody(body, raw, ..): JsonBody<Chargeapi, CreateWebhookEndpointRequest>,
@@ -118,30 +116,34 @@ async fn create_webhook_endpoint(
         &state.tenants,
         &tenant.key,
         idempotency,
-        key,
-        fingerprint,
-        conflict,
+        Idempotent {
+            key,
+            fingerprint,
+            conflict,
+            now: current::now(),
+        },
         |data, positions| {
             let endpoint = WebhookEndpoint {
-                id: ids::alnum("wh_", 32),
+                id: current::alnum("wh_", 32),
                 object: "webhook_endpoint".into(),
                 api_version: pinned_version,
                 application: None,
-                created: Created(ids::now_rfc3339_millis()),
+                created: Created(current::now_rfc3339_millis()),
                 description: body.description,
                 enabled_events: events,
                 livemode: tenant.mode == Mode::Live,
                 metadata: body.metadata.unwrap_or_default(),
-                secret: SigningSecret(ids::alnum("whsec_", 32)),
+                secret: SigningSecret(current::alnum("whsec_", 32)),
                 status: EndpointStatus::Enabled,
                 url,
             };
             let response = json_bytes(&endpoint);
             data.endpoints
                 .insert(positions.next(), endpoint.id.clone(), endpoint);
-            Ok((200, response))
+            Ok(Saved::new(200, response))
         },
     )
+    .map(IntoResponse::into_response)
 }
 
 /// A page token: `page_`, a direction (`n`ext or `p`revious) and the position, 43 characters.
@@ -178,7 +180,7 @@ fn parse_page_token(token: &str) -> Option<(char, u64)> {
     security(("BearerAuth" = []))
 )]
 async fn list_webhook_endpoints(
-    State(state): State<AppState>,
+    Store(state): Store<Chargeapi>,
     Auth(tenant, ..): Auth<Chargeapi>,
     headers: HeaderMap,
     OriginalUri(uri): OriginalUri,
@@ -251,7 +253,7 @@ async fn list_webhook_endpoints(
     security(("BearerAuth" = []))
 )]
 async fn retrieve_webhook_endpoint(
-    State(state): State<AppState>,
+    Store(state): Store<Chargeapi>,
     Auth(tenant, ..): Auth<Chargeapi>,
     Path(id): Path<String>,
 ) -> Answer {
@@ -284,7 +286,7 @@ async fn retrieve_webhook_endpoint(
     security(("BearerAuth" = []))
 )]
 async fn update_webhook_endpoint(
-    State(state): State<AppState>,
+    Store(state): Store<Chargeapi>,
     Auth(tenant, ..): Auth<Chargeapi>,
     Path(id): Path<String>,
     headers: HeaderMap,
@@ -299,9 +301,12 @@ async fn update_webhook_endpoint(
         &state.tenants,
         &tenant.key,
         idempotency,
-        key,
-        fingerprint,
-        conflict,
+        Idempotent {
+            key,
+            fingerprint,
+            conflict,
+            now: current::now(),
+        },
         |data, _| {
             let endpoint = data.endpoints.get_mut(&id).ok_or_else(|| not_found(&id))?;
             if let Some(events) = body.enabled_events {
@@ -316,13 +321,14 @@ async fn update_webhook_endpoint(
             if let Some(metadata) = body.metadata {
                 endpoint.metadata = metadata;
             }
-            Ok((200, json_bytes(&*endpoint)))
+            Ok(Saved::new(200, json_bytes(&*endpoint)))
         },
     )
+    .map(IntoResponse::into_response)
 }
 
 /// Charge's routes (paths relative to its base path `/v1`) and spec.
-pub fn router() -> OpenApiRouter<AppState> {
+pub fn router() -> OpenApiRouter {
     OpenApiRouter::new()
         .routes(routes!(create_webhook_endpoint, list_webhook_endpoints))
         .routes(routes!(retrieve_webhook_endpoint, update_webhook_endpoint))

@@ -10,15 +10,13 @@
 mod handlers;
 pub mod wire;
 
-use std::sync::Arc;
-
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use utoipa_axum::router::OpenApiRouter;
 
+use crate::kernel::current;
 use crate::kernel::error::{ApiError, ErrorKind};
-use crate::kernel::extract::bearer_token;
-use crate::kernel::ids;
-use crate::kernel::provider::{MockProvider, Mode, PathParams, ProviderState, Security, Tenant};
+use crate::kernel::operations::PathParams;
+use crate::kernel::provider::{KeyPrefix, MockProvider, Mode, Security};
 use crate::kernel::store::{Collection, IdempotencyKeys};
 use wire::{Error, WebhookEndpoint};
 
@@ -38,22 +36,14 @@ impl MockProvider for Chargeapi {
     const BASE_PATH: &'static str = "/v1";
     const SPEC: &'static str = include_str!("../../../../openapi/chargeapi.yaml");
     const SECURITY: Security = Security::bearer("BearerAuth");
+    const KEYS: &'static [KeyPrefix] = &[
+        KeyPrefix::new("ch_sk_test_", Mode::Test),
+        KeyPrefix::new("ch_sk_live_", Mode::Live),
+    ];
+    const CREATE: &'static str = "createWebhookEndpoint";
 
     type TenantData = TenantData;
     type ErrorBody = Error;
-
-    fn authenticate(headers: &HeaderMap) -> Result<Tenant, ApiError<Self>> {
-        let key = bearer_token(headers).unwrap_or_default();
-        let mode = match key {
-            k if k.len() > 11 && k.starts_with("ch_sk_test_") => Mode::Test,
-            k if k.len() > 11 && k.starts_with("ch_sk_live_") => Mode::Live,
-            _ => return Err(ApiError::of_kind(ErrorKind::Unauthorized)),
-        };
-        Ok(Tenant {
-            key: key.to_string(),
-            mode,
-        })
-    }
 
     /// Charge's flat error object.
     fn error_body(error: &ApiError<Self>, status: StatusCode) -> Error {
@@ -69,7 +59,7 @@ impl MockProvider for Chargeapi {
             message: error.message.clone(),
             object: "error".into(),
             param: error.param.clone(),
-            request: ids::alnum("req_", 32),
+            request: current::alnum("req_", 32),
             status: i64::from(status.as_u16()),
             type_: type_.into(),
         }
@@ -97,7 +87,7 @@ impl MockProvider for Chargeapi {
         (kind == ErrorKind::NotFound).then(|| handlers::not_found(path.get("id")))
     }
 
-    fn router() -> OpenApiRouter<Arc<ProviderState<Self>>> {
+    fn router() -> OpenApiRouter {
         handlers::router()
     }
 }

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use super::{Commet, TenantData};
 use crate::kernel::events::{Event, SignedEvents, Subscriber};
 use crate::kernel::provider::{Mode, ProviderState, Tenant};
-use crate::kernel::{ids, signing};
+use crate::kernel::{current, signing};
 
 /// Eight attempts: at once, then after 1 min, 5 min, 15 min, 30 min, 1 h,
 /// 1 h and 1 h ("capped at 1 hour", about 4 h in all), as Commet's current
@@ -50,11 +50,11 @@ impl SignedEvents for Commet {
     }
 
     fn envelope(tenant: &Tenant, event_type: &str, data: Option<Value>) -> Event {
-        let id = ids::alnum("whev_", 24);
+        let id = current::alnum("whev_", 24);
         let envelope = json!({
             "id": id,
             "event": event_type,
-            "timestamp": ids::now_rfc3339_millis(),
+            "timestamp": current::now_rfc3339_millis(),
             "organizationId": "00000000-0000-4000-8000-000000000000",
             "mode": if tenant.mode == Mode::Live { "live" } else { "sandbox" },
             // The account's version; an endpoint's pin replaces it (`render_in`).

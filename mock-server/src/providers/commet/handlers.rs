@@ -3,10 +3,8 @@
 //! The operations themselves are in `operations.rs`, shared with the current
 //! contract.
 
-use std::sync::Arc;
-
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::HeaderMap;
 use serde::Serialize;
 use utoipa_axum::router::OpenApiRouter;
@@ -19,11 +17,8 @@ use super::wire::{
     ErrorResponse, ListParams, UpdateWebhookRequest, Webhook, WebhookListResponse, WebhookResponse,
     WebhookTestResponse,
 };
-use crate::kernel::error::json_bytes;
-use crate::kernel::extract::{Auth, JsonBody, Query};
-use crate::kernel::provider::ProviderState;
-
-type AppState = Arc<ProviderState<Commet>>;
+use crate::kernel::extract::{Auth, JsonBody, Query, Store};
+use crate::kernel::respond::json_bytes;
 
 impl Contract for Commet {
     fn one<T: Serialize>(data: T) -> Bytes {
@@ -67,7 +62,7 @@ impl Contract for Commet {
     security(("ApiKeyAuth" = []))
 )]
 async fn create_webhook_endpoint(
-    state: State<AppState>,
+    state: Store<Commet>,
     auth: Auth<Commet>,
     headers: HeaderMap,
     body: JsonBody<Commet, CreateWebhookRequest>,
@@ -91,7 +86,7 @@ async fn create_webhook_endpoint(
     security(("ApiKeyAuth" = []))
 )]
 async fn list_webhook_endpoints(
-    state: State<AppState>,
+    state: Store<Commet>,
     auth: Auth<Commet>,
     query: Query<Commet, ListParams>,
 ) -> Answer<Commet> {
@@ -114,7 +109,7 @@ async fn list_webhook_endpoints(
     security(("ApiKeyAuth" = []))
 )]
 async fn get_webhook_endpoint(
-    state: State<AppState>,
+    state: Store<Commet>,
     auth: Auth<Commet>,
     id: Path<String>,
 ) -> Answer<Commet> {
@@ -144,7 +139,7 @@ async fn get_webhook_endpoint(
     security(("ApiKeyAuth" = []))
 )]
 async fn update_webhook_endpoint(
-    state: State<AppState>,
+    state: Store<Commet>,
     auth: Auth<Commet>,
     id: Path<String>,
     headers: HeaderMap,
@@ -176,7 +171,7 @@ async fn update_webhook_endpoint(
     security(("ApiKeyAuth" = []))
 )]
 async fn patch_webhook_endpoint(
-    state: State<AppState>,
+    state: Store<Commet>,
     auth: Auth<Commet>,
     id: Path<String>,
     headers: HeaderMap,
@@ -201,7 +196,7 @@ async fn patch_webhook_endpoint(
     security(("ApiKeyAuth" = []))
 )]
 async fn delete_webhook_endpoint(
-    state: State<AppState>,
+    state: Store<Commet>,
     auth: Auth<Commet>,
     id: Path<String>,
 ) -> Answer<Commet> {
@@ -229,7 +224,7 @@ async fn delete_webhook_endpoint(
     security(("ApiKeyAuth" = []))
 )]
 async fn test_webhook_endpoint(
-    state: State<AppState>,
+    state: Store<Commet>,
     auth: Auth<Commet>,
     id: Path<String>,
     headers: HeaderMap,
@@ -238,7 +233,7 @@ async fn test_webhook_endpoint(
 }
 
 /// Commet's routes (paths relative to its base path `/api/v1`) and spec.
-pub fn router() -> OpenApiRouter<AppState> {
+pub fn router() -> OpenApiRouter {
     OpenApiRouter::new()
         .routes(routes!(create_webhook_endpoint, list_webhook_endpoints))
         .routes(routes!(

@@ -8,25 +8,26 @@
 //! events. The test operation really POSTs a signed `webhook.test` event to
 //! the endpoint.
 
-mod current;
 mod events;
 mod handlers;
 mod operations;
+mod v2026_08_27;
 pub mod wire;
 
-pub use current::CommetCurrent;
+pub use v2026_08_27::CommetCurrent;
 
 use std::sync::Arc;
 
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use serde_json::{Value, json};
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::kernel::app::MockState;
 use crate::kernel::error::{ApiError, ErrorKind, RateLimitHeaders};
+use crate::kernel::operations::PathParams;
 use crate::kernel::provider::{
-    Alternate, EventHooks, KeyIn, MockProvider, Mode, PathParams, ProviderState, Security, Tenant,
+    Alternate, EventHooks, KeyIn, KeyPrefix, MockProvider, Mode, ProviderState, Security,
 };
+use crate::kernel::registry::ProviderStates;
 use crate::kernel::store::{Collection, IdempotencyKeys};
 use wire::{ErrorResponse, ErrorResponseError, Webhook};
 
@@ -132,6 +133,16 @@ impl MockProvider for Commet {
         name: "ApiKeyAuth",
         key_in: KeyIn::Header("x-api-key"),
     };
+    /// Full-access `ck_` and restricted `rk_` keys, sandbox or live; an
+    /// older `ck_` key without a mode stays valid (as live: the docs do not say).
+    const KEYS: &'static [KeyPrefix] = &[
+        KeyPrefix::new("ck_sandbox_", Mode::Test),
+        KeyPrefix::new("rk_sandbox_", Mode::Test),
+        KeyPrefix::new("ck_live_", Mode::Live),
+        KeyPrefix::new("rk_live_", Mode::Live),
+        KeyPrefix::new("ck_", Mode::Live),
+    ];
+    const CREATE: &'static str = "createWebhookEndpoint";
     const EVENTS: Option<EventHooks<Self>> = Some(crate::kernel::events::hooks::<Self>());
     const RATE_LIMIT_HEADERS: Option<RateLimitHeaders> = Some(RateLimitHeaders {
         limit: "ratelimit-limit",
@@ -142,30 +153,6 @@ impl MockProvider for Commet {
 
     type TenantData = TenantData;
     type ErrorBody = ErrorResponse;
-
-    fn authenticate(headers: &HeaderMap) -> Result<Tenant, ApiError<Self>> {
-        let key = headers
-            .get("x-api-key")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default();
-        // Full-access `ck_` and restricted `rk_` keys, sandbox or live; an
-        // older `ck_` key without a mode stays valid (as live: the docs do
-        // not say, and live refuses plain-HTTP URLs, the stricter choice).
-        let mode = match key {
-            k if k.len() > 11 && (k.starts_with("ck_sandbox_") || k.starts_with("rk_sandbox_")) => {
-                Mode::Test
-            }
-            k if k.len() > 8 && (k.starts_with("ck_live_") || k.starts_with("rk_live_")) => {
-                Mode::Live
-            }
-            k if k.len() > 3 && k.starts_with("ck_") => Mode::Live,
-            _ => return Err(ApiError::of_kind(ErrorKind::Unauthorized)),
-        };
-        Ok(Tenant {
-            key: key.to_string(),
-            mode,
-        })
-    }
 
     /// `{"success": false, "error": {type, code, message, param?, details, doc_url}}`;
     /// field-level problems are `validation_error`s with `details: [{field, message}]`.
@@ -202,17 +189,21 @@ impl MockProvider for Commet {
         (kind == ErrorKind::NotFound).then(operations::not_found)
     }
 
-    fn router() -> OpenApiRouter<Arc<ProviderState<Self>>> {
+    fn router() -> OpenApiRouter {
         handlers::router()
     }
 
-    /// The current contract (2026-07-31 on) on the same paths and store.
-    fn alternate(
-        state: &Arc<ProviderState<Self>>,
-        shared: &MockState,
-        prefix: &str,
-    ) -> Option<Alternate> {
-        Some(current::alternate(state, shared, prefix))
+    /// The current contract (2026-07-31 on) on the same paths.
+    fn alternate(prefix: &str) -> Option<Alternate> {
+        Some(v2026_08_27::alternate(prefix))
+    }
+
+    /// Both contracts read and write one store.
+    fn add_state(states: &mut ProviderStates) {
+        let seed = Arc::new(ProviderState::<Self>::new());
+        let current = ProviderState::<CommetCurrent>::sharing(&seed);
+        states.insert(Self::NAME, seed);
+        states.insert(CommetCurrent::NAME, Arc::new(current));
     }
 }
 

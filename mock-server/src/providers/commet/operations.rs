@@ -3,13 +3,12 @@
 //! the current one (bare resources, lists as `{"object": "list", …}`, update
 //! by PATCH). A [`Contract`] says how a success is written; the store is one.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::HeaderMap;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::json;
 
@@ -18,13 +17,14 @@ use super::wire::{
     UpdateWebhookRequest, Webhook, WebhookTest,
 };
 use super::{Commet, EVENT_TYPES, StoredWebhook, TenantData};
-use crate::kernel::error::{ApiError, ErrorKind, invalid, json_bytes_response, missing};
+use crate::kernel::current;
+use crate::kernel::error::{ApiError, ErrorKind, invalid, missing};
 use crate::kernel::events::{SignedEvents, Subscriber, delivery};
-use crate::kernel::extract::{Auth, JsonBody, Query, header_text};
-use crate::kernel::ids;
+use crate::kernel::extract::{Auth, JsonBody, Query, Store, header_text};
 use crate::kernel::paging::{bounded, cursor_page};
-use crate::kernel::provider::{MockProvider, Mode, ProviderState};
-use crate::kernel::store::{IdempotencyKeys, Replay, write_once};
+use crate::kernel::provider::{MockProvider, Mode};
+use crate::kernel::respond::json_bytes_response;
+use crate::kernel::store::{IdempotencyKeys, Idempotent, Replay, Saved, write_once};
 use crate::kernel::urls::check_url;
 
 /// One of Commet's contracts over the shared store.
@@ -88,7 +88,7 @@ fn check_commet_url<C>(url: &str) -> Result<(), ApiError<C>> {
 
 /// Create webhook endpoint.
 pub fn create<C: Contract>(
-    State(state): State<Arc<ProviderState<C>>>,
+    Store(state): Store<C>,
     Auth(tenant, ..): Auth<C>,
     headers: HeaderMap,
     JsonBody(body, raw, ..): JsonBody<C, CreateWebhookRequest>,
@@ -115,22 +115,25 @@ pub fn create<C: Contract>(
         &state.tenants,
         &tenant.key,
         idempotency,
-        key,
-        fingerprint,
-        conflict,
+        Idempotent {
+            key,
+            fingerprint,
+            conflict,
+            now: current::now(),
+        },
         |data, positions| {
             let webhook = Webhook {
-                id: ids::alnum("wh_", 24),
+                id: current::alnum("wh_", 24),
                 url,
                 events,
                 description: body.description,
                 is_active: true,
                 api_version,
-                created_at: ids::now_rfc3339(),
+                created_at: current::now_rfc3339(),
                 object: "webhook".into(),
                 livemode: tenant.mode == Mode::Live,
             };
-            let secret = ids::alnum("whsec_", 32);
+            let secret = current::alnum("whsec_", 32);
             let created = CreatedWebhook {
                 webhook: webhook.clone(),
                 secret_key: SigningSecret(secret.clone()),
@@ -144,14 +147,15 @@ pub fn create<C: Contract>(
                     failed_events: 0,
                 },
             );
-            Ok((201, C::one(created)))
+            Ok(Saved::new(201, C::one(created)))
         },
     )
+    .map(IntoResponse::into_response)
 }
 
 /// List webhook endpoints.
 pub fn list<C: Contract>(
-    State(state): State<Arc<ProviderState<C>>>,
+    Store(state): Store<C>,
     Auth(tenant, ..): Auth<C>,
     Query(params, ..): Query<C, ListParams>,
 ) -> Answer<C> {
@@ -165,7 +169,7 @@ pub fn list<C: Contract>(
 
 /// Get webhook endpoint.
 pub fn get<C: Contract>(
-    State(state): State<Arc<ProviderState<C>>>,
+    Store(state): Store<C>,
     Auth(tenant, ..): Auth<C>,
     Path(id): Path<String>,
 ) -> Answer<C> {
@@ -178,7 +182,7 @@ pub fn get<C: Contract>(
 
 /// Update webhook endpoint (PUT or PATCH): only the fields sent change.
 pub fn update<C: Contract>(
-    State(state): State<Arc<ProviderState<C>>>,
+    Store(state): Store<C>,
     Auth(tenant, ..): Auth<C>,
     Path(id): Path<String>,
     headers: HeaderMap,
@@ -196,9 +200,12 @@ pub fn update<C: Contract>(
         &state.tenants,
         &tenant.key,
         idempotency,
-        key,
-        fingerprint,
-        conflict,
+        Idempotent {
+            key,
+            fingerprint,
+            conflict,
+            now: current::now(),
+        },
         |data, _| {
             let stored = data.webhooks.get_mut(&id).ok_or_else(not_found)?;
             let webhook = &mut stored.webhook;
@@ -217,14 +224,15 @@ pub fn update<C: Contract>(
             if let Some(version) = body.api_version {
                 webhook.api_version = Some(version);
             }
-            Ok((200, C::one(&*webhook)))
+            Ok(Saved::new(200, C::one(&*webhook)))
         },
     )
+    .map(IntoResponse::into_response)
 }
 
 /// Delete webhook endpoint.
 pub fn delete<C: Contract>(
-    State(state): State<Arc<ProviderState<C>>>,
+    Store(state): Store<C>,
     Auth(tenant, ..): Auth<C>,
     Path(id): Path<String>,
 ) -> Answer<C> {
@@ -243,7 +251,7 @@ pub fn delete<C: Contract>(
 
 /// Test webhook endpoint: really POSTs a signed `webhook.test` event.
 pub async fn test<C: Contract>(
-    State(state): State<Arc<ProviderState<C>>>,
+    Store(state): Store<C>,
     Auth(tenant, ..): Auth<C>,
     Path(id): Path<String>,
     headers: HeaderMap,
@@ -253,7 +261,12 @@ pub async fn test<C: Contract>(
     let fingerprint = json!(["POST", C::NAME, format!("/webhooks/{id}/test")]);
     if let Some(key) = &key {
         let mut tenants = state.tenants.lock();
-        match tenants.of(&tenant.key).idempotency.check(key, &fingerprint) {
+        let now = current::now();
+        match tenants
+            .of(&tenant.key)
+            .idempotency
+            .check(key, &fingerprint, now)
+        {
             Replay::Same(status, body) => return Ok(json_bytes_response(status, body)),
             Replay::Conflict => return Err(conflict()),
             Replay::Fresh => {}
@@ -279,7 +292,8 @@ pub async fn test<C: Contract>(
     };
     // One attempt, reported at once; it does not count toward auto-disable.
     let delivery = delivery::<Commet>(&event, to, &[Duration::ZERO]);
-    let attempt = state.deliverer.run(delivery).await;
+    let mock = current::state().expect("a request runs as part of a mock");
+    let attempt = mock.deliverer.run(delivery).await;
     let (success, timestamp) = (attempt.succeeded(), attempt.at.clone());
     let test = WebhookTest {
         success,
@@ -288,11 +302,11 @@ pub async fn test<C: Contract>(
         object: "webhook_delivery".into(),
         livemode: tenant.mode == Mode::Live,
     };
-    let body = C::one(test);
+    let saved = Saved::new(200, C::one(test));
     if let Some(key) = key {
         let mut tenants = state.tenants.lock();
         let keys = &mut tenants.of(&tenant.key).idempotency;
-        keys.save(key, fingerprint, 200, body.clone());
+        keys.save(key, fingerprint, &saved, current::now());
     }
-    Ok(json_bytes_response(200, body))
+    Ok(saved.into_response())
 }

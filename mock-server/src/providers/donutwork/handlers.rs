@@ -1,9 +1,7 @@
 //! Donutwork's operations: list and create webhooks, list event types, get
 //! and delete a webhook.
 
-use std::sync::Arc;
-
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::response::Response;
 use axum::routing::get;
 use serde_json::json;
@@ -16,15 +14,14 @@ use super::wire::{
     WebhookList, WebhookToken,
 };
 use super::{Donutwork, SUPPORTED_EVENTS, error};
-use crate::kernel::error::{ApiError, ErrorKind, json_response, respond};
-use crate::kernel::extract::{Auth, JsonBody, Query};
-use crate::kernel::ids;
+use crate::kernel::current;
+use crate::kernel::error::{ApiError, ErrorKind};
+use crate::kernel::extract::{Auth, JsonBody, Query, Store};
 use crate::kernel::paging::bounded;
-use crate::kernel::provider::ProviderState;
+use crate::kernel::respond::{json_response, respond};
 use crate::kernel::store::Collection;
 use crate::kernel::urls::{is_loopback_url, parse_url};
 
-type AppState = Arc<ProviderState<Donutwork>>;
 type Answer = Result<Response, ApiError<Donutwork>>;
 
 fn redacted(webhook: &Webhook) -> Webhook {
@@ -55,7 +52,7 @@ fn must(field: &str) -> ApiError<Donutwork> {
     security(("BearerAuth" = []))
 )]
 async fn list_webhooks(
-    State(state): State<AppState>,
+    Store(state): Store<Donutwork>,
     Auth(tenant, ..): Auth<Donutwork>,
     Query(params, ..): Query<Donutwork, ListParams>,
 ) -> Answer {
@@ -100,7 +97,7 @@ async fn list_webhooks(
     security(("BearerAuth" = []))
 )]
 async fn create_webhook(
-    State(state): State<AppState>,
+    Store(state): Store<Donutwork>,
     Auth(tenant, ..): Auth<Donutwork>,
     JsonBody(body, ..): JsonBody<Donutwork, CreateWebhookRequest>,
 ) -> Answer {
@@ -147,12 +144,12 @@ async fn create_webhook(
         ));
     }
     let webhook = Webhook {
-        id: ids::hex("", 24),
+        id: current::hex("", 24),
         name,
         description: input.description,
         url,
         events,
-        token: WebhookToken(ids::hex("", 40)),
+        token: WebhookToken(current::hex("", 40)),
     };
     let mut tenants = state.tenants.lock();
     let seq = tenants.next_seq();
@@ -207,7 +204,7 @@ fn webhook_id(segment: &str) -> Result<&str, ApiError<Donutwork>> {
     security(("BearerAuth" = []))
 )]
 async fn get_webhook(
-    State(state): State<AppState>,
+    Store(state): Store<Donutwork>,
     Auth(tenant, ..): Auth<Donutwork>,
     Path(segment): Path<String>,
 ) -> Answer {
@@ -234,7 +231,7 @@ async fn get_webhook(
     security(("BearerAuth" = []))
 )]
 async fn delete_webhook(
-    State(state): State<AppState>,
+    Store(state): Store<Donutwork>,
     Auth(tenant, ..): Auth<Donutwork>,
     Path(segment): Path<String>,
 ) -> Answer {
@@ -256,7 +253,7 @@ async fn delete_webhook(
 struct SuffixedPaths;
 
 /// Donutwork's routes (paths relative to its base path `/2026-02-01`) and spec.
-pub fn router() -> OpenApiRouter<AppState> {
+pub fn router() -> OpenApiRouter {
     OpenApiRouter::with_openapi(SuffixedPaths::openapi())
         .routes(routes!(list_webhooks, create_webhook))
         .routes(routes!(list_webhook_types))

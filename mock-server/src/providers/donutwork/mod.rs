@@ -10,14 +10,12 @@
 mod handlers;
 pub mod wire;
 
-use std::sync::Arc;
-
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::kernel::error::{ApiError, ErrorKind};
-use crate::kernel::extract::bearer_token;
-use crate::kernel::provider::{MockProvider, Mode, PathParams, ProviderState, Security, Tenant};
+use crate::kernel::operations::PathParams;
+use crate::kernel::provider::{KeyPrefix, MockProvider, Mode, Security};
 use crate::kernel::store::Collection;
 use wire::{Error, Webhook};
 
@@ -41,19 +39,12 @@ impl MockProvider for Donutwork {
     const BASE_PATH: &'static str = "/2026-02-01";
     const SPEC: &'static str = include_str!("../../../../openapi/donutwork.yaml");
     const SECURITY: Security = Security::bearer("BearerAuth");
+    /// Any non-empty key: Donutwork documents no prefix.
+    const KEYS: &'static [KeyPrefix] = &[KeyPrefix::new("", Mode::Live)];
+    const CREATE: &'static str = "createWebhook";
 
     type TenantData = Collection<Webhook>;
     type ErrorBody = Error;
-
-    fn authenticate(headers: &HeaderMap) -> Result<Tenant, ApiError<Self>> {
-        match bearer_token(headers) {
-            Some(key) => Ok(Tenant {
-                key: key.to_string(),
-                mode: Mode::Live,
-            }),
-            None => Err(ApiError::of_kind(ErrorKind::Unauthorized)),
-        }
-    }
 
     /// `{"error": "<message>"}`.
     fn error_body(error: &ApiError<Self>, _status: StatusCode) -> Error {
@@ -87,7 +78,7 @@ impl MockProvider for Donutwork {
         (kind == ErrorKind::NotFound).then(|| error(kind, message))
     }
 
-    fn router() -> OpenApiRouter<Arc<ProviderState<Self>>> {
+    fn router() -> OpenApiRouter {
         handlers::router()
     }
 }

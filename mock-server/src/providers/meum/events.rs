@@ -12,7 +12,7 @@ use super::{DEFAULT_EVENTS, Meum, TenantData};
 use crate::kernel::deliveries::Attempt;
 use crate::kernel::events::{Event, SignedEvents, Subscriber};
 use crate::kernel::provider::{ProviderState, Tenant};
-use crate::kernel::{ids, signing};
+use crate::kernel::{current, signing};
 
 /// meum.io documents no retry schedule: three attempts like billing.io's (our inference).
 const SCHEDULE: &[Duration] = &[
@@ -32,11 +32,11 @@ impl SignedEvents for Meum {
     }
 
     fn envelope(_tenant: &Tenant, event_type: &str, data: Option<Value>) -> Event {
-        let id = ids::lower_alnum("evt_", 24);
+        let id = current::lower_alnum("evt_", 24);
         let envelope = json!({
             "id": id,
             "type": event_type,
-            "created_at": ids::now_rfc3339(),
+            "created_at": current::now_rfc3339(),
             "data": data.unwrap_or_else(|| json!({})),
         });
         Event {

@@ -1,9 +1,7 @@
 //! meum.io's operations: create and update webhook endpoints, list an
 //! endpoint's deliveries, get one delivery.
 
-use std::sync::Arc;
-
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::response::Response;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -14,14 +12,13 @@ use super::wire::{
     WebhookDeliveryList, WebhookEndpoint,
 };
 use super::{DEFAULT_EVENTS, Meum, StoredEndpoint};
-use crate::kernel::error::{ApiError, ErrorKind, invalid, missing, respond};
-use crate::kernel::extract::{Auth, JsonBody, Query};
-use crate::kernel::ids;
+use crate::kernel::current;
+use crate::kernel::error::{ApiError, ErrorKind, invalid, missing};
+use crate::kernel::extract::{Auth, JsonBody, Query, Store};
 use crate::kernel::paging::bounded;
-use crate::kernel::provider::ProviderState;
+use crate::kernel::respond::respond;
 use crate::kernel::urls::check_url;
 
-type AppState = Arc<ProviderState<Meum>>;
 type Answer = Result<Response, ApiError<Meum>>;
 
 /// The 404 of an unknown record (`what`: `Webhook endpoint`, `Webhook delivery`).
@@ -57,7 +54,7 @@ fn check_name(name: &str) -> Result<(), ApiError<Meum>> {
     security(("bearerAuth" = []))
 )]
 async fn create_webhook_endpoint(
-    State(state): State<AppState>,
+    Store(state): Store<Meum>,
     Auth(tenant, ..): Auth<Meum>,
     JsonBody(body, ..): JsonBody<Meum, CreateWebhookEndpointRequest>,
 ) -> Answer {
@@ -68,9 +65,9 @@ async fn create_webhook_endpoint(
     let events = body
         .events
         .unwrap_or_else(|| DEFAULT_EVENTS.iter().map(|e| e.to_string()).collect());
-    let secret = ids::hex("", 64);
+    let secret = current::hex("", 64);
     let view = WebhookEndpoint {
-        id: PublicId(ids::lower_alnum("wh_", 24)),
+        id: PublicId(current::lower_alnum("wh_", 24)),
         name,
         url,
         secret_prefix: secret[..8].to_string(),
@@ -79,7 +76,7 @@ async fn create_webhook_endpoint(
         last_delivery_at: None,
         last_delivery_status: None,
         failure_count: 0,
-        created_at: ids::now_rfc3339(),
+        created_at: current::now_rfc3339(),
     };
     let created = CreatedWebhookEndpoint {
         id: view.id.clone(),
@@ -122,7 +119,7 @@ async fn create_webhook_endpoint(
     security(("bearerAuth" = []))
 )]
 async fn update_webhook_endpoint(
-    State(state): State<AppState>,
+    Store(state): Store<Meum>,
     Auth(tenant, ..): Auth<Meum>,
     Path(id): Path<String>,
     JsonBody(body, ..): JsonBody<Meum, UpdateWebhookEndpointRequest>,
@@ -177,7 +174,7 @@ async fn update_webhook_endpoint(
     security(("bearerAuth" = []))
 )]
 async fn list_webhook_deliveries(
-    State(state): State<AppState>,
+    Store(state): Store<Meum>,
     Auth(tenant, ..): Auth<Meum>,
     Path(id): Path<String>,
     Query(params, ..): Query<Meum, DeliveriesParams>,
@@ -235,7 +232,7 @@ async fn list_webhook_deliveries(
     security(("bearerAuth" = []))
 )]
 async fn get_webhook_delivery(
-    State(state): State<AppState>,
+    Store(state): Store<Meum>,
     Auth(tenant, ..): Auth<Meum>,
     Path(id): Path<String>,
 ) -> Answer {
@@ -248,7 +245,7 @@ async fn get_webhook_delivery(
 }
 
 /// meum.io's routes (its base path is the root) and spec.
-pub fn router() -> OpenApiRouter<AppState> {
+pub fn router() -> OpenApiRouter {
     OpenApiRouter::new()
         .routes(routes!(create_webhook_endpoint))
         .routes(routes!(update_webhook_endpoint))

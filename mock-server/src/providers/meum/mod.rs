@@ -10,16 +10,12 @@ mod events;
 mod handlers;
 pub mod wire;
 
-use std::sync::Arc;
-
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::kernel::error::{ApiError, ErrorKind};
-use crate::kernel::extract::bearer_token;
-use crate::kernel::provider::{
-    EventHooks, MockProvider, Mode, PathParams, ProviderState, Security, Tenant,
-};
+use crate::kernel::operations::PathParams;
+use crate::kernel::provider::{EventHooks, KeyPrefix, MockProvider, Mode, Security};
 use crate::kernel::store::Collection;
 use wire::{
     EndpointStatus, ErrorResponse, ErrorResponseError, WebhookDeliveryDetail, WebhookEndpoint,
@@ -63,20 +59,13 @@ impl MockProvider for Meum {
     const BASE_PATH: &'static str = "";
     const SPEC: &'static str = include_str!("../../../../openapi/meum.yaml");
     const SECURITY: Security = Security::bearer("bearerAuth");
+    /// Store-scoped live keys: meum.io documents no other.
+    const KEYS: &'static [KeyPrefix] = &[KeyPrefix::new("sk_live_", Mode::Live)];
+    const CREATE: &'static str = "createWebhookEndpoint";
     const EVENTS: Option<EventHooks<Self>> = Some(crate::kernel::events::hooks::<Self>());
 
     type TenantData = TenantData;
     type ErrorBody = ErrorResponse;
-
-    fn authenticate(headers: &HeaderMap) -> Result<Tenant, ApiError<Self>> {
-        match bearer_token(headers) {
-            Some(key) if key.len() > 8 && key.starts_with("sk_live_") => Ok(Tenant {
-                key: key.to_string(),
-                mode: Mode::Live,
-            }),
-            _ => Err(ApiError::of_kind(ErrorKind::Unauthorized)),
-        }
-    }
 
     /// `{"error": {code, message}}` (our inference).
     fn error_body(error: &ApiError<Self>, _status: StatusCode) -> ErrorResponse {
@@ -118,7 +107,7 @@ impl MockProvider for Meum {
         (kind == ErrorKind::NotFound).then(|| handlers::not_found(what))
     }
 
-    fn router() -> OpenApiRouter<Arc<ProviderState<Self>>> {
+    fn router() -> OpenApiRouter {
         handlers::router()
     }
 }

@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{Path, Request, State};
+use axum::extract::{Path, Request};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use serde::Serialize;
@@ -20,12 +20,10 @@ use super::wire::{
     ListObject, ListParams, UpdateWebhookRequest, Webhook, WebhookList, WebhookTest,
 };
 use super::{Commet, TenantData, Version};
-use crate::kernel::app::MockState;
-use crate::kernel::error::{ApiError, ErrorKind, RateLimitHeaders, json_bytes};
-use crate::kernel::extract::{Auth, JsonBody, Query, header_text};
-use crate::kernel::provider::{Alternate, MockProvider, ProviderState, Security};
-
-type AppState = Arc<ProviderState<CommetCurrent>>;
+use crate::kernel::error::{ApiError, ErrorKind, RateLimitHeaders};
+use crate::kernel::extract::{Auth, JsonBody, Query, Store, header_text};
+use crate::kernel::provider::{Alternate, KeyPrefix, MockProvider, Security};
+use crate::kernel::respond::json_bytes;
 
 /// Commet in its current contract.
 pub struct CommetCurrent;
@@ -37,15 +35,11 @@ impl MockProvider for CommetCurrent {
     const SPEC: &'static str = include_str!("../../../../openapi/commet-2026-08-27.yaml");
     const SECURITY: Security = Commet::SECURITY;
     const RATE_LIMIT_HEADERS: Option<RateLimitHeaders> = Commet::RATE_LIMIT_HEADERS;
+    const KEYS: &'static [KeyPrefix] = Commet::KEYS;
+    const CREATE: &'static str = Commet::CREATE;
 
     type TenantData = TenantData;
     type ErrorBody = BareErrorResponse;
-
-    fn authenticate(
-        headers: &HeaderMap,
-    ) -> Result<crate::kernel::provider::Tenant, ApiError<Self>> {
-        Commet::authenticate(headers).map_err(|_| ApiError::of_kind(ErrorKind::Unauthorized))
-    }
 
     fn error_body(error: &ApiError<Self>, status: StatusCode) -> BareErrorResponse {
         BareErrorResponse {
@@ -60,12 +54,12 @@ impl MockProvider for CommetCurrent {
     fn operation_error(
         _: &str,
         kind: ErrorKind,
-        _: &crate::kernel::provider::PathParams,
+        _: &crate::kernel::operations::PathParams,
     ) -> Option<ApiError<Self>> {
         (kind == ErrorKind::NotFound).then(super::operations::not_found)
     }
 
-    fn router() -> OpenApiRouter<AppState> {
+    fn router() -> OpenApiRouter {
         OpenApiRouter::new()
             .routes(routes!(create_webhook_endpoint, list_webhook_endpoints))
             .routes(routes!(
@@ -96,9 +90,8 @@ impl Contract for CommetCurrent {
 /// whose `Commet-Version` is 2026-07-31 or later. An endpoint's own pin
 /// shapes the events delivered to it ("webhooks only" in Commet's order of
 /// resolution), not the API's answers about it.
-pub fn alternate(seed: &Arc<ProviderState<Commet>>, shared: &MockState, prefix: &str) -> Alternate {
-    let state = Arc::new(ProviderState::<CommetCurrent>::sharing(seed));
-    let (router, spec) = crate::kernel::app::contract::<CommetCurrent>(state, shared, prefix);
+pub fn alternate(prefix: &str) -> Alternate {
+    let (router, spec) = crate::kernel::app::contract::<CommetCurrent>(prefix);
     Alternate {
         router,
         selects: Arc::new(move |request: &Request| {
@@ -135,7 +128,7 @@ pub fn alternate(seed: &Arc<ProviderState<Commet>>, shared: &MockState, prefix: 
     security(("ApiKeyAuth" = []))
 )]
 async fn create_webhook_endpoint(
-    state: State<AppState>,
+    state: Store<CommetCurrent>,
     auth: Auth<CommetCurrent>,
     headers: HeaderMap,
     body: JsonBody<CommetCurrent, CreateWebhookRequest>,
@@ -159,7 +152,7 @@ async fn create_webhook_endpoint(
     security(("ApiKeyAuth" = []))
 )]
 async fn list_webhook_endpoints(
-    state: State<AppState>,
+    state: Store<CommetCurrent>,
     auth: Auth<CommetCurrent>,
     query: Query<CommetCurrent, ListParams>,
 ) -> Answer<CommetCurrent> {
@@ -182,7 +175,7 @@ async fn list_webhook_endpoints(
     security(("ApiKeyAuth" = []))
 )]
 async fn get_webhook_endpoint(
-    state: State<AppState>,
+    state: Store<CommetCurrent>,
     auth: Auth<CommetCurrent>,
     id: Path<String>,
 ) -> Answer<CommetCurrent> {
@@ -212,7 +205,7 @@ async fn get_webhook_endpoint(
     security(("ApiKeyAuth" = []))
 )]
 async fn update_webhook_endpoint(
-    state: State<AppState>,
+    state: Store<CommetCurrent>,
     auth: Auth<CommetCurrent>,
     id: Path<String>,
     headers: HeaderMap,
@@ -237,7 +230,7 @@ async fn update_webhook_endpoint(
     security(("ApiKeyAuth" = []))
 )]
 async fn delete_webhook_endpoint(
-    state: State<AppState>,
+    state: Store<CommetCurrent>,
     auth: Auth<CommetCurrent>,
     id: Path<String>,
 ) -> Answer<CommetCurrent> {
@@ -265,7 +258,7 @@ async fn delete_webhook_endpoint(
     security(("ApiKeyAuth" = []))
 )]
 async fn test_webhook_endpoint(
-    state: State<AppState>,
+    state: Store<CommetCurrent>,
     auth: Auth<CommetCurrent>,
     id: Path<String>,
     headers: HeaderMap,

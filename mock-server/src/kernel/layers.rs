@@ -1,0 +1,280 @@
+//! The middleware every provider's routes share: the journal (which also
+//! enforces the body limit), and injected failures (unknown query
+//! parameters, scheduled faults, `Prefer: code=NNN`).
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::body::{Body, Bytes};
+use axum::extract::Request;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use super::current;
+use super::error::{ApiError, ErrorKind, MAX_BODY_BYTES, too_large, unsupported_media_type};
+use super::faults::{Fault, FaultKind};
+use super::journal::{Recorded, header_lines};
+use super::operations::{self, DocumentedOperation, Operations};
+use super::provider::{MockProvider, authenticate};
+
+/// The operation a response answered (for the journal).
+#[derive(Clone)]
+pub struct OperationId(pub Arc<str>);
+
+/// The fault that shaped a response (for the journal).
+#[derive(Clone, Copy)]
+pub struct FaultApplied(pub &'static str);
+
+/// Marks a response that must not be sent: the connection is closed instead.
+#[derive(Clone, Copy)]
+pub struct ResetConnection;
+
+/// Reads the body (refusing more than [`MAX_BODY_BYTES`] with the
+/// provider's 413), logs one line, and records the exchange in the mock's
+/// journal (and for its expectations).
+pub async fn journal<P: MockProvider>(request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let mock = current::state();
+    let (parts, body) = request.into_parts();
+    let uri = parts
+        .extensions
+        .get::<axum::extract::OriginalUri>()
+        .map_or_else(|| parts.uri.clone(), |o| o.0.clone());
+    let mut recorded = mock.as_ref().map(|mock| Recorded {
+        seq: mock.journal.next_seq(),
+        at: mock.clock.now_rfc3339_millis(),
+        provider: P::NAME,
+        auth_header: P::SECURITY.header(),
+        api_key: P::SECURITY.key(&parts.headers).map(str::to_string),
+        operation: None,
+        method: parts.method.clone(),
+        uri: uri.clone(),
+        headers: header_lines(&parts.headers),
+        status: 0,
+        request: Bytes::new(),
+        response: Bytes::new(),
+        fault: None,
+    });
+    let method = parts.method.clone();
+    let response = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+        Ok(bytes) => {
+            if let Some(recorded) = &mut recorded {
+                // A copy, not a slice: a slice would keep hyper's whole read buffer alive.
+                recorded.request = Bytes::copy_from_slice(&bytes);
+            }
+            let response = next
+                .run(Request::from_parts(parts, Body::from(bytes)))
+                .await;
+            // Mock responses are small JSON documents: keep a copy for the journal.
+            let (response_parts, response_body) = response.into_parts();
+            let bytes = axum::body::to_bytes(response_body, usize::MAX)
+                .await
+                .unwrap_or_default();
+            if let Some(recorded) = &mut recorded {
+                recorded.response = bytes.clone();
+            }
+            Response::from_parts(response_parts, Body::from(bytes))
+        }
+        Err(_) => too_large::<P>().into_response(),
+    };
+    let reset = response.extensions().get::<ResetConnection>().is_some();
+    let status = if reset { 0 } else { response.status().as_u16() };
+    tracing::info!(
+        provider = P::NAME,
+        "{method} {} -> {status} ({} µs)",
+        uri.path(),
+        started.elapsed().as_micros()
+    );
+    if let (Some(mock), Some(mut recorded)) = (mock, recorded) {
+        recorded.status = status;
+        recorded.operation = response
+            .extensions()
+            .get::<OperationId>()
+            .map(|o| o.0.clone());
+        recorded.fault = response.extensions().get::<FaultApplied>().map(|f| f.0);
+        mock.expectations.count(&recorded);
+        mock.journal.push(recorded);
+    }
+    response
+}
+
+/// Finds the request's operation (for the journal), then, in this order:
+/// refuses a query parameter the operation does not take, applies a
+/// scheduled fault that matches, or answers a `Prefer: code=NNN` with that
+/// documented status and the operation's own error body.
+pub async fn inject<P: MockProvider>(ops: Operations, request: Request, next: Next) -> Response {
+    let Some(op) = operations::find(&ops, request.method(), request.uri().path()) else {
+        return next.run(request).await;
+    };
+    let mut response = injected_or_run::<P>(&ops, op, request, next).await;
+    response
+        .extensions_mut()
+        .insert(OperationId(op.operation_id.clone()));
+    response
+}
+
+async fn injected_or_run<P: MockProvider>(
+    ops: &[DocumentedOperation],
+    op: &DocumentedOperation,
+    request: Request,
+    next: Next,
+) -> Response {
+    if let Some(query) = request.uri().query()
+        && let Some(error) = unknown_query_parameter::<P>(ops, op, query)
+    {
+        return error.into_response();
+    }
+    let path = request.uri().path().to_string();
+    let fault = current::state()
+        .filter(|mock| !mock.faults.is_empty())
+        .and_then(|mock| {
+            let tenant = authenticate::<P>(request.headers()).ok();
+            mock.faults
+                .take(P::NAME, op, tenant.as_ref().map(|t| t.key.as_str()))
+        });
+    if let Some(fault) = fault {
+        return with_fault::<P>(fault, op, &path, request, next).await;
+    }
+    let Some(code) = request
+        .headers()
+        .get("prefer")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.split([';', ','])
+                .find_map(|p| p.trim().strip_prefix("code="))
+        })
+        .map(str::to_string)
+    else {
+        return next.run(request).await;
+    };
+    let status = code
+        .trim()
+        .parse::<u16>()
+        .ok()
+        .filter(|s| op.statuses.contains(s));
+    match status {
+        Some(status) if status >= 400 => marked(
+            injected::<P>(status, None, op, &path).into_response(),
+            "prefer",
+        ),
+        Some(_) => next.run(request).await,
+        None => ApiError::<P>::new(
+            ErrorKind::BadRequest,
+            "invalid_prefer_code",
+            format!(
+                "Prefer: code={code} is not a documented response of {} {}; documented: {:?}.",
+                request.method(),
+                request.uri().path(),
+                op.statuses
+            ),
+        )
+        .into_response(),
+    }
+}
+
+/// What `fault` makes of the request.
+async fn with_fault<P: MockProvider>(
+    fault: Fault,
+    op: &DocumentedOperation,
+    path: &str,
+    request: Request,
+    next: Next,
+) -> Response {
+    let kind = fault.kind;
+    let response = match kind {
+        FaultKind::Status => {
+            if fault.after_handler {
+                drop(next.run(request).await);
+            }
+            let status = fault.status.expect("a status fault has a status");
+            injected::<P>(status, fault.retry_after, op, path).into_response()
+        }
+        FaultKind::Delay => {
+            tokio::time::sleep(Duration::from_millis(fault.delay_ms.unwrap_or_default())).await;
+            next.run(request).await
+        }
+        FaultKind::Reset => {
+            if fault.after_handler {
+                drop(next.run(request).await);
+            }
+            let mut response = Response::new(Body::empty());
+            response.extensions_mut().insert(ResetConnection);
+            response
+        }
+        FaultKind::Malformed => {
+            let (parts, body) = next.run(request).await.into_parts();
+            let bytes = axum::body::to_bytes(body, usize::MAX)
+                .await
+                .unwrap_or_default();
+            // Cut short: at most half of it, and never all of it.
+            let cut = (bytes.len() / 2).min(bytes.len().saturating_sub(1));
+            Response::from_parts(parts, Body::from(bytes.slice(..cut)))
+        }
+    };
+    marked(response, kind.name())
+}
+
+fn marked(mut response: Response, fault: &'static str) -> Response {
+    response.extensions_mut().insert(FaultApplied(fault));
+    response
+}
+
+/// The provider's 400 for a query parameter `op` does not take (a typo
+/// must not be ignored); one that names a path parameter of another
+/// operation points there, e.g. Donutwork's `?webhookId=` for `/webhooks/{webhookId}.json`.
+fn unknown_query_parameter<P>(
+    ops: &[DocumentedOperation],
+    op: &DocumentedOperation,
+    query: &str,
+) -> Option<ApiError<P>> {
+    let unknown = url::form_urlencoded::parse(query.as_bytes())
+        .map(|(name, _)| name)
+        .find(|name| !op.query.iter().any(|q| q == name))?;
+    let takes = if op.query.is_empty() {
+        "this operation takes none".to_string()
+    } else {
+        format!("this operation takes `{}`", op.query.join("`, `"))
+    };
+    let placeholder = format!("{{{unknown}}}");
+    let path_form = ops
+        .iter()
+        .filter(|other| other.method == op.method)
+        .find(|other| other.template.iter().any(|s| s.contains(&placeholder)))
+        .map(|other| {
+            format!(
+                "; to address one record, put it in the path: {} {}",
+                other.method,
+                other.path()
+            )
+        })
+        .unwrap_or_default();
+    Some(
+        ApiError::new(
+            ErrorKind::BadRequest,
+            "unknown_parameter",
+            format!("Unknown query parameter `{unknown}`; {takes}{path_form}."),
+        )
+        .param(unknown.to_string()),
+    )
+}
+
+/// The error an injected status answers with: the one the operation
+/// itself answers with that status (its 404, the kernel's 413 and 415), else
+/// the provider's own code and message for it.
+fn injected<P: MockProvider>(
+    status: u16,
+    retry_after: Option<u64>,
+    operation: &DocumentedOperation,
+    path: &str,
+) -> ApiError<P> {
+    let kind = ErrorKind::from_status(status).unwrap_or(ErrorKind::BadRequest);
+    let mut error = match kind {
+        ErrorKind::PayloadTooLarge => too_large(),
+        ErrorKind::UnsupportedMediaType => unsupported_media_type(),
+        _ => P::operation_error(&operation.operation_id, kind, &operation.path_params(path))
+            .unwrap_or_else(|| ApiError::of_kind(kind)),
+    };
+    error.retry_after = retry_after;
+    error.at = Some(current::unix_now());
+    error
+}

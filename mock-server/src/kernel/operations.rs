@@ -1,0 +1,210 @@
+//! The index of a provider's documented operations, read once from its
+//! emitted spec: which operation a request is, the statuses it declares,
+//! the query parameters it takes and the request's path parameters.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use axum::http::Method;
+use serde_json::Value;
+
+/// A request's path parameters, by the names its operation's path template gives them.
+#[derive(Debug, Default, Clone)]
+pub struct PathParams(pub Vec<(String, String)>);
+
+impl PathParams {
+    /// The value of parameter `name` (empty when absent).
+    pub fn get(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+}
+
+/// One documented operation: method, path template split in segments, the
+/// statuses its spec documents and the query parameters it takes.
+#[derive(Debug, Clone)]
+pub struct DocumentedOperation {
+    /// Its method.
+    pub method: Method,
+    /// Its path template, split at `/`.
+    pub template: Vec<String>,
+    /// Its `operationId`.
+    pub operation_id: Arc<str>,
+    /// The statuses its spec declares, sorted.
+    pub statuses: Vec<u16>,
+    /// The query parameters it takes.
+    pub query: Vec<String>,
+}
+
+impl DocumentedOperation {
+    /// Whether `path` fits this operation's template.
+    fn fits(&self, path: &str) -> bool {
+        let mut segments = path.split('/');
+        self.template
+            .iter()
+            .all(|t| segments.next().is_some_and(|s| segment_matches(t, s)))
+            && segments.next().is_none()
+    }
+
+    /// The path parameters of `path`, which fits this operation's template.
+    pub fn path_params(&self, path: &str) -> PathParams {
+        let params = self
+            .template
+            .iter()
+            .zip(path.split('/'))
+            .filter_map(|(template, segment)| {
+                let (open, close) = (template.find('{')?, template.rfind('}')?);
+                let (before, after) = (&template[..open], &template[close + 1..]);
+                let value = segment.strip_prefix(before)?.strip_suffix(after)?;
+                Some((template[open + 1..close].to_string(), value.to_string()))
+            })
+            .collect();
+        PathParams(params)
+    }
+
+    /// The template as written in the spec.
+    pub fn path(&self) -> String {
+        self.template.join("/")
+    }
+}
+
+/// A provider's documented operations, most specific templates first.
+pub type Operations = Arc<Vec<DocumentedOperation>>;
+
+/// The documented operations of an emitted spec.
+pub fn documented_operations(json: &Value) -> Operations {
+    let mut ops = Vec::new();
+    for (path, item) in json["paths"].as_object().into_iter().flatten() {
+        for (method, op) in item.as_object().into_iter().flatten() {
+            let Ok(method) = method.to_uppercase().parse::<Method>() else {
+                continue;
+            };
+            let mut statuses: Vec<u16> = op["responses"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .filter_map(|(code, _)| code.parse().ok())
+                .collect();
+            statuses.sort_unstable();
+            let query = item["parameters"]
+                .as_array()
+                .into_iter()
+                .chain(op["parameters"].as_array())
+                .flatten()
+                .filter(|p| p["in"] == "query")
+                .filter_map(|p| p["name"].as_str().map(str::to_string))
+                .collect();
+            ops.push(DocumentedOperation {
+                query,
+                method,
+                operation_id: Arc::from(op["operationId"].as_str().unwrap_or_default()),
+                template: path.split('/').map(str::to_string).collect(),
+                statuses,
+            });
+        }
+    }
+    ops.sort_by_key(|op| op.template.iter().filter(|s| s.contains('{')).count());
+    Arc::new(ops)
+}
+
+/// The operation `method` `path` is, if any (no allocation: it runs on every request).
+pub fn find<'a>(
+    ops: &'a [DocumentedOperation],
+    method: &Method,
+    path: &str,
+) -> Option<&'a DocumentedOperation> {
+    ops.iter().find(|op| op.method == method && op.fits(path))
+}
+
+/// Whether `path` fits an OpenAPI path template such as `/webhooks/{webhookId}.json`.
+pub fn template_matches(template: &str, path: &str) -> bool {
+    let (t, p): (Vec<&str>, Vec<&str>) = (template.split('/').collect(), path.split('/').collect());
+    t.len() == p.len() && t.iter().zip(&p).all(|(t, s)| segment_matches(t, s))
+}
+
+/// Whether `segment` fits a template segment such as `{id}` or `{webhookId}.json`.
+fn segment_matches(template: &str, segment: &str) -> bool {
+    match (template.find('{'), template.rfind('}')) {
+        (Some(open), Some(close)) => {
+            let (before, after) = (&template[..open], &template[close + 1..]);
+            segment.len() > before.len() + after.len()
+                && segment.starts_with(before)
+                && segment.ends_with(after)
+        }
+        _ => template == segment,
+    }
+}
+
+/// Every served provider's operations in this process, by provider name
+/// (the same for every mock: they come from the emitted specs).
+fn registry() -> &'static Mutex<HashMap<&'static str, Operations>> {
+    static REGISTRY: OnceLock<Mutex<HashMap<&'static str, Operations>>> = OnceLock::new();
+    REGISTRY.get_or_init(Mutex::default)
+}
+
+/// Records the operations of provider `name`.
+pub fn register(name: &'static str, ops: Operations) {
+    registry()
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(name, ops);
+}
+
+/// The operations of provider `name`, if it is served in this process.
+pub fn of(name: &str) -> Option<Operations> {
+    registry()
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get(name)
+        .cloned()
+}
+
+/// The names of the providers whose operations are known, sorted.
+pub fn names() -> Vec<&'static str> {
+    let mut names: Vec<_> = registry()
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .keys()
+        .copied()
+        .collect();
+    names.sort_unstable();
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_match_parameters_with_suffixes() {
+        assert!(segment_matches("{id}.json", "a1.json"));
+        assert!(!segment_matches("{id}.json", ".json"));
+        assert!(!segment_matches("{id}.json", "a1"));
+        assert!(segment_matches("{id}", "abc"));
+        assert!(segment_matches("types.json", "types.json"));
+    }
+
+    #[test]
+    fn requests_find_their_operation_and_path_parameters() {
+        let op = DocumentedOperation {
+            method: Method::GET,
+            template: "/webhooks/{webhookId}.json"
+                .split('/')
+                .map(str::to_string)
+                .collect(),
+            operation_id: "getWebhook".into(),
+            statuses: vec![200],
+            query: vec![],
+        };
+        let ops = [op];
+        assert!(find(&ops, &Method::GET, "/webhooks/abc.json").is_some());
+        assert!(find(&ops, &Method::GET, "/webhooks/abc.json/x").is_none());
+        assert!(find(&ops, &Method::GET, "/webhooks").is_none());
+        assert!(find(&ops, &Method::DELETE, "/webhooks/abc.json").is_none());
+        let params = ops[0].path_params("/webhooks/abc.json");
+        assert_eq!(params.get("webhookId"), "abc");
+        assert_eq!(params.get("other"), "");
+    }
+}

@@ -1,0 +1,38 @@
+//! JSON answers: a typed body, or one encoded once and kept to replay.
+
+use axum::body::Bytes;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use serde_json::Value;
+
+use super::store::Saved;
+
+/// `body` as a JSON response with this status.
+pub fn respond<T: Serialize + ?Sized>(status: u16, body: &T) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+    (status, axum::Json(body)).into_response()
+}
+
+/// `body` encoded as JSON, to answer now or to replay later.
+pub fn json_bytes<T: Serialize + ?Sized>(body: &T) -> Bytes {
+    Bytes::from(serde_json::to_vec(body).expect("mock types serialise"))
+}
+
+/// Encoded JSON as a response with this status.
+pub fn json_bytes_response(status: u16, body: Bytes) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+    let content_type = [(axum::http::header::CONTENT_TYPE, "application/json")];
+    (status, content_type, body).into_response()
+}
+
+/// A JSON value as a response with this status.
+pub fn json_response(status: u16, body: Value) -> Response {
+    respond(status, &body)
+}
+
+impl IntoResponse for Saved {
+    fn into_response(self) -> Response {
+        json_bytes_response(self.status, self.body)
+    }
+}
