@@ -55,7 +55,21 @@ fn help_documents_the_options() {
         .unwrap();
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
-    for option in ["--addr", "--provider", "billing-io", "/__mock/reset"] {
+    for option in [
+        "--addr",
+        "--provider",
+        "billing-io",
+        "--seed",
+        "--clock",
+        "--clock-start",
+        "--fixtures",
+        "/__mock/reset",
+        "/__mock/requests[?provider=&operation=&status=&api_key=]",
+        "/__mock/deliveries/{event_id}/resend",
+        "/__mock/faults",
+        "/__mock/clock",
+        "/__mock/fixtures",
+    ] {
         assert!(text.contains(option), "{option} missing from --help");
     }
     let bad = Command::new(env!("CARGO_BIN_EXE_webhooks-mock"))
@@ -63,6 +77,51 @@ fn help_documents_the_options() {
         .output()
         .unwrap();
     assert_eq!(bad.status.code(), Some(2));
+}
+
+/// `--fixtures FILE` sets up state at start and prints the answers on one
+/// line; `--seed` and a manual clock make them the same on every run.
+#[test]
+fn fixtures_at_start_print_their_answers_the_same_on_every_seeded_run() {
+    let file = std::env::temp_dir().join(format!(
+        "webhooks-mock-fixtures-{}.json",
+        std::process::id()
+    ));
+    std::fs::write(
+        &file,
+        r#"[{"name": "hook", "provider": "billing-io", "api_key": "sk_test_cli",
+             "create": {"url": "https://example.com/h", "events": ["checkout.completed"]}},
+            {"name": "again", "provider": "commet", "api_key": "ck_sandbox_cli",
+             "create": {"url": "https://example.com/${hook.webhook_id}", "events": ["invoice.created"]}}]"#,
+    )
+    .unwrap();
+    let answers = || {
+        let file = file.to_str().unwrap();
+        let (_mock, _, lines) = start_mock(&[
+            "--addr",
+            "127.0.0.1:0",
+            "--seed",
+            "5",
+            "--clock",
+            "manual",
+            "--fixtures",
+            file,
+        ]);
+        let line = lines
+            .map(|l| l.unwrap())
+            .find(|l| l.starts_with("fixtures: "))
+            .unwrap();
+        serde_json::from_str::<serde_json::Value>(line.trim_start_matches("fixtures: ")).unwrap()
+    };
+    let first = answers();
+    let hook = first["hook"]["webhook_id"].as_str().unwrap();
+    assert_eq!(
+        first["again"]["data"]["url"],
+        format!("https://example.com/{hook}")
+    );
+    assert_eq!(first["hook"]["created_at"], "2026-01-01T00:00:00Z");
+    assert_eq!(answers(), first, "the same seed, the same answers");
+    std::fs::remove_file(file).unwrap();
 }
 
 #[test]

@@ -7,7 +7,7 @@ use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::post;
 use tokio::sync::mpsc;
-use webhooks_mock::{MockServer, Provider};
+use webhooks_mock::{MockServer, Provider, Trigger};
 use webhooks_sdk::billing_io::webhook::{BillingIo, Event, Webhook};
 use webhooks_sdk::billing_io::{self, EventType};
 use webhooks_sdk::receive::MemoryReplayGuard;
@@ -50,15 +50,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     tokio::spawn(async move { axum::serve(listener, app).await });
 
     // Ask the mock to send a signed checkout.completed event.
-    let triggered: serde_json::Value = reqwest::Client::new()
-        .post(format!("http://{}/__mock/billing-io/events", mock.addr()))
-        .header("authorization", "Bearer sk_test_receiver")
-        .json(&serde_json::json!({"type": "checkout.completed", "data": {"checkout_id": "co_example", "status": "confirmed"}}))
-        .send()
-        .await?
-        .json()
-        .await?;
-    println!("triggered event {}", triggered["event"]["event_id"]);
+    let data = serde_json::json!({"checkout_id": "co_example", "status": "confirmed"});
+    let triggered = mock.trigger(
+        Provider::BillingIo,
+        "sk_test_receiver",
+        Trigger::new("checkout.completed").data(data),
+    )?;
+    println!("triggered event {}", triggered.event_id());
 
     let event = tokio::time::timeout(std::time::Duration::from_secs(10), rx.recv())
         .await?

@@ -11,6 +11,7 @@ mod deliveries;
 mod donutwork;
 mod endpoints;
 mod fixtures;
+mod harness;
 mod meum;
 mod mock;
 mod official_sdks;

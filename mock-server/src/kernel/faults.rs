@@ -248,7 +248,7 @@ fn check(fault: &Fault) -> Result<(), String> {
                 fault.operation.as_deref().unwrap_or(&fault.provider)
             ))
         }
-        (FaultKind::Delay, None, _) => Err("a `delay` fault needs `delay_ms`".into()),
+        (FaultKind::Delay, _, None) => Err("a `delay` fault needs `delay_ms`".into()),
         (kind, Some(_), _) if kind != FaultKind::Status => {
             Err(format!("a `{}` fault takes no `status`", kind.name()))
         }

@@ -2,7 +2,7 @@
 //! enforces the body limit), and injected failures (unknown query
 //! parameters, scheduled faults, `Prefer: code=NNN`).
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes};
@@ -16,49 +16,92 @@ use super::faults::{Fault, FaultKind};
 use super::journal::{Recorded, header_lines};
 use super::operations::{self, DocumentedOperation, Operations};
 use super::provider::{MockProvider, authenticate};
+use super::state::MockState;
 
-/// The operation a response answered (for the journal).
-#[derive(Clone)]
-pub struct OperationId(pub Arc<str>);
+/// What the journal learns of a request from the layers inside it: its
+/// operation and the fault that shaped it (known before the answer, so a
+/// request whose client gave up is journaled with them too).
+#[derive(Clone, Default)]
+struct Note(Arc<Mutex<(Option<Arc<str>>, Option<&'static str>)>>);
 
-/// The fault that shaped a response (for the journal).
-#[derive(Clone, Copy)]
-pub struct FaultApplied(pub &'static str);
+impl Note {
+    fn operation(&self, operation: Arc<str>) {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).0 = Some(operation);
+    }
+
+    fn fault(&self, fault: &'static str) {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).1 = Some(fault);
+    }
+
+    fn read(&self) -> (Option<Arc<str>>, Option<&'static str>) {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+}
 
 /// Marks a response that must not be sent: the connection is closed instead.
 #[derive(Clone, Copy)]
 pub struct ResetConnection;
+
+/// An exchange on its way to the journal: journaled when it completes, and
+/// also when it does not (the client went away first), with status 0.
+struct Journaling {
+    mock: Arc<MockState>,
+    recorded: Option<Recorded>,
+    note: Note,
+}
+
+impl Journaling {
+    fn finish(&mut self, status: u16) {
+        if let Some(mut recorded) = self.recorded.take() {
+            recorded.status = status;
+            (recorded.operation, recorded.fault) = self.note.read();
+            self.mock.expectations.count(&recorded);
+            self.mock.journal.push(recorded);
+        }
+    }
+}
+
+impl Drop for Journaling {
+    fn drop(&mut self) {
+        self.finish(0);
+    }
+}
 
 /// Reads the body (refusing more than [`MAX_BODY_BYTES`] with the
 /// provider's 413), logs one line, and records the exchange in the mock's
 /// journal (and for its expectations).
 pub async fn journal<P: MockProvider>(request: Request, next: Next) -> Response {
     let started = Instant::now();
-    let mock = current::state();
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
     let uri = parts
         .extensions
         .get::<axum::extract::OriginalUri>()
         .map_or_else(|| parts.uri.clone(), |o| o.0.clone());
-    let mut recorded = mock.as_ref().map(|mock| Recorded {
-        seq: mock.journal.next_seq(),
-        at: mock.clock.now_rfc3339_millis(),
-        provider: P::NAME,
-        auth_header: P::SECURITY.header(),
-        api_key: P::SECURITY.key(&parts.headers).map(str::to_string),
-        operation: None,
-        method: parts.method.clone(),
-        uri: uri.clone(),
-        headers: header_lines(&parts.headers),
-        status: 0,
-        request: Bytes::new(),
-        response: Bytes::new(),
-        fault: None,
+    let note = Note::default();
+    parts.extensions.insert(note.clone());
+    let mut journaling = current::state().map(|mock| Journaling {
+        recorded: Some(Recorded {
+            seq: mock.journal.next_seq(),
+            at: mock.clock.now_rfc3339_millis(),
+            provider: P::NAME,
+            auth_header: P::SECURITY.header(),
+            api_key: P::SECURITY.key(&parts.headers).map(str::to_string),
+            operation: None,
+            method: parts.method.clone(),
+            uri: uri.clone(),
+            headers: header_lines(&parts.headers),
+            status: 0,
+            request: Bytes::new(),
+            response: Bytes::new(),
+            fault: None,
+        }),
+        mock,
+        note,
     });
     let method = parts.method.clone();
     let response = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
         Ok(bytes) => {
-            if let Some(recorded) = &mut recorded {
+            if let Some(recorded) = recording(&mut journaling) {
                 // A copy, not a slice: a slice would keep hyper's whole read buffer alive.
                 recorded.request = Bytes::copy_from_slice(&bytes);
             }
@@ -70,7 +113,7 @@ pub async fn journal<P: MockProvider>(request: Request, next: Next) -> Response 
             let bytes = axum::body::to_bytes(response_body, usize::MAX)
                 .await
                 .unwrap_or_default();
-            if let Some(recorded) = &mut recorded {
+            if let Some(recorded) = recording(&mut journaling) {
                 recorded.response = bytes.clone();
             }
             Response::from_parts(response_parts, Body::from(bytes))
@@ -85,17 +128,15 @@ pub async fn journal<P: MockProvider>(request: Request, next: Next) -> Response 
         uri.path(),
         started.elapsed().as_micros()
     );
-    if let (Some(mock), Some(mut recorded)) = (mock, recorded) {
-        recorded.status = status;
-        recorded.operation = response
-            .extensions()
-            .get::<OperationId>()
-            .map(|o| o.0.clone());
-        recorded.fault = response.extensions().get::<FaultApplied>().map(|f| f.0);
-        mock.expectations.count(&recorded);
-        mock.journal.push(recorded);
+    if let Some(journaling) = &mut journaling {
+        journaling.finish(status);
     }
     response
+}
+
+/// The entry being recorded, if the request belongs to a mock.
+fn recording(journaling: &mut Option<Journaling>) -> Option<&mut Recorded> {
+    journaling.as_mut().and_then(|j| j.recorded.as_mut())
 }
 
 /// Finds the request's operation (for the journal), then, in this order:
@@ -106,21 +147,14 @@ pub async fn inject<P: MockProvider>(ops: Operations, request: Request, next: Ne
     let Some(op) = operations::find(&ops, request.method(), request.uri().path()) else {
         return next.run(request).await;
     };
-    let mut response = injected_or_run::<P>(&ops, op, request, next).await;
-    response
-        .extensions_mut()
-        .insert(OperationId(op.operation_id.clone()));
-    response
-}
-
-async fn injected_or_run<P: MockProvider>(
-    ops: &[DocumentedOperation],
-    op: &DocumentedOperation,
-    request: Request,
-    next: Next,
-) -> Response {
+    let note = request
+        .extensions()
+        .get::<Note>()
+        .cloned()
+        .unwrap_or_default();
+    note.operation(op.operation_id.clone());
     if let Some(query) = request.uri().query()
-        && let Some(error) = unknown_query_parameter::<P>(ops, op, query)
+        && let Some(error) = unknown_query_parameter::<P>(&ops, op, query)
     {
         return error.into_response();
     }
@@ -133,6 +167,7 @@ async fn injected_or_run<P: MockProvider>(
                 .take(P::NAME, op, tenant.as_ref().map(|t| t.key.as_str()))
         });
     if let Some(fault) = fault {
+        note.fault(fault.kind.name());
         return with_fault::<P>(fault, op, &path, request, next).await;
     }
     let Some(code) = request
@@ -153,10 +188,10 @@ async fn injected_or_run<P: MockProvider>(
         .ok()
         .filter(|s| op.statuses.contains(s));
     match status {
-        Some(status) if status >= 400 => marked(
-            injected::<P>(status, None, op, &path).into_response(),
-            "prefer",
-        ),
+        Some(status) if status >= 400 => {
+            note.fault("prefer");
+            injected::<P>(status, None, op, &path).into_response()
+        }
         Some(_) => next.run(request).await,
         None => ApiError::<P>::new(
             ErrorKind::BadRequest,
@@ -180,8 +215,7 @@ async fn with_fault<P: MockProvider>(
     request: Request,
     next: Next,
 ) -> Response {
-    let kind = fault.kind;
-    let response = match kind {
+    match fault.kind {
         FaultKind::Status => {
             if fault.after_handler {
                 drop(next.run(request).await);
@@ -210,13 +244,7 @@ async fn with_fault<P: MockProvider>(
             let cut = (bytes.len() / 2).min(bytes.len().saturating_sub(1));
             Response::from_parts(parts, Body::from(bytes.slice(..cut)))
         }
-    };
-    marked(response, kind.name())
-}
-
-fn marked(mut response: Response, fault: &'static str) -> Response {
-    response.extensions_mut().insert(FaultApplied(fault));
-    response
+    }
 }
 
 /// The provider's 400 for a query parameter `op` does not take (a typo
