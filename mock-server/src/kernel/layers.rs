@@ -22,7 +22,10 @@ use super::state::MockState;
 /// operation and the fault that shaped it (known before the answer, so a
 /// request whose client gave up is journaled with them too).
 #[derive(Clone, Default)]
-struct Note(Arc<Mutex<(Option<Arc<str>>, Option<&'static str>)>>);
+struct Note(Arc<Mutex<Noted>>);
+
+/// The operation and the fault, as noted.
+type Noted = (Option<Arc<str>>, Option<&'static str>);
 
 impl Note {
     fn operation(&self, operation: Arc<str>) {
@@ -33,7 +36,7 @@ impl Note {
         self.0.lock().unwrap_or_else(|p| p.into_inner()).1 = Some(fault);
     }
 
-    fn read(&self) -> (Option<Arc<str>>, Option<&'static str>) {
+    fn read(&self) -> Noted {
         self.0.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 }
