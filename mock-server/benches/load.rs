@@ -1,11 +1,17 @@
-//! `cargo bench -p webhooks-mock`: the `webhooks-mock` binary (billing.io at
-//! its real base path, default log level) against a baseline, a bare axum
-//! server doing the minimum a mock must (parse a JSON body, store it in a map
-//! under a mutex, answer JSON), both driven by the same load generator in
-//! the same run. Prints requests/s per operation and the mock's ratio to the
-//! baseline, latency, the mock's resident memory after 100,000 creates and
-//! after 1,000,000 further requests, and the mock under slow deliveries.
-//! Figures, not assertions: the machine is shared.
+//! `cargo bench -p webhooks-mock`, in the same run and against baselines
+//! measured alongside:
+//! - what a test pays per mock: start, first request and drop of an
+//!   in-process `MockServer`, against wiremock-rs's `MockServer` with one
+//!   mounted mock; and the resident memory of 100 idle mocks held at once;
+//! - throughput: the `webhooks-mock` binary as users run it (all five
+//!   providers on one port, default log level) and with billing.io alone at
+//!   its real base path, against a bare axum server doing the minimum a mock
+//!   must (parse a JSON body, store it in a map under a mutex, answer JSON),
+//!   all driven by the same load generator;
+//! - latency, the mock's resident memory after 100,000 creates and after
+//!   1,000,000 further requests, and the mock under slow deliveries.
+//!
+//! Figures and ratios, not assertions: the machine is shared.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
@@ -44,6 +50,7 @@ fn run() -> Result<(), String> {
         .enable_all()
         .build()
         .map_err(|e| e.to_string())?;
+    runtime.block_on(per_mock())?;
     let baseline = Server::start(
         Command::new(std::env::current_exe().map_err(|e| e.to_string())?).env(BASELINE_ENV, "1"),
     )?;
@@ -52,21 +59,30 @@ fn run() -> Result<(), String> {
             .args(["--addr", "127.0.0.1:0", "--provider", "billing-io"])
             .env_remove("RUST_LOG"),
     )?;
+    // As users run it: all five providers, billing.io under its shared prefix.
+    let default = Server::start(
+        Command::new(env!("CARGO_BIN_EXE_webhooks-mock"))
+            .args(["--addr", "127.0.0.1:0"])
+            .env_remove("RUST_LOG"),
+    )?;
+    let mut default = default;
+    default.addr = format!("{}/billing-io", default.addr);
     runtime.block_on(async {
         let http = reqwest::Client::builder()
             .pool_max_idle_per_host(CONNECTIONS)
             .build()
             .map_err(|e| e.to_string())?;
         println!(
-            "webhooks-mock (billing.io routes, default log level) against a bare axum baseline; \
-             {CONNECTIONS} keep-alive connections, {} cores, best of {ROUNDS} rounds",
+            "webhooks-mock (as run by default: all five providers; and billing.io alone), default \
+             log level, against a bare axum baseline; {CONNECTIONS} keep-alive connections, {} cores, \
+             best of {ROUNDS} rounds",
             std::thread::available_parallelism().map_or(1, |n| n.get())
         );
         let body = json!({"url": "https://example.com/hook", "events": ["checkout.completed"]});
         let mut best = HashMap::new();
         let mut ids = HashMap::new();
         for _ in 0..ROUNDS {
-            for server in [&baseline, &mock] {
+            for server in [&baseline, &default, &mock] {
                 let url = format!("{}/v1/webhooks", server.addr);
                 let body = body.clone();
                 let create = measure(&http, ROUNDS_OF, move |http, _| {
@@ -91,12 +107,15 @@ fn run() -> Result<(), String> {
             }
         }
         println!("{:<34} {:>12} {:>12} {:>7}   mock p50 / p99", "operation", "baseline/s", "mock/s", "ratio");
-        for op in ["create", "get"] {
-            let (b, m) = (best[&(op, baseline.addr.clone())], best[&(op, mock.addr.clone())]);
-            println!(
-                "{op:<34} {:>12.0} {:>12.0} {:>6.2}x   {:.2} / {:.2} ms",
-                b.rate, m.rate, m.rate / b.rate, m.p50_ms, m.p99_ms
-            );
+        for (what, server) in [("all five", &default), ("billing.io alone", &mock)] {
+            for op in ["create", "get"] {
+                let (b, m) = (best[&(op, baseline.addr.clone())], best[&(op, server.addr.clone())]);
+                println!(
+                    "{:<34} {:>12.0} {:>12.0} {:>6.2}x   {:.2} / {:.2} ms",
+                    format!("{op}, {what}"),
+                    b.rate, m.rate, m.rate / b.rate, m.p50_ms, m.p99_ms
+                );
+            }
         }
         let base = format!("{}/v1", mock.addr);
         let id = ids[&mock.addr].clone();
@@ -157,6 +176,106 @@ fn run() -> Result<(), String> {
     })?;
     mock.child.kill().map_err(|e| e.to_string())?;
     let _ = mock.child.wait();
+    Ok(())
+}
+
+/// How many mocks each side starts per round, and rounds (best counts).
+const STARTS: usize = 300;
+const START_ROUNDS: usize = 3;
+/// How many idle mocks are held at once to read their memory.
+const HELD: usize = 100;
+
+/// What a test pays per mock: start, one request, drop, against
+/// wiremock-rs's server with one mounted mock; and the memory of 100 idle
+/// mocks held at once.
+async fn per_mock() -> Result<(), String> {
+    use webhooks_mock::{MockServer, Provider};
+    // A connection per server, as a test has: nothing pooled between them.
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .build()
+        .map_err(|e| e.to_string())?;
+    let ours = |mock: &MockServer| format!("{}/webhooks", mock.base_url(Provider::BillingIo));
+    let theirs = |server: &wiremock::MockServer| format!("{}/webhooks", server.uri());
+    let mut best = (Duration::MAX, Duration::MAX);
+    for _ in 0..START_ROUNDS {
+        let started = Instant::now();
+        for _ in 0..STARTS {
+            let mock = MockServer::start().await.map_err(|e| e.to_string())?;
+            get_once(&http, ours(&mock)).await?;
+            drop(mock);
+        }
+        best.0 = best.0.min(started.elapsed() / STARTS as u32);
+        let started = Instant::now();
+        for _ in 0..STARTS {
+            let server = wiremock::MockServer::start().await;
+            wiremock::Mock::given(wiremock::matchers::any())
+                .respond_with(
+                    wiremock::ResponseTemplate::new(200).set_body_json(json!({"data": []})),
+                )
+                .mount(&server)
+                .await;
+            get_once(&http, theirs(&server)).await?;
+            drop(server);
+        }
+        best.1 = best.1.min(started.elapsed() / STARTS as u32);
+    }
+    let micros = |d: Duration| d.as_secs_f64() * 1e6;
+    println!(
+        "start + first request + drop, per mock (best of {START_ROUNDS} rounds of {STARTS}): \
+         webhooks-mock {:.0} µs, wiremock-rs {:.0} µs: {:.2}x",
+        micros(best.0),
+        micros(best.1),
+        best.0.as_secs_f64() / best.1.as_secs_f64()
+    );
+    let held = |before: Option<u64>, after: Option<u64>| {
+        after
+            .zip(before)
+            .map(|(a, b)| a.saturating_sub(b) as f64 / HELD as f64)
+    };
+    let before = memory_kib(std::process::id(), "VmRSS");
+    let mut mocks = Vec::new();
+    for _ in 0..HELD {
+        let mock = MockServer::start().await.map_err(|e| e.to_string())?;
+        get_once(&http, ours(&mock)).await?;
+        mocks.push(mock);
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let ours = held(before, memory_kib(std::process::id(), "VmRSS"));
+    drop(mocks);
+    let before = memory_kib(std::process::id(), "VmRSS");
+    let mut servers = Vec::new();
+    for _ in 0..HELD {
+        let server = wiremock::MockServer::start().await;
+        get_once(&http, theirs(&server)).await?;
+        servers.push(server);
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let theirs = held(before, memory_kib(std::process::id(), "VmRSS"));
+    // wiremock's Drop blocks on a tokio lock; dropped in a row they exhaust
+    // the task's coop budget and spin, so each gets a fresh poll.
+    for server in servers {
+        drop(server);
+        tokio::task::yield_now().await;
+    }
+    let kib = |k: Option<f64>| k.map_or("n/a".to_string(), |k| format!("{k:.0} KiB"));
+    println!(
+        "resident memory per idle mock, {HELD} held (each answered one request): webhooks-mock {}, wiremock-rs {}",
+        kib(ours),
+        kib(theirs),
+    );
+    Ok(())
+}
+
+/// One `GET` with the bench's key (wiremock ignores it), body read.
+async fn get_once(http: &reqwest::Client, url: String) -> Result<(), String> {
+    let response = http
+        .get(url)
+        .header("authorization", KEY)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let _ = response.bytes().await;
     Ok(())
 }
 

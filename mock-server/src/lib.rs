@@ -31,12 +31,13 @@ use kernel::app::{Mounted, Scoped, mount};
 use kernel::state::{MockState, Served, Settings};
 use providers::WithProvider;
 
-pub use kernel::clock::MANUAL_START;
+pub use kernel::clock::{MANUAL_START, rfc3339_micros};
 pub use kernel::deliveries::{Attempt, DeliveryConfig, DeliveryFilter, Trigger};
 pub use kernel::error::{DEFAULT_RETRY_AFTER, MAX_BODY_BYTES};
 pub use kernel::expect::ExpectationHandle;
 pub use kernel::faults::{Fault, FaultKind};
 pub use kernel::journal::{JOURNAL_CAPACITY, JournalEntry, RequestFilter};
+pub use kernel::layers::REQUEST_LOG_TARGET;
 pub use kernel::operations::template_matches;
 pub use kernel::provider::SignedEvent;
 pub use kernel::state::ADMIN_TOKEN_HEADER;
@@ -179,7 +180,11 @@ fn build(only: Option<Provider>) -> Routes {
     let swagger = utoipa_swagger_ui::SwaggerUi::new("/docs")
         .config(utoipa_swagger_ui::Config::new(urls).validator_url("none"));
     Routes {
-        router: router.merge(swagger).merge(kernel::admin::guarded(admin)),
+        // `with_state` turns handlers into routes once, not on every request.
+        router: router
+            .merge(swagger)
+            .merge(kernel::admin::guarded(admin))
+            .with_state(()),
         served,
     }
 }

@@ -7,7 +7,11 @@ use std::io::Write;
 use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
 use std::time::Duration;
 
-use tracing_subscriber::fmt::MakeWriter;
+use tracing::field::{Field, Visit};
+use tracing::{Event, Subscriber};
+use tracing_subscriber::fmt::format::Writer;
+use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields, MakeWriter};
+use tracing_subscriber::registry::LookupSpan;
 
 /// Lines waiting for the writer; a full queue makes requests wait rather
 /// than lose lines.
@@ -95,5 +99,61 @@ impl<'a> MakeWriter<'a> for BatchedStdout {
 
     fn make_writer(&'a self) -> Line {
         Line(Vec::with_capacity(128), self.0.clone())
+    }
+}
+
+/// The event format: tracing's own, except for the one line per request,
+/// written straight (time, level, message, fields) to the same bytes
+/// tracing would write without colours. tracing's general path (its
+/// timestamp, its escaping visitor) was a fifth of a request's CPU.
+pub struct RequestLines<F>(pub F);
+
+impl<S, N, F> FormatEvent<S, N> for RequestLines<F>
+where
+    S: Subscriber + for<'a> LookupSpan<'a>,
+    N: for<'a> FormatFields<'a> + 'static,
+    F: FormatEvent<S, N>,
+{
+    fn format_event(
+        &self,
+        ctx: &FmtContext<'_, S, N>,
+        mut writer: Writer<'_>,
+        event: &Event<'_>,
+    ) -> std::fmt::Result {
+        let plain = !writer.has_ansi_escapes()
+            && event.metadata().target() == webhooks_mock::REQUEST_LOG_TARGET
+            && ctx.lookup_current().is_none();
+        if !plain {
+            return self.0.format_event(ctx, writer, event);
+        }
+        let time = webhooks_mock::rfc3339_micros(std::time::SystemTime::now());
+        write!(writer, "{time} {:>5} ", event.metadata().level())?;
+        let mut fields = Fields {
+            writer: &mut writer,
+            result: Ok(()),
+        };
+        event.record(&mut fields);
+        fields.result?;
+        writeln!(writer)
+    }
+}
+
+/// Writes the message as it is and each other field as ` name=value`
+/// (`Debug`, so strings are quoted), as tracing's default visitor does;
+/// the request line's fields are the mock's own, so nothing needs escaping.
+struct Fields<'a, 'w> {
+    writer: &'a mut Writer<'w>,
+    result: std::fmt::Result,
+}
+
+impl Visit for Fields<'_, '_> {
+    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+        if self.result.is_ok() {
+            self.result = if field.name() == "message" {
+                write!(self.writer, "{value:?}")
+            } else {
+                write!(self.writer, " {}={value:?}", field.name())
+            };
+        }
     }
 }

@@ -216,8 +216,10 @@ async fn serve(args: ServeArgs) -> ExitCode {
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
-        .with_target(false)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
+        .event_format(log_writer::RequestLines(
+            tracing_subscriber::fmt::format().with_target(false),
+        ))
         .init();
     // Signals are handled from here on: a SIGTERM right after the banner stops it cleanly.
     let stop = shutdown_signal();

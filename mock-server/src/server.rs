@@ -256,7 +256,7 @@ impl MockServer {
     pub fn verify(&self) -> Result<(), String> {
         self.state
             .expectations
-            .verify(&self.state.journal.recorded())
+            .verify(|| self.state.journal.recorded())
     }
 
     /// Delivers a signed event to the subscribed endpoints of tenant

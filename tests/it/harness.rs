@@ -611,3 +611,92 @@ async fn fixtures_set_up_endpoints_at_two_providers_and_a_trigger_names_one() {
         "{body}"
     );
 }
+
+/// Two mocks in one process (as parallel tests have) share the routes but
+/// nothing a test can observe: an endpoint, a fault, a journal entry, a
+/// delivery, an expectation or the clock of one is absent from the other.
+#[tokio::test]
+async fn two_mocks_in_one_process_share_nothing_observable() {
+    let start = |seed| {
+        MockServer::builder()
+            .seed(seed)
+            .clock(Clock::manual())
+            .start()
+    };
+    // The same seed and the same key: only separate state tells them apart.
+    let (one, other) = (start(7).await.unwrap(), start(7).await.unwrap());
+    let hooks = receiver(200).await;
+    let key = "sk_test_shared";
+    let body = json!({"url": format!("{}/hook", hooks.uri()), "events": ["checkout.completed"]});
+    async fn post(mock: &MockServer, key: &str, body: &Value) -> (u16, Value) {
+        let path = "/webhooks";
+        send(
+            mock,
+            Provider::BillingIo,
+            Some(key),
+            Method::POST,
+            path,
+            Some(body),
+        )
+        .await
+    }
+    async fn list(mock: &MockServer, key: &str) -> (u16, Value) {
+        send(
+            mock,
+            Provider::BillingIo,
+            Some(key),
+            Method::GET,
+            "/webhooks",
+            None,
+        )
+        .await
+    }
+    let (status, created) = post(&one, key, &body).await;
+    assert_eq!(status, 201);
+    one.add_fault(Fault::new("billing-io", 503, 5).operation("listWebhookEndpoints"))
+        .unwrap();
+    let expectation = one
+        .expect(Provider::BillingIo, "listWebhookEndpoints")
+        .times(1..);
+    one.trigger(Provider::BillingIo, key, Trigger::new("checkout.completed"))
+        .unwrap();
+    one.wait_for_deliveries(&DeliveryFilter::default(), 1, Duration::from_secs(5))
+        .await
+        .unwrap();
+    let other_then = other.now();
+    one.advance(Duration::from_secs(3600)).await.unwrap();
+
+    // The other mock: no endpoint, no fault, no journal entry, no delivery, the clock where it was.
+    let (status, listed) = list(&other, key).await;
+    assert_eq!(status, 200, "the other mock's fault did not fire: {listed}");
+    assert_eq!(listed["data"], json!([]), "no endpoint leaked");
+    let journal = other.requests();
+    assert_eq!(journal.len(), 1, "only its own list: {journal:?}");
+    assert_eq!(
+        journal[0].operation.as_deref(),
+        Some("listWebhookEndpoints")
+    );
+    assert!(other.deliveries().is_empty());
+    assert_eq!(other.now(), other_then);
+    assert_ne!(one.now(), other_then);
+    // Its list did not meet the first mock's expectation.
+    assert_eq!(expectation.seen(), 0);
+    assert!(one.verify().is_err());
+
+    // The same seed made the same endpoint ID in both; each holds only its own.
+    let (status, again) = post(&other, key, &body).await;
+    assert_eq!(status, 201);
+    assert_eq!(again["webhook_id"], created["webhook_id"]);
+    let (status, _) = list(&one, key).await;
+    assert_eq!(status, 503, "the first mock keeps its fault");
+    one.clear_faults();
+    let (_, listed) = list(&one, key).await;
+    assert_eq!(listed["data"].as_array().map(Vec::len), Some(1));
+    assert_eq!(one.deliveries().len(), 1);
+    assert_eq!(
+        one.requests().len(),
+        3,
+        "its create and two lists, nothing of the other's"
+    );
+    one.verify().unwrap();
+}

@@ -48,7 +48,12 @@ pub fn mount<P: MockProvider>(prefix: &str) -> Mounted {
             get(move || async move { axum::Json((*spec).clone()) }),
         );
         // Chosen before either contract matches a route, so each extracts its own path parameters.
-        let (seed, other, selects) = (api, alternate.router, alternate.selects);
+        // `with_state` turns handlers into routes once, not on every request.
+        let (seed, other, selects) = (
+            api.with_state(()),
+            alternate.router.with_state(()),
+            alternate.selects,
+        );
         api = Router::new().fallback(move |req: Request| {
             let (seed, other, selects) = (seed.clone(), other.clone(), selects.clone());
             async move {

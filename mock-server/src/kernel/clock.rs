@@ -75,7 +75,8 @@ impl Clock {
         UNIX_EPOCH + Duration::from_millis(self.now_millis().max(0).unsigned_abs())
     }
 
-    fn now_millis(&self) -> i64 {
+    /// Now as Unix milliseconds.
+    pub fn now_millis(&self) -> i64 {
         match &self.manual {
             Some(manual) => *lock(&manual.now_ms),
             None => unix_millis(SystemTime::now()),
@@ -212,25 +213,77 @@ fn unix_millis(at: SystemTime) -> i64 {
 
 /// Unix seconds as RFC 3339 UTC (`2025-01-15T12:00:00Z`).
 pub fn rfc3339(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    let (year, month, day) = civil_from_days(days);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+    let mut text = String::with_capacity(24);
+    push_rfc3339(&mut text, secs, None);
+    text
 }
 
 /// Unix milliseconds as RFC 3339 UTC with milliseconds (`…T14:05:23.789Z`).
 pub fn rfc3339_millis(millis: i64) -> String {
-    let seconds = rfc3339(millis.div_euclid(1000));
-    format!(
-        "{}.{:03}Z",
-        seconds.trim_end_matches('Z'),
-        millis.rem_euclid(1000)
-    )
+    with_fraction(millis, 3)
+}
+
+/// A time as RFC 3339 UTC with microseconds (`…T14:05:23.789012Z`), as log lines print it.
+pub fn rfc3339_micros(at: SystemTime) -> String {
+    let micros = match at.duration_since(UNIX_EPOCH) {
+        Ok(d) => i64::try_from(d.as_micros()).unwrap_or(i64::MAX),
+        Err(e) => -i64::try_from(e.duration().as_micros()).unwrap_or(i64::MAX),
+    };
+    with_fraction(micros, 6)
+}
+
+/// `units` (of 10^-`digits` s since the epoch) with `digits` of fraction.
+fn with_fraction(units: i64, digits: usize) -> String {
+    let per_second = 10_i64.pow(digits as u32);
+    let mut text = String::with_capacity(21 + digits);
+    push_rfc3339(
+        &mut text,
+        units.div_euclid(per_second),
+        Some((units.rem_euclid(per_second), digits)),
+    );
+    text
+}
+
+/// Appends `secs` (and a fraction of `width` digits, if given) as RFC 3339
+/// UTC, digit by digit: every record, journal entry and log line has a
+/// time, so no `format!`.
+fn push_rfc3339(text: &mut String, secs: i64, fraction: Option<(i64, usize)>) {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let (year, month, day) = civil_from_days(days);
+    let fields = [
+        (year, 4, "-"),
+        (month, 2, "-"),
+        (day, 2, "T"),
+        (rem / 3600, 2, ":"),
+        (rem % 3600 / 60, 2, ":"),
+        (rem % 60, 2, ""),
+    ];
+    for (value, width, then) in fields {
+        push_digits(text, value, width);
+        text.push_str(then);
+    }
+    if let Some((value, width)) = fraction {
+        text.push('.');
+        push_digits(text, value, width);
+    }
+    text.push('Z');
+}
+
+/// Appends `value` zero-padded to `width` digits.
+fn push_digits(text: &mut String, value: i64, width: usize) {
+    if !(0..10_i64.pow(width as u32)).contains(&value) {
+        // A year outside 0..=9999: rare enough for `format!`.
+        text.push_str(&format!("{value:0width$}"));
+        return;
+    }
+    let mut buffer = [b'0'; 6];
+    let mut rest = value;
+    for slot in buffer[..width].iter_mut().rev() {
+        *slot = b'0' + (rest % 10) as u8;
+        rest /= 10;
+    }
+    text.extend(buffer[..width].iter().map(|&b| char::from(b)));
 }
 
 /// Reads an RFC 3339 time (`2026-01-01T00:00:00Z`, with optional fractional
@@ -318,6 +371,24 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn digit_by_digit_formatting_agrees_with_format() {
+        let mut secs = -62_135_596_800_i64; // 0001-01-01
+        while secs < 253_402_300_800 * 2 {
+            let (year, month, day) = civil_from_days(secs.div_euclid(86_400));
+            let rem = secs.rem_euclid(86_400);
+            let expected = format!(
+                "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
+                rem / 3600,
+                rem % 3600 / 60,
+                rem % 60,
+                secs.rem_euclid(997)
+            );
+            assert_eq!(rfc3339_millis(secs * 1000 + secs.rem_euclid(997)), expected);
+            secs += 7_777_777;
+        }
+    }
 
     #[test]
     fn times_format_and_parse_as_rfc3339() {

@@ -41,17 +41,18 @@ impl Ids {
         }
     }
 
-    /// `len` characters drawn from `alphabet`.
-    pub fn random(&self, alphabet: &[u8], len: usize) -> String {
+    /// `prefix` followed by `len` characters drawn from `alphabet`, in one allocation.
+    fn prefixed(&self, prefix: &str, alphabet: &[u8], len: usize) -> String {
+        let mut text = String::with_capacity(prefix.len() + len);
+        text.push_str(prefix);
         match self {
-            Self::Random => os_random(alphabet, len),
+            Self::Random => os_random(&mut text, alphabet, len),
             Self::Seeded { state, .. } => {
                 let mut state = state.lock().unwrap_or_else(|p| p.into_inner());
-                (0..len)
-                    .map(|_| pick(alphabet, xoshiro(&mut state)))
-                    .collect()
+                text.extend((0..len).map(|_| pick(alphabet, xoshiro(&mut state))));
             }
         }
+        text
     }
 
     /// `len` characters drawn from `alphabet` that depend only on the seed
@@ -59,7 +60,9 @@ impl Ids {
     /// in no fixed order, such as delivery attempts.
     pub fn derived(&self, parts: &[&str], alphabet: &[u8], len: usize) -> String {
         let Some(seed) = self.seed() else {
-            return os_random(alphabet, len);
+            let mut text = String::with_capacity(len);
+            os_random(&mut text, alphabet, len);
+            return text;
         };
         // FNV-1a over the parts, then a generator seeded with it.
         let mut hash = 0xcbf2_9ce4_8422_2325_u64 ^ seed;
@@ -79,17 +82,17 @@ impl Ids {
 
     /// `prefix` followed by `len` lowercase hex digits.
     pub fn hex(&self, prefix: &str, len: usize) -> String {
-        format!("{prefix}{}", self.random(HEX, len))
+        self.prefixed(prefix, HEX, len)
     }
 
     /// `prefix` followed by `len` characters of `[0-9a-z]`.
     pub fn lower_alnum(&self, prefix: &str, len: usize) -> String {
-        format!("{prefix}{}", self.random(LOWER_ALNUM, len))
+        self.prefixed(prefix, LOWER_ALNUM, len)
     }
 
     /// `prefix` followed by `len` characters of `[0-9A-Za-z]`.
     pub fn alnum(&self, prefix: &str, len: usize) -> String {
-        format!("{prefix}{}", self.random(ALNUM, len))
+        self.prefixed(prefix, ALNUM, len)
     }
 
     /// A derived (see [`Ids::derived`]) `prefix` + `len` of `[0-9a-z]`.
@@ -105,25 +108,23 @@ fn pick(alphabet: &[u8], value: u64) -> char {
 
 /// `len` characters from `alphabet`, from OS randomness fetched 4 KiB at a
 /// time (one system call per ~100 IDs).
-fn os_random(alphabet: &[u8], len: usize) -> String {
+fn os_random(text: &mut String, alphabet: &[u8], len: usize) {
     thread_local! {
         static POOL: std::cell::RefCell<(Vec<u8>, usize)> =
             const { std::cell::RefCell::new((Vec::new(), 0)) };
     }
     POOL.with(|pool| {
         let (bytes, used) = &mut *pool.borrow_mut();
-        (0..len)
-            .map(|_| {
-                if *used == bytes.len() {
-                    bytes.resize(4096, 0);
-                    getrandom::fill(bytes).expect("the OS random source works");
-                    *used = 0;
-                }
-                let b = bytes[*used];
-                *used += 1;
-                pick(alphabet, u64::from(b))
-            })
-            .collect()
+        text.extend((0..len).map(|_| {
+            if *used == bytes.len() {
+                bytes.resize(4096, 0);
+                getrandom::fill(bytes).expect("the OS random source works");
+                *used = 0;
+            }
+            let b = bytes[*used];
+            *used += 1;
+            pick(alphabet, u64::from(b))
+        }));
     })
 }
 

@@ -50,8 +50,8 @@ pub struct JournalEntry {
 pub struct Recorded {
     /// Its number.
     pub seq: u64,
-    /// Mock time, RFC 3339 with milliseconds.
-    pub at: String,
+    /// Mock time, Unix milliseconds (formatted when read).
+    pub at_millis: i64,
     /// The provider's name.
     pub provider: &'static str,
     /// The header that carries its API keys.
@@ -81,7 +81,7 @@ impl Recorded {
     pub fn entry(&self) -> JournalEntry {
         JournalEntry {
             seq: self.seq,
-            at: self.at.clone(),
+            at: super::clock::rfc3339_millis(self.at_millis),
             provider: self.provider,
             operation: self.operation.as_deref().map(str::to_string),
             method: self.method.to_string(),

@@ -41,6 +41,10 @@ impl Note {
     }
 }
 
+/// The `tracing` target of the one line logged per request (under
+/// `webhooks_mock`, so `RUST_LOG=webhooks_mock=warn` silences it too).
+pub const REQUEST_LOG_TARGET: &str = "webhooks_mock::request";
+
 /// Marks a response that must not be sent: the connection is closed instead.
 #[derive(Clone, Copy)]
 pub struct ResetConnection;
@@ -85,7 +89,7 @@ pub async fn journal<P: MockProvider>(request: Request, next: Next) -> Response 
     let mut journaling = current::state().map(|mock| Journaling {
         recorded: Some(Recorded {
             seq: mock.journal.next_seq(),
-            at: mock.clock.now_rfc3339_millis(),
+            at_millis: mock.clock.now_millis(),
             provider: P::NAME,
             auth_header: P::SECURITY.header(),
             api_key: P::SECURITY.key(&parts.headers).map(str::to_string),
@@ -126,6 +130,7 @@ pub async fn journal<P: MockProvider>(request: Request, next: Next) -> Response 
     let reset = response.extensions().get::<ResetConnection>().is_some();
     let status = if reset { 0 } else { response.status().as_u16() };
     tracing::info!(
+        target: REQUEST_LOG_TARGET,
         provider = P::NAME,
         "{method} {} -> {status} ({} µs)",
         uri.path(),
