@@ -157,3 +157,82 @@ impl Visit for Fields<'_, '_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use tracing_subscriber::fmt::MakeWriter;
+
+    use super::RequestLines;
+
+    /// A writer into a shared buffer.
+    #[derive(Clone, Default)]
+    struct Buffer(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Buffer {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl<'a> MakeWriter<'a> for Buffer {
+        type Writer = Buffer;
+        fn make_writer(&'a self) -> Buffer {
+            self.clone()
+        }
+    }
+
+    /// What one request line and one other event become, time left out.
+    fn logged(straight: bool) -> Vec<String> {
+        let buffer = Buffer::default();
+        let builder = tracing_subscriber::fmt()
+            .with_writer(buffer.clone())
+            .with_ansi(false);
+        let emit = || {
+            tracing::info!(
+                target: webhooks_mock::REQUEST_LOG_TARGET,
+                provider = "billing-io",
+                "{} {} -> {} ({} µs)",
+                "GET",
+                "/billing-io/v1/webhooks/a%0Ab",
+                200,
+                31
+            );
+            tracing::warn!(key = "va\"lue", "something \u{1b}[31melse");
+        };
+        if straight {
+            let subscriber = builder
+                .event_format(RequestLines(
+                    tracing_subscriber::fmt::format().with_target(false),
+                ))
+                .finish();
+            tracing::subscriber::with_default(subscriber, emit);
+        } else {
+            let subscriber = builder.with_target(false).finish();
+            tracing::subscriber::with_default(subscriber, emit);
+        }
+        let text = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+        text.lines()
+            .map(|line| {
+                let (time, rest) = line.split_once(' ').unwrap();
+                webhooks_mock::parse_time(time).expect("an RFC 3339 time first");
+                rest.to_string()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_request_line_is_the_bytes_tracing_would_write() {
+        let ours = logged(true);
+        assert_eq!(ours, logged(false));
+        assert_eq!(
+            ours[0],
+            " INFO GET /billing-io/v1/webhooks/a%0Ab -> 200 (31 µs) provider=\"billing-io\""
+        );
+    }
+}
