@@ -6,7 +6,8 @@
 
 use futures_util::TryStreamExt;
 use webhooks_sdk::ApiError;
-use webhooks_sdk::endpoints::{AnyClient, Endpoints, Error, NewEndpoint, Provider};
+use webhooks_sdk::endpoints::{Endpoints, Error, NewEndpoint};
+use webhooks_sdk::{AnyClient, Provider};
 
 /// A customer's connection to one provider, as a platform might store it.
 struct Connection {
@@ -35,7 +36,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let provider: Provider = connection.provider.parse()?;
         let base =
             mock.base_url(webhooks_mock::Provider::from_name(provider.name()).ok_or("unknown")?);
-        let client = AnyClient::new(provider, &base, connection.api_key)?;
+        let client = AnyClient::with_api_key(provider, &base, connection.api_key)?;
         let endpoint = client
             .create(
                 NewEndpoint::new(
@@ -63,7 +64,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             Err(Error::Unsupported { .. }) => {
                 println!("{provider}: cannot pause endpoints (undocumented)")
             }
-            Err(e) => println!("{provider}: {} ({:?})", e, e.status()),
+            Err(e) => println!("{provider}: {} ({:?})", e, e.http_status()),
         }
         client.delete(&endpoint.id).await?;
         println!("{provider}: deleted {}", endpoint.id);

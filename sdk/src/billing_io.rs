@@ -26,36 +26,44 @@
 //! # Ok(()) }
 //! ```
 
-pub use crate::generated::billing_io::*;
-
+#[path = "generated/billing_io.rs"]
+#[rustfmt::skip]
+#[allow(clippy::all)]
+mod generated;
 pub mod webhook;
+
+pub use generated::*;
 
 /// billing.io's production (and sandbox) base URL.
 pub const BASE_URL: &str = "https://api.billing.io/v1";
 
-crate::client::provider_client! {
-    name: "billing.io",
+crate::declare::declare_provider! {
+    provider: BillingIo,
     base_url: BASE_URL,
-    auth: crate::client::AuthScheme::Bearer,
-    api_version: None,
+    auth: Bearer,
     idempotent_operations: ["create_webhook_endpoint"],
     retry_429_without_retry_after: true,
-}
-
-crate::error::error_body! {
-    types::ErrorResponse,
-    code: |e| Some(&e.error.code),
-    message: |e| Some(&e.error.message),
-    request_id: |_e| None,
-    status: |e| match e.error.type_ {
-        ErrorType::InvalidRequest => Some(reqwest::StatusCode::BAD_REQUEST),
-        ErrorType::AuthenticationError => Some(reqwest::StatusCode::UNAUTHORIZED),
-        ErrorType::NotFound => Some(reqwest::StatusCode::NOT_FOUND),
-        ErrorType::IdempotencyConflict => Some(reqwest::StatusCode::CONFLICT),
-        ErrorType::RateLimited => Some(reqwest::StatusCode::TOO_MANY_REQUESTS),
-        ErrorType::InternalError | ErrorType::Unknown(_) => None,
+    error: types::ErrorResponse {
+        code: |e| Some(&e.error.code),
+        message: |e| Some(&e.error.message),
+        request_id: |_e| None,
+        status: |e| match e.error.type_ {
+            ErrorType::InvalidRequest => Some(reqwest::StatusCode::BAD_REQUEST),
+            ErrorType::AuthenticationError => Some(reqwest::StatusCode::UNAUTHORIZED),
+            ErrorType::NotFound => Some(reqwest::StatusCode::NOT_FOUND),
+            ErrorType::IdempotencyConflict => Some(reqwest::StatusCode::CONFLICT),
+            ErrorType::RateLimited => Some(reqwest::StatusCode::TOO_MANY_REQUESTS),
+            ErrorType::InternalError | ErrorType::Unknown(_) => None,
+        },
     },
-    retry_429_without_retry_after: true,
+    // billing.io documents no update: endpoints cannot be paused.
+    endpoints: {
+        create: neutral::create,
+        list: neutral::list,
+        get: neutral::get,
+        delete: neutral::delete,
+    },
+    webhook: webhook::BillingIo,
 }
 
 impl<'a> builder::ListWebhookEndpoints<'a> {
@@ -68,7 +76,7 @@ impl<'a> builder::ListWebhookEndpoints<'a> {
     /// let endpoints: Vec<_> = client.list_webhook_endpoints().limit(100).stream().try_collect().await?;
     /// # let _ = endpoints; Ok(()) }
     /// ```
-    pub fn stream(self) -> crate::ItemStream<'a, types::WebhookEndpoint, types::ErrorResponse> {
+    pub fn stream(self) -> crate::pagination::ItemStream<'a, types::WebhookEndpoint, types::ErrorResponse> {
         crate::pagination::paginate(
             self,
             crate::pagination::Pager {
@@ -153,79 +161,52 @@ crate::open_enum::open_enum! {
     }
 }
 
+/// The provider-neutral operations (`crate::endpoints`).
 #[cfg(feature = "endpoints")]
-impl crate::endpoints::Endpoints for Client {
-    fn provider(&self) -> crate::endpoints::Provider {
-        crate::endpoints::Provider::BillingIo
-    }
+mod neutral {
+    use futures_util::StreamExt;
+    use futures_util::stream::BoxStream;
 
-    /// billing.io documents no update: endpoints cannot be paused.
-    fn capabilities(&self) -> crate::endpoints::Capabilities {
-        crate::endpoints::Capabilities {
-            create: true,
-            list: true,
-            get: true,
-            delete: true,
-            set_enabled: false,
-        }
-    }
+    use super::{Client, WebhookStatus, types};
+    use crate::endpoints::{Endpoint, Error, NewEndpoint, checked};
 
-    async fn create(
-        &self,
-        new: crate::endpoints::NewEndpoint,
-    ) -> Result<crate::endpoints::Endpoint, crate::endpoints::Error> {
-        let body: types::CreateWebhookRequest = crate::endpoints::body(
-            serde_json::json!({"url": new.url, "events": new.events, "description": new.description}),
-        )?;
-        let created = self.create_webhook_endpoint().body(body).send().await?;
+    pub async fn create(client: &Client, new: NewEndpoint) -> Result<Endpoint, Error> {
+        let description = checked("description", new.description)?;
+        let events: Vec<_> = new.events.into_iter().map(super::EventType::from).collect();
+        let created = client
+            .create_webhook_endpoint()
+            .body_map(|b| b.url(new.url).events(events).description(description))
+            .send()
+            .await?;
         Ok(endpoint(created.into_inner()))
     }
 
-    fn list(
-        &self,
-    ) -> futures_util::stream::BoxStream<
-        '_,
-        Result<crate::endpoints::Endpoint, crate::endpoints::Error>,
-    > {
-        use futures_util::StreamExt;
-        self.list_webhook_endpoints()
+    pub fn list(client: &Client) -> BoxStream<'_, Result<Endpoint, Error>> {
+        client
+            .list_webhook_endpoints()
             .stream()
             .map(|item| Ok(endpoint(item?)))
             .boxed()
     }
 
-    async fn get(&self, id: &str) -> Result<crate::endpoints::Endpoint, crate::endpoints::Error> {
-        Ok(endpoint(
-            self.get_webhook_endpoint()
-                .webhook_id(id)
-                .send()
-                .await?
-                .into_inner(),
-        ))
+    pub async fn get(client: &Client, id: &str) -> Result<Endpoint, Error> {
+        let found = client.get_webhook_endpoint().webhook_id(id).send().await?;
+        Ok(endpoint(found.into_inner()))
     }
 
-    async fn delete(&self, id: &str) -> Result<(), crate::endpoints::Error> {
-        self.delete_webhook_endpoint().webhook_id(id).send().await?;
+    pub async fn delete(client: &Client, id: &str) -> Result<(), Error> {
+        client.delete_webhook_endpoint().webhook_id(id).send().await?;
         Ok(())
     }
 
-    async fn set_enabled(
-        &self,
-        _id: &str,
-        _enabled: bool,
-    ) -> Result<crate::endpoints::Endpoint, crate::endpoints::Error> {
-        crate::endpoints::unsupported(self.provider(), crate::endpoints::Operation::SetEnabled)
-    }
-}
-
-#[cfg(feature = "endpoints")]
-fn endpoint(e: types::WebhookEndpoint) -> crate::endpoints::Endpoint {
-    crate::endpoints::Endpoint {
-        enabled: e.status != Some(WebhookStatus::Disabled),
-        id: e.webhook_id,
-        url: e.url,
-        events: e.events.iter().map(|t| t.as_str().to_string()).collect(),
-        description: e.description,
-        secret: e.secret,
+    fn endpoint(e: types::WebhookEndpoint) -> Endpoint {
+        Endpoint {
+            enabled: e.status != Some(WebhookStatus::Disabled),
+            id: e.webhook_id,
+            url: e.url,
+            events: e.events.iter().map(|t| t.as_str().to_string()).collect(),
+            description: e.description,
+            secret: e.secret,
+        }
     }
 }

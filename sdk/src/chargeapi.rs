@@ -30,7 +30,12 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-pub use crate::generated::chargeapi::*;
+#[path = "generated/chargeapi.rs"]
+#[rustfmt::skip]
+#[allow(clippy::all)]
+mod generated;
+
+pub use generated::*;
 
 /// Charge's production base URL.
 pub const BASE_URL: &str = "https://api.chargeapi.co/v1";
@@ -39,29 +44,36 @@ pub const BASE_URL: &str = "https://api.chargeapi.co/v1";
 /// whose shapes `openapi/chargeapi.yaml` describes.
 pub const API_VERSION: &str = "2026-03-01";
 
-crate::client::provider_client! {
-    name: "chargeapi.co",
+crate::declare::declare_provider! {
+    provider: Chargeapi,
     base_url: BASE_URL,
-    auth: crate::client::AuthScheme::Bearer,
-    api_version: Some(("charge-version", API_VERSION)),
+    auth: Bearer,
+    api_version: ("charge-version", API_VERSION),
     idempotent_operations: ["create_webhook_endpoint", "update_webhook_endpoint"],
     retry_429_without_retry_after: true,
-}
-
-crate::error::error_body! {
-    types::Error,
-    code: |e| e.code.as_deref().or(e.type_.as_deref()),
-    message: |e| e.message.as_deref(),
-    request_id: |e| e.request.as_deref(),
-    status: |e| e.status.and_then(|s| u16::try_from(s).ok()).and_then(|s| reqwest::StatusCode::from_u16(s).ok()),
-    retry_429_without_retry_after: true,
+    error: types::Error {
+        code: |e| e.code.as_deref().or(e.type_.as_deref()),
+        message: |e| e.message.as_deref(),
+        request_id: |e| e.request.as_deref(),
+        status: |e| e
+            .status
+            .and_then(|s| u16::try_from(s).ok())
+            .and_then(|s| reqwest::StatusCode::from_u16(s).ok()),
+    },
+    // Charge documents no delete.
+    endpoints: {
+        create: neutral::create,
+        list: neutral::list,
+        get: neutral::get,
+        set_enabled: neutral::set_enabled,
+    },
 }
 
 impl<'a> builder::ListWebhookEndpoints<'a> {
     /// Every endpoint, newest first, following the page token of
     /// `next_page_url` (the next page is requested only when the caller has
     /// pulled the current one).
-    pub fn stream(self) -> crate::ItemStream<'a, types::WebhookEndpoint, types::Error> {
+    pub fn stream(self) -> crate::pagination::ItemStream<'a, types::WebhookEndpoint, types::Error> {
         crate::pagination::paginate(
             self,
             crate::pagination::Pager {
@@ -84,8 +96,6 @@ fn page_token(url: &str) -> Option<String> {
         .find(|(name, _)| name == "page")
         .map(|(_, value)| value.into_owned())
 }
-
-impl crate::client::VersionedProvider for Client {}
 
 crate::open_enum::open_enum! {
     /// Whether an endpoint receives events.
@@ -157,77 +167,48 @@ impl<'de> Deserialize<'de> for Created {
     }
 }
 
+/// The provider-neutral operations (`crate::endpoints`).
 #[cfg(feature = "endpoints")]
-impl crate::endpoints::Endpoints for Client {
-    fn provider(&self) -> crate::endpoints::Provider {
-        crate::endpoints::Provider::Chargeapi
+mod neutral {
+    use futures_util::StreamExt;
+    use futures_util::stream::BoxStream;
+
+    use super::{Client, EndpointStatus, types};
+    use crate::endpoints::{Endpoint, Error, NewEndpoint};
+
+    pub async fn create(client: &Client, new: NewEndpoint) -> Result<Endpoint, Error> {
+        let created = client
+            .create_webhook_endpoint()
+            .body_map(|b| {
+                b.url(new.url)
+                    .enabled_events(new.events)
+                    .description(new.description)
+            })
+            .send()
+            .await?;
+        Ok(endpoint(created.into_inner()))
     }
 
-    /// Charge documents no delete.
-    fn capabilities(&self) -> crate::endpoints::Capabilities {
-        crate::endpoints::Capabilities {
-            create: true,
-            list: true,
-            get: true,
-            delete: false,
-            set_enabled: true,
-        }
-    }
-
-    async fn create(
-        &self,
-        new: crate::endpoints::NewEndpoint,
-    ) -> Result<crate::endpoints::Endpoint, crate::endpoints::Error> {
-        let body: types::CreateWebhookEndpointRequest = crate::endpoints::body(
-            serde_json::json!({"url": new.url, "enabled_events": new.events, "description": new.description}),
-        )?;
-        Ok(endpoint(
-            self.create_webhook_endpoint()
-                .body(body)
-                .send()
-                .await?
-                .into_inner(),
-        ))
-    }
-
-    fn list(
-        &self,
-    ) -> futures_util::stream::BoxStream<
-        '_,
-        Result<crate::endpoints::Endpoint, crate::endpoints::Error>,
-    > {
-        use futures_util::StreamExt;
-        self.list_webhook_endpoints()
+    pub fn list(client: &Client) -> BoxStream<'_, Result<Endpoint, Error>> {
+        client
+            .list_webhook_endpoints()
             .stream()
             .map(|item| Ok(endpoint(item?)))
             .boxed()
     }
 
-    async fn get(&self, id: &str) -> Result<crate::endpoints::Endpoint, crate::endpoints::Error> {
-        Ok(endpoint(
-            self.retrieve_webhook_endpoint()
-                .id(id)
-                .send()
-                .await?
-                .into_inner(),
-        ))
+    pub async fn get(client: &Client, id: &str) -> Result<Endpoint, Error> {
+        let found = client.retrieve_webhook_endpoint().id(id).send().await?;
+        Ok(endpoint(found.into_inner()))
     }
 
-    async fn delete(&self, _id: &str) -> Result<(), crate::endpoints::Error> {
-        crate::endpoints::unsupported(self.provider(), crate::endpoints::Operation::Delete)
-    }
-
-    async fn set_enabled(
-        &self,
-        id: &str,
-        enabled: bool,
-    ) -> Result<crate::endpoints::Endpoint, crate::endpoints::Error> {
+    pub async fn set_enabled(client: &Client, id: &str, enabled: bool) -> Result<Endpoint, Error> {
         let status = if enabled {
             EndpointStatus::Enabled
         } else {
             EndpointStatus::Disabled
         };
-        let updated = self
+        let updated = client
             .update_webhook_endpoint()
             .id(id)
             .body_map(|b| b.status(status))
@@ -235,16 +216,15 @@ impl crate::endpoints::Endpoints for Client {
             .await?;
         Ok(endpoint(updated.into_inner()))
     }
-}
 
-#[cfg(feature = "endpoints")]
-fn endpoint(e: types::WebhookEndpoint) -> crate::endpoints::Endpoint {
-    crate::endpoints::Endpoint {
-        enabled: e.status != Some(EndpointStatus::Disabled),
-        id: e.id,
-        url: e.url,
-        events: e.enabled_events,
-        description: e.description,
-        secret: e.secret,
+    fn endpoint(e: types::WebhookEndpoint) -> Endpoint {
+        Endpoint {
+            enabled: e.status != Some(EndpointStatus::Disabled),
+            id: e.id,
+            url: e.url,
+            events: e.enabled_events,
+            description: e.description,
+            secret: e.secret,
+        }
     }
 }

@@ -7,6 +7,8 @@ use std::time::Duration;
 
 use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue};
 
+use crate::secret::Secret;
+
 /// `User-Agent` sent by clients this crate builds: the crate and its version.
 pub const USER_AGENT: &str = concat!("webhooks-sdk/", env!("CARGO_PKG_VERSION"));
 
@@ -32,7 +34,7 @@ pub enum AuthScheme {
 /// How a provider's API is safe to retry, read from its docs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryRules {
-    /// Operations (progenitor's snake-case operation IDs) that take an
+    /// Operations (the generated client's method names) that take an
     /// `Idempotency-Key`: the client adds a fresh one when the caller did not,
     /// and only then retries these writes.
     pub idempotent_operations: &'static [&'static str],
@@ -41,10 +43,12 @@ pub struct RetryRules {
     pub retry_429_without_retry_after: bool,
 }
 
-/// A generated client this crate knows how to build.
+/// A generated client this crate knows how to build: what its provider's
+/// declaration (`declare_provider!`) says. Sealed: it lives in a private
+/// module, so only this crate names or implements it.
 pub trait ProviderClient: Sized {
-    /// The provider's name, for messages.
-    const NAME: &'static str;
+    /// The provider.
+    const PROVIDER: crate::provider::Provider;
     /// The provider's production base URL.
     const BASE_URL: &'static str;
     /// Where the API key goes.
@@ -57,7 +61,7 @@ pub trait ProviderClient: Sized {
     /// Whether an enveloped success body (`{"success": true, "data": …}`)
     /// is read as its `data` (a contract of bare resources that may still
     /// meet the older envelope).
-    const UNWRAP_ENVELOPE: bool = false;
+    const UNWRAP_ENVELOPE: bool;
 
     /// Wraps a ready `reqwest::Client` (generated `new_with_client`).
     fn from_parts(base_url: &str, http: reqwest::Client, settings: ClientSettings) -> Self;
@@ -112,6 +116,9 @@ pub enum BuildError {
     InvalidApiKey,
     /// The API version holds characters an HTTP header cannot carry.
     InvalidApiVersion(String),
+    /// An API version was given for a provider that versions no other way
+    /// than by its base URL (or not at all).
+    NoApiVersion(crate::provider::Provider),
     /// reqwest could not build its client (for example, no TLS backend).
     Http(reqwest::Error),
 }
@@ -124,6 +131,9 @@ impl fmt::Display for BuildError {
                 f.write_str("invalid API key: it must be non-empty visible ASCII")
             }
             Self::InvalidApiVersion(v) => write!(f, "invalid API version {v:?}"),
+            Self::NoApiVersion(provider) => {
+                write!(f, "{} has no API version header to pin", provider.title())
+            }
             Self::Http(e) => write!(f, "cannot build the HTTP client: {e}"),
         }
     }
@@ -137,6 +147,93 @@ impl std::error::Error for BuildError {
         }
     }
 }
+
+/// What a builder has been told, before it knows its provider's client type
+/// (shared with `AnyClient`'s builder).
+#[derive(Clone)]
+pub(crate) struct Settings {
+    /// `None`: the provider's production base URL.
+    pub(crate) base_url: Option<String>,
+    pub(crate) api_key: Secret,
+    /// `None`: the provider module's `API_VERSION`, where it has one.
+    pub(crate) api_version: Option<String>,
+    pub(crate) max_retries: u32,
+    pub(crate) http: Option<reqwest::Client>,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) timeout: Duration,
+}
+
+impl Settings {
+    pub(crate) fn new(api_key: impl Into<String>) -> Self {
+        Self {
+            base_url: None,
+            api_key: Secret::new(api_key.into()),
+            api_version: None,
+            max_retries: DEFAULT_MAX_RETRIES,
+            http: None,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            timeout: DEFAULT_TIMEOUT,
+        }
+    }
+}
+
+impl fmt::Debug for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Settings")
+            .field("base_url", &self.base_url)
+            .field("api_key", &self.api_key)
+            .field("api_version", &self.api_version)
+            .field("max_retries", &self.max_retries)
+            .field("custom_http_client", &self.http.is_some())
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
+
+/// The builder methods every client builder has, on its [`Settings`].
+macro_rules! settings_methods {
+    () => {
+        /// Sends requests to this base URL instead (a mock server, say).
+        pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+            self.settings.base_url = Some(base_url.into());
+            self
+        }
+
+        /// Uses the caller's `reqwest::Client` (its own timeouts, proxy, TLS and
+        /// `User-Agent`); the API key is still added to every request.
+        pub fn http_client(mut self, client: reqwest::Client) -> Self {
+            self.settings.http = Some(client);
+            self
+        }
+
+        /// Connect timeout (default 10 s). Ignored with `http_client`.
+        pub fn connect_timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.settings.connect_timeout = timeout;
+            self
+        }
+
+        /// Whole-request timeout (default 30 s). Ignored with `http_client`.
+        pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.settings.timeout = timeout;
+            self
+        }
+
+        /// How many times a failed request is sent again (default 2; 0 turns
+        /// retries off). Retried: connection errors, timeouts, and 408, 429,
+        /// 500, 502, 503 and 504 answers, after an exponential backoff with full
+        /// jitter (0.5 s doubling, at most 8 s) or the `Retry-After` the provider
+        /// sent (at most 60 s). GET, PUT and DELETE are retried freely; POST and
+        /// PATCH only when they carry an `Idempotency-Key`, which the client adds
+        /// itself to every write the provider documents idempotency for.
+        pub fn max_retries(mut self, retries: u32) -> Self {
+            self.settings.max_retries = retries;
+            self
+        }
+    };
+}
+#[cfg(feature = "endpoints")]
+pub(crate) use settings_methods;
 
 /// Builds a provider client. Start from the provider's `Client::builder`.
 ///
@@ -153,93 +250,45 @@ impl std::error::Error for BuildError {
 /// # Ok::<(), webhooks_sdk::BuildError>(())
 /// ```
 pub struct ClientBuilder<C> {
-    base_url: String,
-    api_key: crate::Secret,
-    api_version: Option<String>,
-    max_retries: u32,
-    http: Option<reqwest::Client>,
-    connect_timeout: Duration,
-    timeout: Duration,
+    settings: Settings,
     provider: PhantomData<fn() -> C>,
 }
 
 impl<C> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientBuilder")
-            .field("base_url", &self.base_url)
-            .field("api_key", &self.api_key)
-            .field("api_version", &self.api_version)
-            .field("max_retries", &self.max_retries)
-            .field("custom_http_client", &self.http.is_some())
-            .field("connect_timeout", &self.connect_timeout)
-            .field("timeout", &self.timeout)
-            .finish()
+        self.settings.fmt(f)
     }
+}
+
+impl<C> ClientBuilder<C> {
+    settings_methods!();
 }
 
 impl<C: ProviderClient> ClientBuilder<C> {
     /// A builder for the provider's production base URL and this key.
     pub fn new(api_key: impl Into<String>) -> Self {
+        Self::from_settings(Settings::new(api_key))
+    }
+
+    pub(crate) fn from_settings(settings: Settings) -> Self {
         Self {
-            base_url: C::BASE_URL.to_string(),
-            api_key: crate::Secret::new(api_key.into()),
-            api_version: C::API_VERSION.map(|(_, version)| version.to_string()),
-            max_retries: DEFAULT_MAX_RETRIES,
-            http: None,
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            timeout: DEFAULT_TIMEOUT,
+            settings,
             provider: PhantomData,
         }
     }
 
-    /// Sends requests to this base URL instead (a mock server, say).
-    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
-        self.base_url = base_url.into();
-        self
-    }
-
-    /// Uses the caller's `reqwest::Client` (its own timeouts, proxy, TLS and
-    /// `User-Agent`); the API key is still added to every request.
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Some(client);
-        self
-    }
-
-    /// Connect timeout (default 10 s). Ignored with [`Self::http_client`].
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
-        self
-    }
-
-    /// Whole-request timeout (default 30 s). Ignored with [`Self::http_client`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    /// How many times a failed request is sent again (default 2; 0 turns
-    /// retries off). Retried: connection errors, timeouts, and 408, 429,
-    /// 500, 502, 503 and 504 answers, after an exponential backoff with full
-    /// jitter (0.5 s doubling, at most 8 s) or the `Retry-After` the provider
-    /// sent (at most 60 s). GET, PUT and DELETE are retried freely; POST and
-    /// PATCH only when they carry an `Idempotency-Key`, which the client adds
-    /// itself to every write the provider documents idempotency for.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.max_retries = retries;
-        self
-    }
-
     /// Builds the client.
     pub fn build(self) -> Result<C, BuildError> {
-        let url = reqwest::Url::parse(&self.base_url)
-            .map_err(|e| BuildError::InvalidBaseUrl(format!("{:?}: {e}", self.base_url)))?;
+        let settings = self.settings;
+        let base_url = settings.base_url.as_deref().unwrap_or(C::BASE_URL);
+        let url = reqwest::Url::parse(base_url)
+            .map_err(|e| BuildError::InvalidBaseUrl(format!("{base_url:?}: {e}")))?;
         if !matches!(url.scheme(), "http" | "https") {
             return Err(BuildError::InvalidBaseUrl(format!(
-                "{:?}: the scheme must be http or https",
-                self.base_url
+                "{base_url:?}: the scheme must be http or https"
             )));
         }
-        let key = self.api_key.expose();
+        let key = settings.api_key.expose();
         if key.is_empty() {
             return Err(BuildError::InvalidApiKey);
         }
@@ -250,42 +299,47 @@ impl<C: ProviderClient> ClientBuilder<C> {
         let mut auth_value =
             HeaderValue::from_str(&auth.1).map_err(|_| BuildError::InvalidApiKey)?;
         auth_value.set_sensitive(true);
-        let version = match (&self.api_version, C::API_VERSION) {
-            (Some(v), Some((header, _))) => Some((
-                HeaderName::from_static(header),
-                HeaderValue::from_str(v).map_err(|_| BuildError::InvalidApiVersion(v.clone()))?,
-            )),
-            _ => None,
+        let version = match (settings.api_version, C::API_VERSION) {
+            (None, None) => None,
+            (Some(_), None) => return Err(BuildError::NoApiVersion(C::PROVIDER)),
+            (pinned, Some((header, default))) => {
+                let v = pinned.unwrap_or_else(|| default.to_string());
+                Some((
+                    HeaderName::from_static(header),
+                    HeaderValue::from_str(&v).map_err(|_| BuildError::InvalidApiVersion(v))?,
+                ))
+            }
         };
         // With only ring compiled in, reqwest needs it as the process default.
         #[cfg(all(feature = "rustls-ring", not(feature = "rustls")))]
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let http = match self.http {
+        let http = match settings.http {
             Some(http) => http,
             None => reqwest::Client::builder()
                 .user_agent(USER_AGENT)
-                .connect_timeout(self.connect_timeout)
-                .timeout(self.timeout)
+                .connect_timeout(settings.connect_timeout)
+                .timeout(settings.timeout)
                 .build()
                 .map_err(BuildError::Http)?,
         };
-        let settings = ClientSettings {
+        let client_settings = ClientSettings {
             auth: (auth.0, auth_value),
             version,
-            max_retries: self.max_retries,
+            max_retries: settings.max_retries,
             rules: C::RETRY_RULES,
             unwrap_envelope: C::UNWRAP_ENVELOPE,
         };
         // progenitor joins paths onto the base URL as text: no trailing slash.
         Ok(C::from_parts(
-            self.base_url.trim_end_matches('/'),
+            base_url.trim_end_matches('/'),
             http,
-            settings,
+            client_settings,
         ))
     }
 }
 
-/// Providers that document an API-version request header.
+/// Providers that document an API-version request header (sealed, as
+/// [`ProviderClient`] is).
 pub trait VersionedProvider: ProviderClient {}
 
 impl<C: VersionedProvider> ClientBuilder<C> {
@@ -294,82 +348,7 @@ impl<C: VersionedProvider> ClientBuilder<C> {
     /// `API_VERSION`, the version whose shapes its types describe: a response
     /// in another version may not parse.
     pub fn api_version(mut self, version: impl Into<String>) -> Self {
-        self.api_version = Some(version.into());
+        self.settings.api_version = Some(version.into());
         self
-    }
-}
-
-/// Implements [`ProviderClient`], the retrying `exec` hook and the constructors
-/// for a generated `Client`.
-macro_rules! provider_client {
-    (
-        name: $name:literal,
-        base_url: $base:expr,
-        auth: $auth:expr,
-        api_version: $version:expr,
-        idempotent_operations: [$($op:literal),* $(,)?],
-        retry_429_without_retry_after: $retry_429:expr
-        $(, unwrap_envelope: $unwrap:expr)? $(,)?
-    ) => {
-        impl $crate::client::ProviderClient for Client {
-            const NAME: &'static str = $name;
-            const BASE_URL: &'static str = $base;
-            const AUTH: $crate::client::AuthScheme = $auth;
-            const API_VERSION: Option<(&'static str, &'static str)> = $version;
-            const RETRY_RULES: $crate::client::RetryRules = $crate::client::RetryRules {
-                idempotent_operations: &[$($op),*],
-                retry_429_without_retry_after: $retry_429,
-            };
-            $(const UNWRAP_ENVELOPE: bool = $unwrap;)?
-
-            fn from_parts(
-                base_url: &str,
-                http: reqwest::Client,
-                settings: $crate::client::ClientSettings,
-            ) -> Self {
-                Self::new_with_client(base_url, http, settings)
-            }
-        }
-
-        // Chosen over the generated no-op impl for `&Client` by method resolution.
-        impl progenitor_client::ClientHooks<$crate::client::ClientSettings> for Client {
-            async fn exec(
-                &self,
-                request: reqwest::Request,
-                info: &progenitor_client::OperationInfo,
-            ) -> reqwest::Result<reqwest::Response> {
-                use progenitor_client::ClientInfo;
-                $crate::retry::execute(self.client(), self.inner(), request, info).await
-            }
-        }
-
-        impl Client {
-            #[doc = concat!("A ", $name, " client for `base_url` (use [`BASE_URL`] for production) that")]
-            /// authenticates with `api_key`, with the default timeouts,
-            /// retries, API version and `User-Agent`.
-            pub fn with_api_key(
-                base_url: &str,
-                api_key: impl Into<String>,
-            ) -> Result<Self, $crate::BuildError> {
-                Self::builder(api_key).base_url(base_url).build()
-            }
-
-            #[doc = concat!("A builder for a ", $name, " client: base URL, timeouts, retries, your own")]
-            /// `reqwest::Client`, API version where the provider has one.
-            pub fn builder(api_key: impl Into<String>) -> $crate::ClientBuilder<Self> {
-                $crate::ClientBuilder::new(api_key)
-            }
-        }
-    };
-}
-pub(crate) use provider_client;
-
-#[cfg(all(test, feature = "donutwork"))]
-mod tests {
-    /// Whichever TLS feature is on, a client for an HTTPS base URL builds.
-    #[test]
-    fn an_https_client_builds_with_the_tls_feature_chosen() {
-        let client = crate::donutwork::Client::with_api_key(crate::donutwork::BASE_URL, "key");
-        assert!(client.is_ok(), "{:?}", client.err());
     }
 }

@@ -29,10 +29,20 @@
 //! # Ok(()) }
 //! ```
 
-pub use crate::generated::commet::*;
-
-pub mod latest;
+#[path = "generated/commet.rs"]
+#[rustfmt::skip]
+#[allow(clippy::all)]
+mod generated;
+pub mod v2026_08_27;
 pub mod webhook;
+
+pub use generated::*;
+
+/// The old name of [`v2026_08_27`], Commet's current contract.
+#[deprecated(
+    note = "use `commet::v2026_08_27`: `latest` would stop being true with Commet's next version"
+)]
+pub use v2026_08_27 as latest;
 
 crate::open_enum::open_enum! {
     /// An event type an endpoint can subscribe to: the 66 of API 2026-08-27
@@ -115,14 +125,20 @@ pub const BASE_URL: &str = "https://commet.co/api/v1";
 /// known version whose contract is the one these types describe (the
 /// `{success, data}` envelope, update by PUT; Commet's Node SDK 7.10.0 pins
 /// it). Commet's current contract (from `2026-07-31`, by our reading of its
-/// SDK changelog) answers with bare resources: use [`latest`] for it.
+/// SDK changelog) answers with bare resources: use [`v2026_08_27`] for it.
 pub const API_VERSION: &str = "2026-07-11";
 
-crate::client::provider_client! {
-    name: "Commet",
+/// The first version of Commet's current contract, by our reading of its
+/// SDK changelog (an inference; see the README): `AnyClient` pinned to it
+/// or later speaks [`v2026_08_27`].
+#[cfg(feature = "endpoints")]
+const CURRENT_CONTRACT_SINCE: &str = "2026-07-31";
+
+crate::declare::declare_provider! {
+    provider: Commet,
     base_url: BASE_URL,
-    auth: crate::client::AuthScheme::Header("x-api-key"),
-    api_version: Some(("commet-version", API_VERSION)),
+    auth: Header("x-api-key"),
+    api_version: ("commet-version", API_VERSION),
     idempotent_operations: [
         "create_webhook_endpoint",
         "update_webhook_endpoint",
@@ -130,129 +146,137 @@ crate::client::provider_client! {
         "test_webhook_endpoint",
     ],
     retry_429_without_retry_after: false,
+    error: types::ErrorResponse {
+        code: |e| Some(&e.error.code),
+        message: |e| Some(&e.error.message),
+        request_id: |_e| None,
+        status: |_e| None,
+    },
+    endpoints: {
+        create: neutral::create,
+        list: neutral::list,
+        get: neutral::get,
+        delete: neutral::delete,
+        set_enabled: neutral::set_enabled,
+    },
+    any_client: contract_for_version,
+    webhook: webhook::Commet,
 }
 
-crate::error::error_body! {
-    types::ErrorResponse,
-    code: |e| Some(&e.error.code),
-    message: |e| Some(&e.error.message),
-    request_id: |_e| None,
-    status: |_e| None,
-    retry_429_without_retry_after: false,
-}
-
-impl<'a> builder::ListWebhookEndpoints<'a> {
-    /// Every endpoint, following `nextCursor` page after page (the next page
-    /// is requested only when the caller has pulled the current one).
-    pub fn stream(self) -> crate::ItemStream<'a, types::Webhook, types::ErrorResponse> {
-        crate::pagination::paginate(
-            self,
-            crate::pagination::Pager {
-                at: Self::cursor::<String>,
-                send: Self::send,
-                split: |page: types::WebhookListResponse| crate::pagination::Page {
-                    next: page.next_cursor.filter(|_| page.has_more),
-                    items: page.data,
-                },
-            },
-        )
-    }
-}
-
-impl crate::client::VersionedProvider for Client {}
-
+/// `AnyClient`'s Commet client: the contract of the version it pins
+/// (dates compare as text).
 #[cfg(feature = "endpoints")]
-impl crate::endpoints::Endpoints for Client {
-    fn provider(&self) -> crate::endpoints::Provider {
-        crate::endpoints::Provider::Commet
+fn contract_for_version(
+    settings: crate::client::Settings,
+) -> Result<Box<dyn crate::endpoints::DynEndpoints>, crate::client::BuildError> {
+    match settings.api_version.as_deref() {
+        Some(version) if version >= CURRENT_CONTRACT_SINCE => v2026_08_27::any_client(settings),
+        _ => crate::declare::build_any::<Client>(settings),
     }
+}
 
-    fn capabilities(&self) -> crate::endpoints::Capabilities {
-        crate::endpoints::Capabilities {
-            create: true,
-            list: true,
-            get: true,
-            delete: true,
-            set_enabled: true,
+/// What both of Commet's contracts share but their types: `.stream()` over
+/// the list's `nextCursor`, and the provider-neutral operations; `resource`
+/// reads a single-resource answer (enveloped in the seed contract, bare in
+/// the current one). Run in each contract's module.
+macro_rules! contract_operations {
+    (list: $list:ty, resource: |$answer:ident| $resource:expr) => {
+        impl<'a> builder::ListWebhookEndpoints<'a> {
+            /// Every endpoint, following `nextCursor` page after page (the next page
+            /// is requested only when the caller has pulled the current one).
+            pub fn stream(
+                self,
+            ) -> crate::pagination::ItemStream<'a, types::Webhook, types::ErrorResponse> {
+                crate::pagination::paginate(
+                    self,
+                    crate::pagination::Pager {
+                        at: Self::cursor::<String>,
+                        send: Self::send,
+                        split: |page: $list| crate::pagination::Page {
+                            next: page.next_cursor.filter(|_| page.has_more),
+                            items: page.data,
+                        },
+                    },
+                )
+            }
         }
-    }
 
-    async fn create(
-        &self,
-        new: crate::endpoints::NewEndpoint,
-    ) -> Result<crate::endpoints::Endpoint, crate::endpoints::Error> {
-        let body: types::CreateWebhookRequest = crate::endpoints::body(
-            serde_json::json!({"url": new.url, "events": new.events, "description": new.description}),
-        )?;
-        let created = self
-            .create_webhook_endpoint()
-            .body(body)
-            .send()
-            .await?
-            .into_inner()
-            .data;
-        Ok(crate::endpoints::Endpoint {
-            id: created.id,
-            url: created.url,
-            events: created.events,
-            enabled: created.is_active,
-            description: created.description,
-            secret: Some(created.secret_key),
-        })
-    }
+        /// The provider-neutral operations (`crate::endpoints`).
+        #[cfg(feature = "endpoints")]
+        mod neutral {
+            use futures_util::StreamExt;
+            use futures_util::stream::BoxStream;
 
-    fn list(
-        &self,
-    ) -> futures_util::stream::BoxStream<
-        '_,
-        Result<crate::endpoints::Endpoint, crate::endpoints::Error>,
-    > {
-        use futures_util::StreamExt;
-        self.list_webhook_endpoints()
-            .stream()
-            .map(|item| Ok(endpoint(item?)))
-            .boxed()
-    }
+            use super::{Client, types};
+            use crate::commet::EventType;
+            use crate::endpoints::{Endpoint, Error, NewEndpoint};
 
-    async fn get(&self, id: &str) -> Result<crate::endpoints::Endpoint, crate::endpoints::Error> {
-        Ok(endpoint(
-            self.get_webhook_endpoint()
-                .id(id)
-                .send()
-                .await?
-                .into_inner()
-                .data,
-        ))
-    }
+            pub async fn create(client: &Client, new: NewEndpoint) -> Result<Endpoint, Error> {
+                let events: Vec<_> = new.events.into_iter().map(EventType::from).collect();
+                let $answer = client
+                    .create_webhook_endpoint()
+                    .body_map(|b| b.url(new.url).events(events).description(new.description))
+                    .send()
+                    .await?
+                    .into_inner();
+                let created = $resource;
+                Ok(Endpoint {
+                    id: created.id,
+                    url: created.url,
+                    events: created.events,
+                    enabled: created.is_active,
+                    description: created.description,
+                    secret: Some(created.secret_key),
+                })
+            }
 
-    async fn delete(&self, id: &str) -> Result<(), crate::endpoints::Error> {
-        self.delete_webhook_endpoint().id(id).send().await?;
-        Ok(())
-    }
+            pub fn list(client: &Client) -> BoxStream<'_, Result<Endpoint, Error>> {
+                client
+                    .list_webhook_endpoints()
+                    .stream()
+                    .map(|item| Ok(endpoint(item?)))
+                    .boxed()
+            }
 
-    async fn set_enabled(
-        &self,
-        id: &str,
-        enabled: bool,
-    ) -> Result<crate::endpoints::Endpoint, crate::endpoints::Error> {
-        let updated = self
-            .update_webhook_endpoint()
-            .id(id)
-            .body_map(|b| b.is_active(enabled))
-            .send()
-            .await?;
-        Ok(endpoint(updated.into_inner().data))
-    }
+            pub async fn get(client: &Client, id: &str) -> Result<Endpoint, Error> {
+                let $answer = client.get_webhook_endpoint().id(id).send().await?.into_inner();
+                Ok(endpoint($resource))
+            }
+
+            pub async fn delete(client: &Client, id: &str) -> Result<(), Error> {
+                client.delete_webhook_endpoint().id(id).send().await?;
+                Ok(())
+            }
+
+            /// By the contract's own update (PUT in the seed's, PATCH in the current one).
+            pub async fn set_enabled(
+                client: &Client,
+                id: &str,
+                enabled: bool,
+            ) -> Result<Endpoint, Error> {
+                let $answer = client
+                    .update_webhook_endpoint()
+                    .id(id)
+                    .body_map(|b| b.is_active(enabled))
+                    .send()
+                    .await?
+                    .into_inner();
+                Ok(endpoint($resource))
+            }
+
+            fn endpoint(w: types::Webhook) -> Endpoint {
+                Endpoint {
+                    id: w.id,
+                    url: w.url,
+                    events: w.events,
+                    enabled: w.is_active,
+                    description: w.description,
+                    secret: None,
+                }
+            }
+        }
+    };
 }
+use contract_operations;
 
-#[cfg(feature = "endpoints")]
-fn endpoint(w: types::Webhook) -> crate::endpoints::Endpoint {
-    crate::endpoints::Endpoint {
-        id: w.id,
-        url: w.url,
-        events: w.events,
-        enabled: w.is_active,
-        description: w.description,
-        secret: None,
-    }
-}
+contract_operations!(list: types::WebhookListResponse, resource: |answer| answer.data);

@@ -30,33 +30,41 @@
 //! # Ok(()) }
 //! ```
 
-pub use crate::generated::donutwork::*;
+#[path = "generated/donutwork.rs"]
+#[rustfmt::skip]
+#[allow(clippy::all)]
+mod generated;
+
+pub use generated::*;
 
 /// Donutwork's production base URL (the API version is part of the path).
 pub const BASE_URL: &str = "https://api.hub.donutwork.com/2026-02-01";
 
-crate::client::provider_client! {
-    name: "Donutwork",
+crate::declare::declare_provider! {
+    provider: Donutwork,
     base_url: BASE_URL,
-    auth: crate::client::AuthScheme::Bearer,
-    api_version: None,
+    auth: Bearer,
     idempotent_operations: [],
     retry_429_without_retry_after: true,
-}
-
-crate::error::error_body! {
-    types::Error,
-    code: |_e| None,
-    message: |e| Some(&e.error),
-    request_id: |_e| None,
-    status: |_e| None,
-    retry_429_without_retry_after: true,
+    error: types::Error {
+        code: |_e| None,
+        message: |e| Some(&e.error),
+        request_id: |_e| None,
+        status: |_e| None,
+    },
+    // Donutwork documents no update: webhooks cannot be paused.
+    endpoints: {
+        create: neutral::create,
+        list: neutral::list,
+        get: neutral::get,
+        delete: neutral::delete,
+    },
 }
 
 impl<'a> builder::ListWebhooks<'a> {
     /// Every webhook, page after page until `pages.max` (the next page is
     /// requested only when the caller has pulled the current one).
-    pub fn stream(self) -> crate::ItemStream<'a, types::Webhook, types::Error> {
+    pub fn stream(self) -> crate::pagination::ItemStream<'a, types::Webhook, types::Error> {
         crate::pagination::paginate(
             self,
             crate::pagination::Pager {
@@ -77,7 +85,7 @@ impl<'a> builder::ListWebhooks<'a> {
 impl<'a> builder::ListWebhookTypes<'a> {
     /// Every event name, as a stream like the other lists (Donutwork
     /// answers with one unpaginated array).
-    pub fn stream(self) -> crate::ItemStream<'a, String, types::Error> {
+    pub fn stream(self) -> crate::pagination::ItemStream<'a, String, types::Error> {
         crate::pagination::paginate(
             self,
             crate::pagination::Pager {
@@ -92,80 +100,68 @@ impl<'a> builder::ListWebhookTypes<'a> {
     }
 }
 
+/// The provider-neutral operations (`crate::endpoints`).
 #[cfg(feature = "endpoints")]
-impl crate::endpoints::Endpoints for Client {
-    fn provider(&self) -> crate::endpoints::Provider {
-        crate::endpoints::Provider::Donutwork
-    }
+mod neutral {
+    use futures_util::StreamExt;
+    use futures_util::stream::BoxStream;
 
-    /// Donutwork documents no update: webhooks cannot be paused.
-    fn capabilities(&self) -> crate::endpoints::Capabilities {
-        crate::endpoints::Capabilities {
-            create: true,
-            list: true,
-            get: true,
-            delete: true,
-            set_enabled: false,
-        }
-    }
+    use super::{Client, types};
+    use crate::endpoints::{Endpoint, Error, NewEndpoint};
 
     /// The required `name` is the description, else the URL.
-    async fn create(
-        &self,
-        new: crate::endpoints::NewEndpoint,
-    ) -> Result<crate::endpoints::Endpoint, crate::endpoints::Error> {
-        let name = new.description.clone().unwrap_or_else(|| new.url.clone());
-        let body: types::CreateWebhookRequest =
-            crate::endpoints::body(serde_json::json!({"webhook": {
-                "name": name, "description": new.description, "url": new.url, "events": new.events,
-            }}))?;
-        let created = self.create_webhook().body(body).send().await?.into_inner();
-        Ok(endpoint(created, true))
+    pub async fn create(client: &Client, new: NewEndpoint) -> Result<Endpoint, Error> {
+        let webhook = types::WebhookInput {
+            name: new.description.clone().unwrap_or_else(|| new.url.clone()),
+            description: new.description,
+            url: new.url,
+            events: types::EventNames::Array(new.events),
+        };
+        let created = client
+            .create_webhook()
+            .body_map(|b| b.webhook(webhook))
+            .send()
+            .await?;
+        Ok(endpoint(created.into_inner(), true))
     }
 
-    fn list(
-        &self,
-    ) -> futures_util::stream::BoxStream<
-        '_,
-        Result<crate::endpoints::Endpoint, crate::endpoints::Error>,
-    > {
-        use futures_util::StreamExt;
-        self.list_webhooks()
+    pub fn list(client: &Client) -> BoxStream<'_, Result<Endpoint, Error>> {
+        client
+            .list_webhooks()
             .stream()
             .map(|item| Ok(endpoint(item?, false)))
             .boxed()
     }
 
-    async fn get(&self, id: &str) -> Result<crate::endpoints::Endpoint, crate::endpoints::Error> {
-        Ok(endpoint(
-            self.get_webhook().webhook_id(id).send().await?.into_inner(),
-            false,
-        ))
+    pub async fn get(client: &Client, id: &str) -> Result<Endpoint, Error> {
+        let found = client.get_webhook().webhook_id(id).send().await?;
+        Ok(endpoint(found.into_inner(), false))
     }
 
-    async fn delete(&self, id: &str) -> Result<(), crate::endpoints::Error> {
-        self.delete_webhook().webhook_id(id).send().await?;
+    pub async fn delete(client: &Client, id: &str) -> Result<(), Error> {
+        client.delete_webhook().webhook_id(id).send().await?;
         Ok(())
     }
 
-    async fn set_enabled(
-        &self,
-        _id: &str,
-        _enabled: bool,
-    ) -> Result<crate::endpoints::Endpoint, crate::endpoints::Error> {
-        crate::endpoints::unsupported(self.provider(), crate::endpoints::Operation::SetEnabled)
+    /// The token is real only in the create response (`redacted` afterwards).
+    fn endpoint(w: types::Webhook, created: bool) -> Endpoint {
+        Endpoint {
+            id: w.id,
+            url: w.url,
+            events: w.events,
+            enabled: true,
+            description: w.description,
+            secret: w.token.filter(|_| created),
+        }
     }
 }
 
-/// The token is real only in the create response (`redacted` afterwards).
-#[cfg(feature = "endpoints")]
-fn endpoint(w: types::Webhook, created: bool) -> crate::endpoints::Endpoint {
-    crate::endpoints::Endpoint {
-        id: w.id,
-        url: w.url,
-        events: w.events,
-        enabled: true,
-        description: w.description,
-        secret: w.token.filter(|_| created),
+#[cfg(test)]
+mod tests {
+    /// Whichever TLS feature is on, a client for an HTTPS base URL builds.
+    #[test]
+    fn an_https_client_builds_with_the_tls_feature_chosen() {
+        let client = super::Client::with_api_key(super::BASE_URL, "key");
+        assert!(client.is_ok(), "{:?}", client.err());
     }
 }

@@ -1,7 +1,7 @@
-//! One API over all five providers, for code that manages endpoints at
-//! several of them: [`Endpoints`] (implemented by every provider's `Client`),
-//! [`AnyClient`] (any of them, chosen at run time), and [`AnyWebhook`] and
-//! [`verify`] (any signing provider's deliveries).
+//! Endpoint management the same at every provider: the [`Endpoints`] trait
+//! that every provider's `Client` implements, and the provider-neutral types
+//! it speaks. [`AnyClient`](crate::AnyClient) holds any of them, chosen at
+//! run time.
 //!
 //! Events are plain strings here, each provider's own names; the
 //! per-provider modules stay the precise, typed interface. An operation a
@@ -10,10 +10,11 @@
 //!
 //! ```no_run
 //! use futures_util::TryStreamExt;
-//! use webhooks_sdk::endpoints::{AnyClient, Endpoints, NewEndpoint, Provider};
+//! use webhooks_sdk::endpoints::{Endpoints, NewEndpoint};
+//! use webhooks_sdk::{AnyClient, Provider};
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let client = AnyClient::new(Provider::Commet, Provider::Commet.base_url(), "ck_sandbox_…")?;
+//! let client = AnyClient::builder(Provider::Commet, "ck_sandbox_…").build()?;
 //! let endpoint = client
 //!     .create(NewEndpoint::new("https://example.com/hooks", ["subscription.created"]))
 //!     .await?;
@@ -25,33 +26,19 @@
 //! # let _ = all; Ok(()) }
 //! ```
 
+use std::any::Any;
 use std::fmt;
 use std::future::Future;
 use std::time::Duration;
 
-use std::time::SystemTime;
-
+use futures_util::FutureExt;
+use futures_util::future::BoxFuture;
 use futures_util::stream::{self, BoxStream, StreamExt};
 use reqwest::StatusCode;
-use serde_json::Value;
 
-pub use crate::Provider;
-use crate::receive::{Headers, NeutralEvent, SetupError, VerifiedDelivery, VerifyError};
-use crate::{ApiError, BuildError, ErrorBody, Secret};
-use crate::{billing_io, chargeapi, commet, donutwork, meum};
-
-impl Provider {
-    /// The provider's production base URL.
-    pub fn base_url(self) -> &'static str {
-        match self {
-            Self::BillingIo => billing_io::BASE_URL,
-            Self::Chargeapi => chargeapi::BASE_URL,
-            Self::Donutwork => donutwork::BASE_URL,
-            Self::Meum => meum::BASE_URL,
-            Self::Commet => commet::BASE_URL,
-        }
-    }
-}
+use crate::error::{ApiError, ErrorBody};
+use crate::provider::Provider;
+use crate::secret::Secret;
 
 /// The operations of [`Endpoints`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -171,7 +158,7 @@ pub struct Failure {
 impl Failure {
     fn from<E: ErrorBody>(error: &progenitor_client::Error<E>) -> Self {
         Self {
-            status: ApiError::status(error),
+            status: error.http_status(),
             code: error.code().map(str::to_string),
             message: error.message().map(str::to_string).or_else(|| match error {
                 progenitor_client::Error::CommunicationError(e) => Some(e.to_string()),
@@ -181,7 +168,7 @@ impl Failure {
             }),
             request_id: error.request_id().map(str::to_string),
             retry_after: error.retry_after(),
-            retryable: ApiError::is_retryable(error),
+            retryable: error.should_retry(),
         }
     }
 }
@@ -204,7 +191,8 @@ pub enum Error {
 }
 
 impl Error {
-    fn unsupported(provider: Provider, operation: Operation) -> Self {
+    /// The answer to an operation `provider` does not document.
+    pub fn unsupported(provider: Provider, operation: Operation) -> Self {
         Self::Unsupported {
             provider,
             operation,
@@ -252,7 +240,7 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {}
 
 impl ApiError for Error {
-    fn status(&self) -> Option<StatusCode> {
+    fn http_status(&self) -> Option<StatusCode> {
         match self {
             Self::Api(failure) => failure.status,
             _ => None,
@@ -288,12 +276,16 @@ impl ApiError for Error {
         }
     }
 
-    fn is_retryable(&self) -> bool {
+    fn should_retry(&self) -> bool {
         matches!(self, Self::Api(failure) if failure.retryable)
     }
 }
 
 /// Endpoint management, the same at every provider.
+///
+/// Every provider's `Client` implements it; an operation the provider does
+/// not document answers [`Error::Unsupported`] (the default of each
+/// method), as its [`capabilities`](Self::capabilities) say.
 pub trait Endpoints {
     /// Which provider this client talks to.
     fn provider(&self) -> Provider;
@@ -302,225 +294,102 @@ pub trait Endpoints {
     fn capabilities(&self) -> Capabilities;
 
     /// Registers an endpoint.
-    fn create(&self, endpoint: NewEndpoint)
-    -> impl Future<Output = Result<Endpoint, Error>> + Send;
+    fn create(
+        &self,
+        endpoint: NewEndpoint,
+    ) -> impl Future<Output = Result<Endpoint, Error>> + Send {
+        let _ = endpoint;
+        std::future::ready(Err(Error::unsupported(self.provider(), Operation::Create)))
+    }
 
     /// Every endpoint, page after page.
-    fn list(&self) -> BoxStream<'_, Result<Endpoint, Error>>;
+    fn list(&self) -> BoxStream<'_, Result<Endpoint, Error>> {
+        let error = Error::unsupported(self.provider(), Operation::List);
+        stream::once(std::future::ready(Err(error))).boxed()
+    }
 
     /// One endpoint.
-    fn get(&self, id: &str) -> impl Future<Output = Result<Endpoint, Error>> + Send;
+    fn get(&self, id: &str) -> impl Future<Output = Result<Endpoint, Error>> + Send {
+        let _ = id;
+        std::future::ready(Err(Error::unsupported(self.provider(), Operation::Get)))
+    }
 
     /// Removes an endpoint.
-    fn delete(&self, id: &str) -> impl Future<Output = Result<(), Error>> + Send;
+    fn delete(&self, id: &str) -> impl Future<Output = Result<(), Error>> + Send {
+        let _ = id;
+        std::future::ready(Err(Error::unsupported(self.provider(), Operation::Delete)))
+    }
 
     /// Pauses (`false`) or resumes (`true`) deliveries to an endpoint.
     fn set_enabled(
         &self,
         id: &str,
         enabled: bool,
-    ) -> impl Future<Output = Result<Endpoint, Error>> + Send;
-}
-
-/// A stream that fails at once: the provider has no list operation.
-pub(crate) fn unsupported_list<'a>(provider: Provider) -> BoxStream<'a, Result<Endpoint, Error>> {
-    stream::once(async move { Err(Error::unsupported(provider, Operation::List)) }).boxed()
-}
-
-/// The answer to an operation the provider does not document; nothing is sent.
-pub(crate) fn unsupported<T>(provider: Provider, operation: Operation) -> Result<T, Error> {
-    Err(Error::unsupported(provider, operation))
-}
-
-/// A typed request body from JSON, or why the provider would refuse it.
-pub(crate) fn body<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, Error> {
-    serde_json::from_value(value).map_err(|e| Error::InvalidRequest(e.to_string()))
-}
-
-/// Any provider's client, chosen at run time.
-#[derive(Debug)]
-pub enum AnyClient {
-    /// billing.io.
-    BillingIo(billing_io::Client),
-    /// chargeapi.co.
-    Chargeapi(chargeapi::Client),
-    /// Donutwork.
-    Donutwork(donutwork::Client),
-    /// meum.io.
-    Meum(meum::Client),
-    /// Commet.
-    Commet(commet::Client),
-}
-
-impl AnyClient {
-    /// A client for `provider` at `base_url` (its [`Provider::base_url`] in
-    /// production) authenticating with `api_key`, with the defaults of
-    /// [`crate::ClientBuilder`].
-    pub fn new(provider: Provider, base_url: &str, api_key: &str) -> Result<Self, BuildError> {
-        Ok(match provider {
-            Provider::BillingIo => {
-                Self::BillingIo(billing_io::Client::with_api_key(base_url, api_key)?)
-            }
-            Provider::Chargeapi => {
-                Self::Chargeapi(chargeapi::Client::with_api_key(base_url, api_key)?)
-            }
-            Provider::Donutwork => {
-                Self::Donutwork(donutwork::Client::with_api_key(base_url, api_key)?)
-            }
-            Provider::Meum => Self::Meum(meum::Client::with_api_key(base_url, api_key)?),
-            Provider::Commet => Self::Commet(commet::Client::with_api_key(base_url, api_key)?),
-        })
+    ) -> impl Future<Output = Result<Endpoint, Error>> + Send {
+        let _ = (id, enabled);
+        std::future::ready(Err(Error::unsupported(
+            self.provider(),
+            Operation::SetEnabled,
+        )))
     }
 }
 
-/// Runs `$call` on whichever client `$any` holds.
-macro_rules! each {
-    ($any:expr, $client:ident => $call:expr) => {
-        match $any {
-            AnyClient::BillingIo($client) => $call,
-            AnyClient::Chargeapi($client) => $call,
-            AnyClient::Donutwork($client) => $call,
-            AnyClient::Meum($client) => $call,
-            AnyClient::Commet($client) => $call,
-        }
-    };
+/// [`Endpoints`] as a trait object, for `AnyClient`.
+pub(crate) trait DynEndpoints: Send + Sync + fmt::Debug {
+    fn provider(&self) -> Provider;
+    fn capabilities(&self) -> Capabilities;
+    fn create(&self, endpoint: NewEndpoint) -> BoxFuture<'_, Result<Endpoint, Error>>;
+    fn list(&self) -> BoxStream<'_, Result<Endpoint, Error>>;
+    fn get<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<Endpoint, Error>>;
+    fn delete<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<(), Error>>;
+    fn set_enabled<'a>(
+        &'a self,
+        id: &'a str,
+        enabled: bool,
+    ) -> BoxFuture<'a, Result<Endpoint, Error>>;
+    fn as_any(&self) -> &dyn Any;
 }
 
-impl Endpoints for AnyClient {
+impl<T: Endpoints + Send + Sync + fmt::Debug + 'static> DynEndpoints for T {
     fn provider(&self) -> Provider {
-        each!(self, c => c.provider())
+        Endpoints::provider(self)
     }
-
     fn capabilities(&self) -> Capabilities {
-        each!(self, c => c.capabilities())
+        Endpoints::capabilities(self)
     }
-
-    async fn create(&self, endpoint: NewEndpoint) -> Result<Endpoint, Error> {
-        each!(self, c => c.create(endpoint).await)
+    fn create(&self, endpoint: NewEndpoint) -> BoxFuture<'_, Result<Endpoint, Error>> {
+        Endpoints::create(self, endpoint).boxed()
     }
-
     fn list(&self) -> BoxStream<'_, Result<Endpoint, Error>> {
-        each!(self, c => c.list())
+        Endpoints::list(self)
     }
-
-    async fn get(&self, id: &str) -> Result<Endpoint, Error> {
-        each!(self, c => c.get(id).await)
+    fn get<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<Endpoint, Error>> {
+        Endpoints::get(self, id).boxed()
     }
-
-    async fn delete(&self, id: &str) -> Result<(), Error> {
-        each!(self, c => c.delete(id).await)
+    fn delete<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<(), Error>> {
+        Endpoints::delete(self, id).boxed()
     }
-
-    async fn set_enabled(&self, id: &str, enabled: bool) -> Result<Endpoint, Error> {
-        each!(self, c => c.set_enabled(id, enabled).await)
+    fn set_enabled<'a>(
+        &'a self,
+        id: &'a str,
+        enabled: bool,
+    ) -> BoxFuture<'a, Result<Endpoint, Error>> {
+        Endpoints::set_enabled(self, id, enabled).boxed()
     }
-}
-
-/// Any signing provider's verifier, chosen at run time: [`verify`] on it
-/// gives the same [`VerifiedDelivery`] as the per-provider verifiers, read
-/// through the provider-neutral [`NeutralEvent`].
-///
-/// ```
-/// use webhooks_sdk::Provider;
-/// use webhooks_sdk::endpoints::AnyWebhook;
-///
-/// let webhook = AnyWebhook::new(Provider::Commet, ["whsec_new", "whsec_old"])?;
-/// # let body = br#"{"id":"whev_1","event":"subscription.created","timestamp":"2026-03-25T14:30:00.000Z","data":{}}"#;
-/// # let headers = webhooks_sdk::commet::webhook::Webhook::new(["whsec_old"])?.sign(body, std::time::SystemTime::now());
-/// let event = webhook.verify(body, &headers)?.event();
-/// assert_eq!(event.event_type.as_deref(), Some("subscription.created"));
-/// assert!(event.known);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Debug, Clone)]
-pub enum AnyWebhook {
-    /// billing.io.
-    BillingIo(billing_io::webhook::Webhook),
-    /// meum.io.
-    Meum(meum::webhook::Webhook),
-    /// Commet.
-    Commet(commet::webhook::Webhook),
-}
-
-impl AnyWebhook {
-    /// A verifier for `provider`'s deliveries with these secrets (newest
-    /// first) and its documented tolerance; Charge and Donutwork, which do
-    /// not document how they sign, give [`SetupError::SigningNotDocumented`].
-    pub fn new<I, T>(provider: Provider, secrets: I) -> Result<Self, SetupError>
-    where
-        I: IntoIterator<Item = T>,
-        T: Into<Secret>,
-    {
-        Ok(match provider {
-            Provider::BillingIo => Self::BillingIo(billing_io::webhook::Webhook::new(secrets)?),
-            Provider::Meum => Self::Meum(meum::webhook::Webhook::new(secrets)?),
-            Provider::Commet => Self::Commet(commet::webhook::Webhook::new(secrets)?),
-            Provider::Chargeapi | Provider::Donutwork => {
-                return Err(SetupError::SigningNotDocumented(provider));
-            }
-        })
-    }
-
-    /// Verifies a delivery now (the raw body, the request's headers).
-    pub fn verify(
-        &self,
-        body: &[u8],
-        headers: &impl Headers,
-    ) -> Result<VerifiedDelivery<NeutralEvent>, VerifyError> {
-        self.verify_at(body, headers, SystemTime::now())
-    }
-
-    /// [`verify`](Self::verify) as if the time were `now`.
-    pub fn verify_at(
-        &self,
-        body: &[u8],
-        headers: &impl Headers,
-        now: SystemTime,
-    ) -> Result<VerifiedDelivery<NeutralEvent>, VerifyError> {
-        Ok(match self {
-            Self::BillingIo(w) => w.verify_at(body, headers, now)?.into_neutral(),
-            Self::Meum(w) => w.verify_at(body, headers, now)?.into_neutral(),
-            Self::Commet(w) => w.verify_at(body, headers, now)?.into_neutral(),
-        })
+    fn as_any(&self) -> &dyn Any {
+        self
     }
 }
 
-/// Why [`verify`] refused a delivery.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum AnyVerifyError {
-    /// No verifier could be built (no secret, or a provider that documents no signing).
-    Setup(SetupError),
-    /// The delivery did not verify.
-    Verify(VerifyError),
-}
-
-impl fmt::Display for AnyVerifyError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Setup(e) => e.fmt(f),
-            Self::Verify(e) => e.fmt(f),
-        }
-    }
-}
-
-impl std::error::Error for AnyVerifyError {}
-
-/// Verifies one delivery from `provider` with these secrets (building an
-/// [`AnyWebhook`] each call: keep one to verify many): the raw body, then
-/// the request's headers, as every verifier takes them.
-pub fn verify<I, T>(
-    provider: Provider,
-    secrets: I,
-    body: &[u8],
-    headers: &impl Headers,
-) -> Result<VerifiedDelivery<NeutralEvent>, AnyVerifyError>
+/// An optional value the provider's spec constrains (a length, a pattern),
+/// checked before anything is sent.
+pub(crate) fn checked<T>(field: &str, value: Option<String>) -> Result<Option<T>, Error>
 where
-    I: IntoIterator<Item = T>,
-    T: Into<Secret>,
+    T: TryFrom<String>,
+    T::Error: fmt::Display,
 {
-    AnyWebhook::new(provider, secrets)
-        .map_err(AnyVerifyError::Setup)?
-        .verify(body, headers)
-        .map_err(AnyVerifyError::Verify)
+    value
+        .map(T::try_from)
+        .transpose()
+        .map_err(|e| Error::InvalidRequest(format!("{field}: {e}")))
 }

@@ -11,8 +11,8 @@
 //! # async fn run(client: webhooks_sdk::billing_io::Client) {
 //! match client.get_webhook_endpoint().webhook_id("we_123").send().await {
 //!     Ok(endpoint) => println!("{}", endpoint.url),
-//!     Err(e) if e.status().map(|s| s.as_u16()) == Some(404) => println!("gone"),
-//!     Err(e) if ApiError::is_retryable(&e) => println!("try again in {:?}", e.retry_after()),
+//!     Err(e) if e.http_status().map(|s| s.as_u16()) == Some(404) => println!("gone"),
+//!     Err(e) if e.should_retry() => println!("try again in {:?}", e.retry_after()),
 //!     Err(e) => println!("{}: {}", e.code().unwrap_or("error"), e.message().unwrap_or("")),
 //! }
 //! # }
@@ -26,9 +26,13 @@ use reqwest::StatusCode;
 use crate::retry;
 
 /// What every provider's failures have in common.
+///
+/// Its method names are none of `progenitor_client::Error`'s own
+/// (`status`, `is_retryable`), so `e.http_status()` and `e.should_retry()`
+/// mean this crate's reading on every type.
 pub trait ApiError {
     /// The HTTP status, when there was an answer (or the body names one).
-    fn status(&self) -> Option<StatusCode>;
+    fn http_status(&self) -> Option<StatusCode>;
     /// The provider's machine-readable error code (`webhook_not_found`, …).
     fn code(&self) -> Option<&str>;
     /// The provider's human-readable message.
@@ -40,16 +44,13 @@ pub trait ApiError {
     fn retry_after(&self) -> Option<Duration>;
     /// Whether sending the same request again later may succeed: connection
     /// failures, timeouts, 408, 429 and 500/502/503/504 (a Commet 429 only
-    /// with `Retry-After`, as its docs say).
-    ///
-    /// On `progenitor_client::Error` itself, method syntax (`e.is_retryable()`)
-    /// picks progenitor's inherent method, which knows neither 500 nor
-    /// Commet's rule: write `ApiError::is_retryable(&e)`, or go through a
-    /// generic `impl ApiError`.
-    fn is_retryable(&self) -> bool;
+    /// with `Retry-After`, as its docs say). The same rule the client's own
+    /// retries follow.
+    fn should_retry(&self) -> bool;
 }
 
-/// A provider's documented error body.
+/// A provider's documented error body (sealed: implemented by each
+/// provider's declaration only).
 pub trait ErrorBody: ApiError {
     /// Whether a 429 without `Retry-After` may be retried at this provider.
     const RETRY_429_WITHOUT_RETRY_AFTER: bool;
@@ -66,8 +67,8 @@ macro_rules! error_body {
         status: |$s:ident| $status:expr,
         retry_429_without_retry_after: $retry_429:expr $(,)?
     ) => {
-        impl $crate::ApiError for $body {
-            fn status(&self) -> Option<reqwest::StatusCode> {
+        impl $crate::error::ApiError for $body {
+            fn http_status(&self) -> Option<reqwest::StatusCode> {
                 let $s = self;
                 $status
             }
@@ -86,13 +87,13 @@ macro_rules! error_body {
             fn retry_after(&self) -> Option<std::time::Duration> {
                 None
             }
-            fn is_retryable(&self) -> bool {
-                self.status()
+            fn should_retry(&self) -> bool {
+                $crate::error::ApiError::http_status(self)
                     .is_some_and($crate::error::is_retryable_status)
             }
         }
 
-        impl $crate::ErrorBody for $body {
+        impl $crate::error::ErrorBody for $body {
             const RETRY_429_WITHOUT_RETRY_AFTER: bool = $retry_429;
         }
     };
@@ -108,7 +109,7 @@ fn header<'a>(headers: &'a reqwest::header::HeaderMap, name: &str) -> Option<&'a
 }
 
 impl<E: ErrorBody> ApiError for Error<E> {
-    fn status(&self) -> Option<StatusCode> {
+    fn http_status(&self) -> Option<StatusCode> {
         match self {
             Error::ErrorResponse(body) => Some(body.status()),
             other => other.status(),
@@ -147,11 +148,11 @@ impl<E: ErrorBody> ApiError for Error<E> {
         }
     }
 
-    fn is_retryable(&self) -> bool {
+    fn should_retry(&self) -> bool {
         if let Error::CommunicationError(e) = self {
             return e.is_connect() || e.is_timeout() || e.is_request();
         }
-        let Some(status) = ApiError::status(self) else {
+        let Some(status) = self.http_status() else {
             return false;
         };
         is_retryable_status(status)

@@ -10,7 +10,7 @@
 //! | [`donutwork`] | Donutwork | `Authorization: Bearer …` |
 //! | [`meum`] | meum.io | `Authorization: Bearer sk_live_…` |
 //! | [`commet`] | Commet (the docs page's contract, `Commet-Version: 2026-07-11`) | `x-api-key: …` |
-//! | [`commet::latest`] | Commet (the current contract, `Commet-Version: 2026-08-27`) | `x-api-key: …` |
+//! | [`commet::v2026_08_27`] | Commet (the current contract, `Commet-Version: 2026-08-27`) | `x-api-key: …` |
 //!
 //! Each module is a cargo feature of the same name (`billing-io` for
 //! `billing_io`), all on by default; HTTPS uses rustls (feature `rustls`).
@@ -32,9 +32,13 @@
 //! provider documents it for. Each operation is a builder:
 //! `client.<operation>().<parameter>(…).send().await` returns
 //! `Result<ResponseValue<T>, Error<E>>`, with `E` the provider's error body;
-//! every such error reads the same way through [`ApiError`]. Failed requests
+//! every such error reads the same way through [`ApiError`]
+//! (`e.http_status()`, `e.should_retry()`, …). Failed requests
 //! are retried when that is safe ([`ClientBuilder::max_retries`]), and every
 //! list builder has `.stream()`, an [`ItemStream`] over all its pages.
+//!
+//! [`AnyClient`] (with [`endpoints::Endpoints`]) is any of them chosen at
+//! run time, built with the same settings.
 //!
 //! Receiving the providers' webhooks is [`receive`]: one verifier type per
 //! signing provider (`billing_io::webhook::Webhook`, …) built from one or
@@ -46,10 +50,10 @@
 //! variant. Secrets (`secret`, `secretKey`, `token`) are [`Secret`]s, which
 //! print as `[redacted]` in `Debug` output.
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod client;
-#[cfg(feature = "endpoints")]
-pub mod endpoints;
+mod declare;
 mod error;
 #[cfg(any(
     feature = "billing-io",
@@ -60,60 +64,37 @@ mod error;
 mod open_enum;
 mod pagination;
 mod provider;
-#[cfg(feature = "signing")]
-pub mod receive;
 mod retry;
 mod secret;
 #[cfg(feature = "signing")]
 mod signature;
 
-/// The code progenitor writes from `openapi/*.yaml` (`cargo xtask generate`).
-mod generated {
-    #[cfg(feature = "billing-io")]
-    #[rustfmt::skip]
-    #[allow(clippy::all)]
-    pub mod billing_io;
-    #[cfg(feature = "chargeapi")]
-    #[rustfmt::skip]
-    #[allow(clippy::all)]
-    pub mod chargeapi;
-    #[cfg(feature = "donutwork")]
-    #[rustfmt::skip]
-    #[allow(clippy::all)]
-    pub mod donutwork;
-    #[cfg(feature = "meum")]
-    #[rustfmt::skip]
-    #[allow(clippy::all)]
-    pub mod meum;
-    #[cfg(feature = "commet")]
-    #[rustfmt::skip]
-    #[allow(clippy::all)]
-    pub mod commet;
-    #[cfg(feature = "commet")]
-    #[rustfmt::skip]
-    #[allow(clippy::all)]
-    pub mod commet_latest;
-}
-
-#[cfg(feature = "billing-io")]
-pub mod billing_io;
-#[cfg(feature = "chargeapi")]
-pub mod chargeapi;
-#[cfg(feature = "commet")]
-pub mod commet;
-#[cfg(feature = "donutwork")]
-pub mod donutwork;
-#[cfg(feature = "meum")]
-pub mod meum;
-
-pub use client::{
-    AuthScheme, BuildError, ClientBuilder, ClientSettings, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ProviderClient, RetryRules, USER_AGENT,
-    VersionedProvider,
-};
 #[cfg(feature = "endpoints")]
-pub use endpoints::{AnyClient, AnyWebhook, Endpoints, verify};
-pub use error::{ApiError, ErrorBody};
+mod any;
+#[cfg(feature = "endpoints")]
+pub mod endpoints;
+#[cfg(feature = "signing")]
+pub mod receive;
+
+/// One module per provider, behind the cargo feature of its name.
+macro_rules! provider_modules {
+    ($($variant:ident => $module:ident, $name:literal, $title:literal;)*) => {
+        $(
+            #[cfg(feature = $name)]
+            #[cfg_attr(docsrs, doc(cfg(feature = $name)))]
+            pub mod $module;
+        )*
+    };
+}
+provider::each_provider!(provider_modules);
+
+#[cfg(feature = "endpoints")]
+pub use any::{AnyClient, AnyClientBuilder, AnyVerifyError, AnyWebhook, verify};
+pub use client::{
+    BuildError, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT,
+    USER_AGENT,
+};
+pub use error::ApiError;
 pub use pagination::ItemStream;
 pub use progenitor_client::{Error, ResponseValue};
 pub use provider::{Provider, UnknownProvider};

@@ -25,36 +25,42 @@
 //! # Ok(()) }
 //! ```
 
-pub use crate::generated::meum::*;
-
+#[path = "generated/meum.rs"]
+#[rustfmt::skip]
+#[allow(clippy::all)]
+mod generated;
 pub mod webhook;
+
+pub use generated::*;
 
 /// meum.io's production base URL.
 pub const BASE_URL: &str = "https://api.meum.io";
 
-crate::client::provider_client! {
-    name: "meum.io",
+crate::declare::declare_provider! {
+    provider: Meum,
     base_url: BASE_URL,
-    auth: crate::client::AuthScheme::Bearer,
-    api_version: None,
+    auth: Bearer,
     idempotent_operations: [],
     retry_429_without_retry_after: true,
-}
-
-crate::error::error_body! {
-    types::ErrorResponse,
-    code: |e| Some(&e.error.code),
-    message: |e| Some(&e.error.message),
-    request_id: |_e| None,
-    status: |_e| None,
-    retry_429_without_retry_after: true,
+    error: types::ErrorResponse {
+        code: |e| Some(&e.error.code),
+        message: |e| Some(&e.error.message),
+        request_id: |_e| None,
+        status: |_e| None,
+    },
+    // meum.io documents no list, get or delete of endpoints.
+    endpoints: {
+        create: neutral::create,
+        set_enabled: neutral::set_enabled,
+    },
+    webhook: webhook::Meum,
 }
 
 impl<'a> builder::ListWebhookDeliveries<'a> {
     /// Every delivery attempt of the endpoint, passing the last item's `id`
     /// as `starting_after` page after page until a page comes back empty (the
     /// next page is requested only when the caller has pulled the current one).
-    pub fn stream(self) -> crate::ItemStream<'a, types::WebhookDelivery, types::ErrorResponse> {
+    pub fn stream(self) -> crate::pagination::ItemStream<'a, types::WebhookDelivery, types::ErrorResponse> {
         crate::pagination::paginate(
             self,
             crate::pagination::Pager {
@@ -69,40 +75,29 @@ impl<'a> builder::ListWebhookDeliveries<'a> {
     }
 }
 
+/// The provider-neutral operations (`crate::endpoints`).
 #[cfg(feature = "endpoints")]
-impl crate::endpoints::Endpoints for Client {
-    fn provider(&self) -> crate::endpoints::Provider {
-        crate::endpoints::Provider::Meum
-    }
-
-    /// meum.io documents no list, get or delete of endpoints.
-    fn capabilities(&self) -> crate::endpoints::Capabilities {
-        crate::endpoints::Capabilities {
-            create: true,
-            list: false,
-            get: false,
-            delete: false,
-            set_enabled: true,
-        }
-    }
+mod neutral {
+    use super::{Client, types};
+    use crate::endpoints::{Endpoint, Error, NewEndpoint, checked};
 
     /// The description, if any, becomes the endpoint's name.
-    async fn create(
-        &self,
-        new: crate::endpoints::NewEndpoint,
-    ) -> Result<crate::endpoints::Endpoint, crate::endpoints::Error> {
-        let mut request = serde_json::json!({"url": new.url, "events": new.events});
-        if let Some(name) = &new.description {
-            request["name"] = serde_json::json!(name);
-        }
-        let body: types::CreateWebhookEndpointRequest = crate::endpoints::body(request)?;
-        let created = self
+    pub async fn create(client: &Client, new: NewEndpoint) -> Result<Endpoint, Error> {
+        let name: Option<types::CreateWebhookEndpointRequestName> =
+            checked("description", new.description)?;
+        let created = client
             .create_webhook_endpoint()
-            .body(body)
+            .body_map(|b| {
+                let b = b.url(new.url).events(new.events);
+                match name {
+                    Some(name) => b.name(name),
+                    None => b,
+                }
+            })
             .send()
             .await?
             .into_inner();
-        Ok(crate::endpoints::Endpoint {
+        Ok(Endpoint {
             id: created.id,
             url: created.url,
             events: created.events,
@@ -112,34 +107,13 @@ impl crate::endpoints::Endpoints for Client {
         })
     }
 
-    fn list(
-        &self,
-    ) -> futures_util::stream::BoxStream<
-        '_,
-        Result<crate::endpoints::Endpoint, crate::endpoints::Error>,
-    > {
-        crate::endpoints::unsupported_list(self.provider())
-    }
-
-    async fn get(&self, _id: &str) -> Result<crate::endpoints::Endpoint, crate::endpoints::Error> {
-        crate::endpoints::unsupported(self.provider(), crate::endpoints::Operation::Get)
-    }
-
-    async fn delete(&self, _id: &str) -> Result<(), crate::endpoints::Error> {
-        crate::endpoints::unsupported(self.provider(), crate::endpoints::Operation::Delete)
-    }
-
-    async fn set_enabled(
-        &self,
-        id: &str,
-        enabled: bool,
-    ) -> Result<crate::endpoints::Endpoint, crate::endpoints::Error> {
+    pub async fn set_enabled(client: &Client, id: &str, enabled: bool) -> Result<Endpoint, Error> {
         let status = if enabled {
             types::EndpointStatus::Active
         } else {
             types::EndpointStatus::Disabled
         };
-        let updated = self
+        let updated = client
             .update_webhook_endpoint()
             .id(id)
             .body_map(|b| b.status(status))
@@ -147,7 +121,7 @@ impl crate::endpoints::Endpoints for Client {
             .await?
             .into_inner();
         // The response shows neither the status (it is the one just set) nor always the ID.
-        Ok(crate::endpoints::Endpoint {
+        Ok(Endpoint {
             id: updated.id.unwrap_or_else(|| id.to_string()),
             url: updated.url,
             events: updated.events,

@@ -379,6 +379,29 @@ impl<S: Scheme> Webhook<S> {
     }
 }
 
+/// A verifier of any scheme, read through [`NeutralEvent`] (for `AnyWebhook`).
+#[cfg(feature = "endpoints")]
+pub(crate) trait NeutralVerifier: Send + Sync + fmt::Debug {
+    fn verify_at(
+        &self,
+        body: &[u8],
+        headers: &dyn Headers,
+        now: SystemTime,
+    ) -> Result<VerifiedDelivery<NeutralEvent>, VerifyError>;
+}
+
+#[cfg(feature = "endpoints")]
+impl<S: Scheme> NeutralVerifier for Webhook<S> {
+    fn verify_at(
+        &self,
+        body: &[u8],
+        headers: &dyn Headers,
+        now: SystemTime,
+    ) -> Result<VerifiedDelivery<NeutralEvent>, VerifyError> {
+        Ok(Webhook::verify_at(self, body, &headers, now)?.into_neutral())
+    }
+}
+
 impl<S: SignsTimestamp> Webhook<S> {
     /// Replaces the documented tolerance (see [`Tolerance`] for turning the
     /// check off). Commet signs no timestamp, so its verifier has no such setting.
@@ -419,6 +442,7 @@ fn check_timestamp(timestamp: i64, now: i64, tolerance: Tolerance) -> Result<(),
 
 /// The text of `event`'s field `key`, empty when it has none (for the
 /// headers a provider copies from its envelope).
+#[cfg(any(feature = "meum", feature = "commet"))]
 pub(crate) fn text_field(event: Option<&Value>, key: &str) -> String {
     event
         .and_then(|e| e.get(key))

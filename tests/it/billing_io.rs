@@ -396,7 +396,10 @@ pub async fn call(
 ) -> crate::contract::Outcome {
     use crate::contract::{outcome, typed_body};
     use webhooks_sdk::billing_io::types;
-    let client = target.client::<Client>("sk_test_contract");
+    let client = target
+        .configure(Client::builder(target.key_or("sk_test_contract")))
+        .build()
+        .unwrap();
     match op {
         "createWebhookEndpoint" => outcome(
             client

@@ -380,7 +380,10 @@ pub async fn call(
 ) -> crate::contract::Outcome {
     use crate::contract::{outcome, typed_body};
     use webhooks_sdk::chargeapi::types;
-    let client = target.client::<Client>("ch_sk_test_contract");
+    let client = target
+        .configure(Client::builder(target.key_or("ch_sk_test_contract")))
+        .build()
+        .unwrap();
     match op {
         "createWebhookEndpoint" => outcome(
             client

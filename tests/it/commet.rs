@@ -98,17 +98,17 @@ async fn the_secret_key_is_redacted_and_errors_are_typed() {
     assert_eq!(body.error.code, "webhook_not_found");
 }
 
-/// `commet::latest` reads a create answered in the older `{success, data}`
+/// `commet::v2026_08_27` reads a create answered in the older `{success, data}`
 /// envelope as the bare resource, as Commet's Python SDK does, so the
 /// once-only `secretKey` is not lost; a bare body reads as before.
 #[tokio::test]
-async fn latest_unwraps_an_enveloped_success_and_keeps_the_secret() {
-    use webhooks_sdk::commet::latest;
+async fn the_current_contract_unwraps_an_enveloped_success_and_keeps_the_secret() {
+    use webhooks_sdk::commet::v2026_08_27;
     let mut created = webhook();
     created["secretKey"] = json!("whsec_enveloped");
     for body in [json!({"success": true, "data": created}), created.clone()] {
         let server = answering(201, body).await;
-        let client = latest::Client::with_api_key(&server.uri(), "ck_sandbox_abc").unwrap();
+        let client = v2026_08_27::Client::with_api_key(&server.uri(), "ck_sandbox_abc").unwrap();
         let got = client
             .create_webhook_endpoint()
             .body_map(|b| {
@@ -483,7 +483,10 @@ pub async fn call(
 ) -> crate::contract::Outcome {
     use crate::contract::{outcome, typed_body};
     use webhooks_sdk::commet::types;
-    let client = target.client::<Client>("ck_sandbox_contract");
+    let client = target
+        .configure(Client::builder(target.key_or("ck_sandbox_contract")))
+        .build()
+        .unwrap();
     match op {
         "createWebhookEndpoint" => outcome(
             client
@@ -543,16 +546,21 @@ pub async fn call(
     }
 }
 
-/// Calls one operation of `openapi/commet-2026-08-27.yaml` through `commet::latest`.
-pub async fn call_latest(
+/// Calls one operation of `openapi/commet-2026-08-27.yaml` through `commet::v2026_08_27`.
+pub async fn call_v2026_08_27(
     target: &crate::contract::Target,
     op: &str,
     params: &crate::contract::Params,
     body: &serde_json::Value,
 ) -> crate::contract::Outcome {
     use crate::contract::{outcome, typed_body};
-    use webhooks_sdk::commet::latest::types;
-    let client = target.client::<webhooks_sdk::commet::latest::Client>("ck_sandbox_contract");
+    use webhooks_sdk::commet::v2026_08_27::types;
+    let client = target
+        .configure(webhooks_sdk::commet::v2026_08_27::Client::builder(
+            target.key_or("ck_sandbox_contract"),
+        ))
+        .build()
+        .unwrap();
     match op {
         "createWebhookEndpoint" => outcome(
             client

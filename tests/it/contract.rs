@@ -101,15 +101,21 @@ impl Target {
         }
     }
 
-    /// A provider client for this target; `default_key` unless a key is set.
-    pub fn client<C: webhooks_sdk::ProviderClient>(&self, default_key: &str) -> C {
-        webhooks_sdk::ClientBuilder::<C>::new(self.key.as_deref().unwrap_or(default_key))
+    /// The key for this target: its own, else `default_key`.
+    pub fn key_or<'a>(&'a self, default_key: &'a str) -> &'a str {
+        self.key.as_deref().unwrap_or(default_key)
+    }
+
+    /// A provider client's builder pointed at this target.
+    pub fn configure<C>(
+        &self,
+        builder: webhooks_sdk::ClientBuilder<C>,
+    ) -> webhooks_sdk::ClientBuilder<C> {
+        builder
             .base_url(&self.base)
             .http_client(self.http.clone())
             // One exchange per call: injected 429s and 5xx are answered, not retried.
             .max_retries(0)
-            .build()
-            .unwrap()
     }
 }
 
@@ -128,7 +134,9 @@ fn caller(spec_file: &str) -> Caller {
         "donutwork.yaml" => |b, o, p, v| Box::pin(crate::donutwork::call(b, o, p, v)),
         "meum.yaml" => |b, o, p, v| Box::pin(crate::meum::call(b, o, p, v)),
         "commet.yaml" => |b, o, p, v| Box::pin(crate::commet::call(b, o, p, v)),
-        "commet-2026-08-27.yaml" => |b, o, p, v| Box::pin(crate::commet::call_latest(b, o, p, v)),
+        "commet-2026-08-27.yaml" => {
+            |b, o, p, v| Box::pin(crate::commet::call_v2026_08_27(b, o, p, v))
+        }
         other => panic!("no caller for {other}"),
     }
 }

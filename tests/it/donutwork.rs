@@ -268,7 +268,10 @@ pub async fn call(
 ) -> crate::contract::Outcome {
     use crate::contract::{outcome, typed_body};
     use webhooks_sdk::donutwork::types;
-    let client = target.client::<Client>("donut-contract");
+    let client = target
+        .configure(Client::builder(target.key_or("donut-contract")))
+        .build()
+        .unwrap();
     match op {
         "listWebhooks" => {
             let mut request = client.list_webhooks();

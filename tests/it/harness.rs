@@ -237,7 +237,7 @@ async fn reset_delay_and_malformed_faults_meet_the_sdk_as_they_should() {
         matches!(error, billing_io::Error::CommunicationError(_)),
         "{error:?}"
     );
-    assert!(ApiError::is_retryable(&error));
+    assert!(error.should_retry());
     mock.add_fault(Fault::reset("billing-io", 1).operation(create))
         .unwrap();
     let retrying = billing_io_client(&mock, "sk_test_faults", 2, quick);

@@ -236,7 +236,10 @@ pub async fn call(
 ) -> crate::contract::Outcome {
     use crate::contract::{outcome, typed_body};
     use webhooks_sdk::meum::types;
-    let client = target.client::<Client>("sk_live_contract");
+    let client = target
+        .configure(Client::builder(target.key_or("sk_live_contract")))
+        .build()
+        .unwrap();
     match op {
         "createWebhookEndpoint" => outcome(
             client

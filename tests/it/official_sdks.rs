@@ -2,7 +2,7 @@
 //! send exactly what each official package sends (read from the packages:
 //! `@commet/node` 7.10.0, `commet-sdk` 9.7.0, `billingio` 2.0.0), and checks
 //! that what comes back has the shapes those packages read. Also Commet's
-//! current contract end to end through `webhooks_sdk::commet::latest`, the
+//! current contract end to end through `webhooks_sdk::commet::v2026_08_27`, the
 //! two contracts over one store, Commet's key prefixes and 66 event types,
 //! and billing.io's one event rule.
 
@@ -10,6 +10,7 @@ use futures_util::TryStreamExt;
 use reqwest::Method;
 use serde_json::{Value, json};
 use webhooks_mock::{MockServer, Provider};
+use webhooks_sdk::ApiError;
 use webhooks_sdk::commet::{self, EventType};
 
 use crate::mock::http;
@@ -266,10 +267,10 @@ async fn one_store_serves_both_contracts_and_no_header_gets_the_seeds() {
 }
 
 #[tokio::test]
-async fn the_current_contract_end_to_end_through_commet_latest() {
+async fn the_current_contract_end_to_end_through_commet_v2026_08_27() {
     let server = MockServer::start().await.unwrap();
     let hook = answering(200, json!({"received": true})).await;
-    let client = commet::latest::Client::with_api_key(
+    let client = commet::v2026_08_27::Client::with_api_key(
         &server.base_url(Provider::Commet),
         "ck_sandbox_latest",
     )
@@ -290,7 +291,7 @@ async fn the_current_contract_end_to_end_through_commet_latest() {
             .into_inner();
         assert_eq!(
             created.api_version.as_deref(),
-            Some(commet::latest::API_VERSION)
+            Some(commet::v2026_08_27::API_VERSION)
         );
         ids.push(created.id);
     }
@@ -349,14 +350,8 @@ async fn the_current_contract_end_to_end_through_commet_latest() {
         .send()
         .await
         .unwrap_err();
-    assert_eq!(
-        webhooks_sdk::ApiError::status(&missing),
-        Some(reqwest::StatusCode::NOT_FOUND)
-    );
-    assert_eq!(
-        webhooks_sdk::ApiError::code(&missing),
-        Some("webhook_not_found")
-    );
+    assert_eq!(missing.http_status(), Some(reqwest::StatusCode::NOT_FOUND));
+    assert_eq!(missing.code(), Some("webhook_not_found"));
     // The seed module reads the same endpoints.
     let seed =
         commet::Client::with_api_key(&server.base_url(Provider::Commet), "ck_sandbox_latest")

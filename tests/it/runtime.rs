@@ -131,7 +131,7 @@ async fn without_retries_the_first_503_is_the_typed_error_with_its_retry_after()
     assert!(matches!(error, Error::ErrorResponse(_)), "{error:?}");
     assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
     assert_eq!(error.retry_after(), Some(Duration::from_secs(1)));
-    assert!(ApiError::is_retryable(&error));
+    assert!(error.should_retry());
     assert_eq!(mock.requests().len(), 1, "no retry");
 }
 
@@ -231,7 +231,7 @@ async fn commet_429s_without_retry_after_are_final_and_billing_ios_are_retried()
         .unwrap_err();
     assert_eq!(error.code(), Some("rate_limited"));
     assert!(
-        !ApiError::is_retryable(&error),
+        !error.should_retry(),
         "Commet's docs: do not retry a 429 without Retry-After"
     );
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
@@ -248,7 +248,7 @@ async fn commet_429s_without_retry_after_are_final_and_billing_ios_are_retried()
         .send()
         .await
         .unwrap_err();
-    assert!(ApiError::is_retryable(&error));
+    assert!(error.should_retry());
     assert_eq!(
         server.received_requests().await.unwrap().len(),
         2,
@@ -340,7 +340,7 @@ async fn a_create_answered_200_parses_and_a_long_meum_id_parses() {
 
 /// How an application tells the failures apart, whatever the provider.
 fn kind(error: &impl ApiError) -> &'static str {
-    match error.status().map(|s| s.as_u16()) {
+    match error.http_status().map(|s| s.as_u16()) {
         Some(404) => "not found",
         Some(429) => "rate limited",
         _ => "other",
@@ -412,31 +412,40 @@ async fn a_404_and_a_429_read_the_same_way_at_every_provider() {
         )
         .mount(&limited)
         .await;
-    fn quick<C: webhooks_sdk::ProviderClient>(uri: &str, key: &str) -> C {
-        webhooks_sdk::ClientBuilder::<C>::new(key)
-            .base_url(uri)
-            .max_retries(0)
-            .build()
-            .unwrap()
+    fn quick<C>(
+        builder: webhooks_sdk::ClientBuilder<C>,
+        uri: &str,
+    ) -> webhooks_sdk::ClientBuilder<C> {
+        builder.base_url(uri).max_retries(0)
     }
     let uri = limited.uri();
-    let billing: billing_io::Client = quick(&uri, "sk_test_e");
-    let charge: chargeapi::Client = quick(&uri, "ch_sk_test_e");
-    let donut: donutwork::Client = quick(&uri, "donut-e");
-    let meum: meum::Client = quick(&uri, "sk_live_e");
-    let commet: commet::Client = quick(&uri, "ck_sandbox_e");
+    let billing = quick(billing_io::Client::builder("sk_test_e"), &uri)
+        .build()
+        .unwrap();
+    let charge = quick(chargeapi::Client::builder("ch_sk_test_e"), &uri)
+        .build()
+        .unwrap();
+    let donut = quick(donutwork::Client::builder("donut-e"), &uri)
+        .build()
+        .unwrap();
+    let meum = quick(meum::Client::builder("sk_live_e"), &uri)
+        .build()
+        .unwrap();
+    let commet = quick(commet::Client::builder("ck_sandbox_e"), &uri)
+        .build()
+        .unwrap();
     let errors: Vec<(&str, Option<Duration>, bool)> = vec![
         {
             let e = billing.list_webhook_endpoints().send().await.unwrap_err();
-            (kind(&e), e.retry_after(), ApiError::is_retryable(&e))
+            (kind(&e), e.retry_after(), e.should_retry())
         },
         {
             let e = charge.list_webhook_endpoints().send().await.unwrap_err();
-            (kind(&e), e.retry_after(), ApiError::is_retryable(&e))
+            (kind(&e), e.retry_after(), e.should_retry())
         },
         {
             let e = donut.list_webhooks().send().await.unwrap_err();
-            (kind(&e), e.retry_after(), ApiError::is_retryable(&e))
+            (kind(&e), e.retry_after(), e.should_retry())
         },
         {
             let e = meum
@@ -445,11 +454,11 @@ async fn a_404_and_a_429_read_the_same_way_at_every_provider() {
                 .send()
                 .await
                 .unwrap_err();
-            (kind(&e), e.retry_after(), ApiError::is_retryable(&e))
+            (kind(&e), e.retry_after(), e.should_retry())
         },
         {
             let e = commet.list_webhook_endpoints().send().await.unwrap_err();
-            (kind(&e), e.retry_after(), ApiError::is_retryable(&e))
+            (kind(&e), e.retry_after(), e.should_retry())
         },
     ];
     for error in errors {
@@ -463,11 +472,14 @@ const PAGE: u64 = 10;
 /// Pulls a stream to its end: the IDs it yielded and the status of the error
 /// that ended it. With `fault`, schedules that fault once `n` items were
 /// pulled (pages are fetched lazily, so it hits the next page).
-async fn pull<T, E: webhooks_sdk::ErrorBody>(
+async fn pull<T, E>(
     mut stream: webhooks_sdk::ItemStream<'_, T, E>,
     id: impl Fn(&T) -> String,
     fault: Option<(usize, &MockServer, Fault)>,
-) -> (Vec<String>, Option<u16>) {
+) -> (Vec<String>, Option<u16>)
+where
+    webhooks_sdk::Error<E>: ApiError,
+{
     let mut fault = fault;
     let mut ids = Vec::new();
     loop {
@@ -486,13 +498,13 @@ async fn pull<T, E: webhooks_sdk::ErrorBody>(
     }
 }
 
-/// A client for the mock that does not retry.
-fn once<C: webhooks_sdk::ProviderClient>(mock: &MockServer, provider: Provider, key: &str) -> C {
-    webhooks_sdk::ClientBuilder::<C>::new(key)
-        .base_url(mock.base_url(provider))
-        .max_retries(0)
-        .build()
-        .unwrap()
+/// A client's builder for the mock that does not retry.
+fn once<C>(
+    builder: webhooks_sdk::ClientBuilder<C>,
+    mock: &MockServer,
+    provider: Provider,
+) -> webhooks_sdk::ClientBuilder<C> {
+    builder.base_url(mock.base_url(provider)).max_retries(0)
 }
 
 /// What every stream test checks: all items once in the mock's order with
@@ -514,7 +526,9 @@ fn assert_streamed(
 async fn billing_io_lists_stream_every_endpoint() {
     let mock = MockServer::start().await.unwrap();
     let key = "sk_test_stream";
-    let client: billing_io::Client = once(&mock, Provider::BillingIo, key);
+    let client = once(billing_io::Client::builder(key), &mock, Provider::BillingIo)
+        .build()
+        .unwrap();
     let mut created = Vec::new();
     for i in 0..ITEMS {
         let endpoint = client
@@ -549,7 +563,13 @@ async fn billing_io_lists_stream_every_endpoint() {
 #[tokio::test]
 async fn chargeapi_lists_stream_every_endpoint() {
     let mock = MockServer::start().await.unwrap();
-    let client: chargeapi::Client = once(&mock, Provider::Chargeapi, "ch_sk_test_stream");
+    let client = once(
+        chargeapi::Client::builder("ch_sk_test_stream"),
+        &mock,
+        Provider::Chargeapi,
+    )
+    .build()
+    .unwrap();
     let mut created = Vec::new();
     for i in 0..ITEMS {
         let endpoint = client
@@ -584,7 +604,13 @@ async fn chargeapi_lists_stream_every_endpoint() {
 #[tokio::test]
 async fn donutwork_lists_stream_every_webhook() {
     let mock = MockServer::start().await.unwrap();
-    let client: donutwork::Client = once(&mock, Provider::Donutwork, "donut-stream");
+    let client = once(
+        donutwork::Client::builder("donut-stream"),
+        &mock,
+        Provider::Donutwork,
+    )
+    .build()
+    .unwrap();
     let mut created = Vec::new();
     for i in 0..ITEMS {
         let input = donutwork::types::WebhookInput {
@@ -617,7 +643,13 @@ async fn donutwork_lists_stream_every_webhook() {
 #[tokio::test]
 async fn commet_lists_stream_every_endpoint() {
     let mock = MockServer::start().await.unwrap();
-    let client: commet::Client = once(&mock, Provider::Commet, "ck_sandbox_stream");
+    let client = once(
+        commet::Client::builder("ck_sandbox_stream"),
+        &mock,
+        Provider::Commet,
+    )
+    .build()
+    .unwrap();
     let mut created = Vec::new();
     for i in 0..ITEMS {
         let endpoint = client
@@ -654,7 +686,9 @@ async fn meum_delivery_lists_stream_every_attempt() {
     let mock = MockServer::start().await.unwrap();
     let receiver = answering(200, json!({"received": true})).await;
     let key = "sk_live_stream";
-    let client: meum::Client = once(&mock, Provider::Meum, key);
+    let client = once(meum::Client::builder(key), &mock, Provider::Meum)
+        .build()
+        .unwrap();
     let endpoint = client
         .create_webhook_endpoint()
         .body_map(|b| {
@@ -769,4 +803,51 @@ async fn each_retry_is_one_debug_event_without_the_key() {
         "the API key is never logged"
     );
     assert!(!text.contains(&key), "the idempotency key is never logged");
+}
+
+/// An answer of `status` with `body` as the typed `Error<E>` every `send()` gives.
+fn answered<E: serde::de::DeserializeOwned>(status: u16, body: Value) -> Error<E> {
+    Error::ErrorResponse(webhooks_sdk::ResponseValue::new(
+        serde_json::from_value(body).unwrap(),
+        reqwest::StatusCode::from_u16(status).unwrap(),
+        reqwest::header::HeaderMap::new(),
+    ))
+}
+
+/// Method syntax on a concrete `Error<E>` reaches the SDK's rule, not
+/// progenitor's inherent one: a 500 is worth retrying; a Commet 429 without
+/// `Retry-After` is not, where progenitor would say the opposite of both.
+#[test]
+fn should_retry_on_a_concrete_error_is_the_sdks_rule() {
+    let failed: Error<billing_io::types::ErrorResponse> = answered(
+        500,
+        json!({"error": {"type": "internal_error", "code": "internal_error", "message": "boom"}}),
+    );
+    assert!(failed.should_retry());
+    assert_eq!(failed.http_status().map(|s| s.as_u16()), Some(500));
+    assert!(
+        !failed.is_retryable(),
+        "progenitor's own reading, kept apart"
+    );
+
+    let limited: Error<commet::types::ErrorResponse> = answered(
+        429,
+        json!({"success": false, "error": {"type": "rate_limited", "code": "rate_limited", "message": "slow down"}}),
+    );
+    assert!(!limited.should_retry(), "Commet: never without Retry-After");
+    assert!(
+        limited.is_retryable(),
+        "progenitor's own reading, kept apart"
+    );
+    let current: Error<commet::v2026_08_27::types::ErrorResponse> = answered(
+        429,
+        json!({"error": {"type": "rate_limited", "code": "rate_limited", "message": "slow down"}}),
+    );
+    assert!(!current.should_retry());
+    // The same 429 at billing.io, whose docs allow it, is worth retrying.
+    let billing: Error<billing_io::types::ErrorResponse> = answered(
+        429,
+        json!({"error": {"type": "rate_limited", "code": "rate_limited", "message": "slow down"}}),
+    );
+    assert!(billing.should_retry());
 }

@@ -37,7 +37,7 @@ fn pinned_api_versions_are_the_specs() {
     assert_eq!(pinned("commet.yaml").as_deref(), Some(commet::API_VERSION));
     assert_eq!(
         pinned("commet-2026-08-27.yaml").as_deref(),
-        Some(commet::latest::API_VERSION)
+        Some(commet::v2026_08_27::API_VERSION)
     );
     assert_eq!(
         pinned("chargeapi.yaml").as_deref(),

@@ -67,7 +67,7 @@ pub const PROVIDERS: &[Provider] = &[
     },
     Provider {
         spec_file: "commet-2026-08-27.yaml",
-        module: "commet_latest",
+        module: "commet_v2026_08_27",
         replacements: &[
             ("EventType", "crate::commet::EventType"),
             ("SigningSecret", "crate::Secret"),

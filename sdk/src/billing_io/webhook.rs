@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::EventType;
-use crate::Provider;
+use crate::provider::Provider;
 use crate::receive::{self, Envelope, Headers, Signed, Tolerance, VerifyError, required};
 
 /// The header that carries the signature (and the signed timestamp).

@@ -26,7 +26,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::Provider;
+use crate::provider::Provider;
 use crate::receive::{self, Envelope, Headers, Signed, Tolerance, VerifyError, required};
 
 /// The header that carries the signature.

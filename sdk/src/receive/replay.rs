@@ -15,7 +15,7 @@ use std::future::Future;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use crate::Provider;
+use crate::provider::Provider;
 
 /// Why a guard could not answer (its storage failed); the delivery is then
 /// answered 503, so the provider retries it.

@@ -10,10 +10,12 @@
 //! Use this module for an account on Commet's current API (what Commet's
 //! Python SDK 9.7.0 speaks); [`super`] speaks the docs page's enveloped
 //! contract (`2026-07-11`, what its Node SDK 7.10.0 speaks). Both reach the
-//! same endpoints.
+//! same endpoints. The module is named after the version its spec was
+//! written for, so its name stays true when Commet ships the next one;
+//! `AnyClient` pinned to `2026-07-31` or later speaks it too.
 //!
 //! ```no_run
-//! use webhooks_sdk::commet::{EventType, latest::{Client, BASE_URL}};
+//! use webhooks_sdk::commet::{EventType, v2026_08_27::{Client, BASE_URL}};
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = Client::with_api_key(BASE_URL, "ck_sandbox_xxxxxxxxx")?;
@@ -35,7 +37,12 @@
 //! # Ok(()) }
 //! ```
 
-pub use crate::generated::commet_latest::*;
+#[path = "../generated/commet_v2026_08_27.rs"]
+#[rustfmt::skip]
+#[allow(clippy::all)]
+mod generated;
+
+pub use generated::*;
 
 pub use super::BASE_URL;
 
@@ -44,11 +51,11 @@ pub use super::BASE_URL;
 /// `2026-07-31`) these types describe.
 pub const API_VERSION: &str = "2026-08-27";
 
-crate::client::provider_client! {
-    name: "Commet",
+crate::declare::declare_provider! {
+    provider: Commet,
     base_url: BASE_URL,
-    auth: crate::client::AuthScheme::Header("x-api-key"),
-    api_version: Some(("commet-version", API_VERSION)),
+    auth: Header("x-api-key"),
+    api_version: ("commet-version", API_VERSION),
     idempotent_operations: [
         "create_webhook_endpoint",
         "update_webhook_endpoint",
@@ -56,33 +63,20 @@ crate::client::provider_client! {
     ],
     retry_429_without_retry_after: false,
     unwrap_envelope: true,
+    error: types::ErrorResponse {
+        code: |e| Some(&e.error.code),
+        message: |e| Some(&e.error.message),
+        request_id: |_e| None,
+        status: |_e| None,
+    },
+    endpoints: {
+        create: neutral::create,
+        list: neutral::list,
+        get: neutral::get,
+        delete: neutral::delete,
+        set_enabled: neutral::set_enabled,
+    },
+    webhook: super::webhook::Commet,
 }
 
-crate::error::error_body! {
-    types::ErrorResponse,
-    code: |e| Some(&e.error.code),
-    message: |e| Some(&e.error.message),
-    request_id: |_e| None,
-    status: |_e| None,
-    retry_429_without_retry_after: false,
-}
-
-impl<'a> builder::ListWebhookEndpoints<'a> {
-    /// Every endpoint, following `nextCursor` page after page (the next page
-    /// is requested only when the caller has pulled the current one).
-    pub fn stream(self) -> crate::ItemStream<'a, types::Webhook, types::ErrorResponse> {
-        crate::pagination::paginate(
-            self,
-            crate::pagination::Pager {
-                at: Self::cursor::<String>,
-                send: Self::send,
-                split: |page: types::WebhookList| crate::pagination::Page {
-                    next: page.next_cursor.filter(|_| page.has_more),
-                    items: page.data,
-                },
-            },
-        )
-    }
-}
-
-impl crate::client::VersionedProvider for Client {}
+super::contract_operations!(list: types::WebhookList, resource: |answer| answer);
