@@ -1,9 +1,9 @@
 # Sourced by .ci/run and .ci/fuzz.sh.
-# start_mock LOG: starts the built target/debug/webhooks-mock on a free loopback
-# port, its output in LOG; sets mock_pid and mock_url (fails, killing it, if it
-# does not print its address within 10 s).
+# start_mock LOG [BINARY]: starts BINARY (the built target/debug/webhooks-mock
+# by default) on a free loopback port, its output in LOG; sets mock_pid and
+# mock_url (fails, killing it, if it does not print its address within 10 s).
 start_mock() {
-  target/debug/webhooks-mock --addr 127.0.0.1:0 >"$1" 2>&1 &
+  "${2:-target/debug/webhooks-mock}" --addr 127.0.0.1:0 >"$1" 2>&1 &
   mock_pid=$!
   mock_url=
   for _ in $(seq 1 100); do

@@ -184,7 +184,13 @@ fn build(only: Option<Provider>) -> Routes {
         router: router
             .merge(swagger)
             .merge(kernel::admin::guarded(admin))
+            .merge(kernel::admin::open_router())
             .with_state(()),
         served,
     }
 }
+
+/// The crate's own README (its registry page), compiled as doc tests so it stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct CrateReadme;

@@ -23,11 +23,12 @@ and the admin API:
   GET  /__mock/requests[?provider=&operation=&status=&api_key=]   the journal
   POST /__mock/<provider>/events            deliver a signed event (duplicate,
                                             signature_age_seconds, delay_ms)
-  GET  /__mock/deliveries                   every delivery attempt
+  GET  /__mock/deliveries[?provider=&event_id=&endpoint_id=]   delivery attempts
   POST /__mock/deliveries/{event_id}/resend send a recorded event again
   POST /__mock/faults, DELETE /__mock/faults  status, delay, reset, malformed
   GET  /__mock/clock, POST /__mock/clock    read or advance a manual clock
   POST /__mock/fixtures                     set up endpoints and events
+  GET  /__mock/health                       200 and the version (no token needed)
 Logs one line per request; RUST_LOG=warn quiets it. Stops on Ctrl-C or SIGTERM.";
 
 /// A stateful mock of the webhook-endpoint APIs of billing.io, chargeapi.co,
@@ -50,6 +51,24 @@ enum Command {
     Send(events::SendArgs),
     /// Ask a running mock to deliver an event to a tenant's registered endpoints.
     Trigger(events::TriggerArgs),
+    /// Exit 0 when a mock answers its health check at an address, 1 when
+    /// none does (for container health checks without curl).
+    Healthcheck(HealthcheckArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Args)]
+struct HealthcheckArgs {
+    /// Where the mock listens.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// How long to wait for the answer, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 3)]
+    timeout: u64,
 }
 
 #[derive(Args)]
@@ -151,6 +170,45 @@ fn main() -> ExitCode {
         Some(Command::Trigger(args)) => {
             log_to_stderr();
             runtime.block_on(events::trigger(args))
+        }
+        Some(Command::Healthcheck(args)) => runtime.block_on(healthcheck(args)),
+        Some(Command::Completions { shell }) => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "webhooks-mock", &mut std::io::stdout());
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+/// `GET /__mock/health` at `--addr`: 0 on a mock's answer, 1 otherwise.
+async fn healthcheck(args: HealthcheckArgs) -> ExitCode {
+    let url = format!("http://{}/__mock/health", args.addr);
+    let answer = async {
+        let http = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(args.timeout))
+            .build()
+            .map_err(|e| e.to_string())?;
+        let response = http.get(&url).send().await.map_err(|e| e.to_string())?;
+        let status = response.status();
+        let body: serde_json::Value = response.json().await.map_err(|e| e.to_string())?;
+        if status.is_success() && body["status"] == "ok" {
+            Ok(body)
+        } else {
+            Err(format!("answered {status}: {body}"))
+        }
+    };
+    match answer.await {
+        Ok(body) => {
+            println!(
+                "webhooks-mock {} is up at {}",
+                body["version"].as_str().unwrap_or("?"),
+                args.addr
+            );
+            ExitCode::SUCCESS
+        }
+        Err(why) => {
+            eprintln!("webhooks-mock: no mock answers at {url}: {why}");
+            ExitCode::FAILURE
         }
     }
 }

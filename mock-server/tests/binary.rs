@@ -450,3 +450,304 @@ fn send_delivers_events_the_sdk_verifies_and_fails_on_a_500() {
         assert_eq!(stderr.lines().count(), 1, "{stderr}");
     }
 }
+
+/// Runs the binary with `args` and `env`, and returns exit code, stdout, stderr.
+fn run(args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String, String) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_webhooks-mock"));
+    command.args(args);
+    for var in [
+        "WEBHOOKS_MOCK_SECRET",
+        "WEBHOOKS_MOCK_API_KEY",
+        "WEBHOOKS_MOCK_ADMIN_TOKEN",
+    ] {
+        command.env_remove(var);
+    }
+    command.envs(env.iter().copied());
+    let out = command.output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+/// A file holding `text` (and a newline, as editors leave one), removed on drop.
+struct TempFile(std::path::PathBuf);
+
+impl TempFile {
+    fn new(name: &str, text: &str) -> Self {
+        let path =
+            std::env::temp_dir().join(format!("webhooks-mock-{}-{name}", std::process::id()));
+        std::fs::write(&path, format!("{text}\n")).unwrap();
+        Self(path)
+    }
+
+    fn path(&self) -> &str {
+        self.0.to_str().unwrap()
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// Runs a `--format json` command (`args` before its positional event type)
+/// with `secret` from the environment variable or the file option of
+/// `given`, as `how` says; checks it succeeded, printed one JSON document
+/// and nothing else on stdout, and leaked the secret nowhere.
+fn run_json_with_secret(
+    args: &[&str],
+    how: &str,
+    given: (&str, &str),
+    secret: &str,
+    file: &TempFile,
+) -> serde_json::Value {
+    let (event_type, options) = args.split_last().unwrap();
+    let mut args = options.to_vec();
+    let mut env = Vec::new();
+    match how {
+        "environment" => env.push((given.0, secret)),
+        _ => args.extend([given.1, file.path()]),
+    }
+    args.push(event_type);
+    let (code, stdout, stderr) = run(&args, &env);
+    assert_eq!(code, Some(0), "{how}: {stderr}");
+    assert!(
+        !stdout.contains(secret) && !stderr.contains(secret),
+        "{how}: the secret leaked"
+    );
+    serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("{how}: stdout is one JSON document ({e}): {stdout}"))
+}
+
+/// `send --format json` prints one JSON document and nothing else on
+/// stdout; the secret comes from the environment or a file and is printed nowhere.
+#[test]
+fn send_as_json_takes_its_secret_from_the_environment_or_a_file() {
+    let secret = "whsec_cli_json_0123456789abcdef";
+    let file = TempFile::new("secret", secret);
+    for how in ["environment", "file"] {
+        let (url, received) = receive_once(200);
+        let mut args = vec![
+            "send",
+            "--provider",
+            "commet",
+            "--url",
+            &url,
+            "--format",
+            "json",
+        ];
+        args.push("subscription.created");
+        let report = run_json_with_secret(
+            &args,
+            how,
+            ("WEBHOOKS_MOCK_SECRET", "--secret-file"),
+            secret,
+            &file,
+        );
+        let (headers, body) = received.join().unwrap();
+        assert_eq!(report["deliveries"][0]["status"], 200);
+        assert_eq!(report["deliveries"][0]["answer"], "ok");
+        assert_eq!(report["sent"]["url"], url);
+        let sent: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(report["sent"]["body"], sent, "what was sent, as sent");
+        let verified =
+            webhooks_sdk::verify(webhooks_sdk::Provider::Commet, [secret], &body, &headers)
+                .unwrap()
+                .event();
+        assert_eq!(report["event_id"].as_str(), verified.id.as_deref());
+    }
+    let (code, stdout, stderr) = run(
+        &[
+            "send",
+            "--provider",
+            "commet",
+            "--url",
+            "http://127.0.0.1:9/h",
+            "subscription.created",
+        ],
+        &[],
+    );
+    assert_eq!(
+        (code, stdout.as_str()),
+        (Some(1), ""),
+        "no secret at all: {stderr}"
+    );
+    assert!(stderr.contains("no secret"), "{stderr}");
+}
+
+/// `trigger --format json`: the event, and each delivery's status and the
+/// receiver's answer, in one document; the API key from the environment
+/// or a file, printed nowhere.
+#[test]
+fn trigger_as_json_reports_each_delivery_and_takes_its_key_from_the_environment_or_a_file() {
+    let (_mock, first, _lines) = start_mock(&["--addr", "127.0.0.1:0"]);
+    let base = first.rsplit(' ').next().unwrap().to_string();
+    let addr = base.trim_start_matches("http://").to_string();
+    for how in ["environment", "file"] {
+        let key = format!("ck_sandbox_trigger_{how}");
+        let file = TempFile::new(&format!("key-{how}"), &key);
+        let (url, received) = receive_once(200);
+        let created = curl_json(&[
+            "-X",
+            "POST",
+            &format!("{base}/commet/api/v1/webhooks"),
+            "-H",
+            &format!("x-api-key: {key}"),
+            "-H",
+            "Content-Type: application/json",
+            "-d",
+            &format!(r#"{{"url": "{url}", "events": ["invoice.created"]}}"#),
+        ]);
+        let endpoint_id = created["data"]["id"].as_str().unwrap().to_string();
+        let mut args = vec![
+            "trigger",
+            "--addr",
+            &addr,
+            "--provider",
+            "commet",
+            "--format",
+            "json",
+        ];
+        args.push("invoice.created");
+        let report = run_json_with_secret(
+            &args,
+            how,
+            ("WEBHOOKS_MOCK_API_KEY", "--api-key-file"),
+            &key,
+            &file,
+        );
+        received.join().unwrap();
+        let delivery = &report["deliveries"][0];
+        assert_eq!(report["deliveries"].as_array().map(Vec::len), Some(1));
+        assert_eq!(delivery["endpoint_id"], endpoint_id.as_str());
+        assert_eq!(
+            (&delivery["status"], &delivery["answer"]),
+            (&serde_json::json!(200), &serde_json::json!("ok"))
+        );
+        assert_eq!(report["event_id"], report["event"]["id"]);
+        assert_eq!(report["event"]["event"], "invoice.created");
+    }
+}
+
+/// `completions <shell>` prints a script; bash's parses.
+#[test]
+fn completions_print_a_script_bash_can_parse() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let (code, stdout, stderr) = run(&["completions", shell], &[]);
+        assert_eq!(code, Some(0), "{shell}: {stderr}");
+        assert!(
+            stdout.contains("trigger") && stdout.contains("healthcheck"),
+            "{shell}"
+        );
+    }
+    let (_, script, _) = run(&["completions", "bash"], &[]);
+    let file = TempFile::new("completion.bash", &script);
+    let checked = tool("bash", "bash")
+        .args(["-n", file.path()])
+        .output()
+        .unwrap();
+    assert!(
+        checked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&checked.stderr)
+    );
+}
+
+/// `/__mock/health` answers without the admin token where the rest of the
+/// admin API needs it, and says only that it is up and its version;
+/// `healthcheck` exits 0 against the mock and 1 against a closed port.
+#[test]
+fn the_health_check_needs_no_token_and_tells_nothing_else() {
+    let (_mock, first, _lines) = start_mock(&[
+        "--addr",
+        "127.0.0.1:0",
+        "--admin-token",
+        "admin-secret-health",
+    ]);
+    let base = first.rsplit(' ').next().unwrap().to_string();
+    let addr = base.trim_start_matches("http://").to_string();
+    let health = curl_json(&[&format!("{base}/__mock/health")]);
+    assert_eq!(
+        health,
+        serde_json::json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")})
+    );
+    let out = tool("curl", "curl")
+        .args([
+            "-s",
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{http_code}",
+            &format!("{base}/__mock/requests"),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "401",
+        "the rest still needs the token"
+    );
+
+    let (code, stdout, stderr) = run(&["healthcheck", "--addr", &addr], &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains(env!("CARGO_PKG_VERSION")), "{stdout}");
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let closed_addr = closed.local_addr().unwrap().to_string();
+    drop(closed);
+    let (code, stdout, stderr) = run(&["healthcheck", "--addr", &closed_addr], &[]);
+    assert_eq!((code, stdout.as_str()), (Some(1), ""));
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
+
+/// A JSON value's shape: its keys all the way down, and each leaf's type.
+fn shape(value: &serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            Value::Object(map.iter().map(|(k, v)| (k.clone(), shape(v))).collect())
+        }
+        Value::Array(items) => Value::Array(items.iter().map(shape).collect()),
+        Value::String(_) => "string".into(),
+        Value::Number(_) => "number".into(),
+        Value::Bool(_) => "bool".into(),
+        Value::Null => "null".into(),
+    }
+}
+
+/// The README's example of `send --format json` has the shape of the real output.
+#[test]
+fn the_readmes_json_example_is_what_send_prints() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
+    let block = readme
+        .split("<!-- send --format json -->\n```json\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n```").next())
+        .expect("the README has the example");
+    let example: serde_json::Value = serde_json::from_str(block).unwrap();
+    let (url, received) = receive_once(200);
+    let (code, stdout, stderr) = run(
+        &[
+            "send",
+            "--provider",
+            "commet",
+            "--url",
+            &url,
+            "--format",
+            "json",
+            "subscription.created",
+        ],
+        &[("WEBHOOKS_MOCK_SECRET", "whsec_readme")],
+    );
+    received.join().unwrap();
+    assert_eq!(code, Some(0), "{stderr}");
+    let printed: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(shape(&example), shape(&printed));
+    assert_eq!(
+        example["sent"]["headers"]["x-commet-event"],
+        printed["sent"]["headers"]["x-commet-event"]
+    );
+}

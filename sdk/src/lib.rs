@@ -72,8 +72,13 @@ mod signature;
 #[cfg(feature = "endpoints")]
 mod any;
 #[cfg(feature = "endpoints")]
+#[cfg_attr(docsrs, doc(cfg(feature = "endpoints")))]
 pub mod endpoints;
 #[cfg(feature = "signing")]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "billing-io", feature = "meum", feature = "commet")))
+)]
 pub mod receive;
 
 /// One module per provider, behind the cargo feature of its name.
@@ -89,6 +94,7 @@ macro_rules! provider_modules {
 provider::each_provider!(provider_modules);
 
 #[cfg(feature = "endpoints")]
+#[cfg_attr(docsrs, doc(cfg(feature = "endpoints")))]
 pub use any::{AnyClient, AnyClientBuilder, AnyVerifyError, AnyWebhook, verify};
 pub use client::{
     BuildError, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT,
@@ -104,3 +110,8 @@ pub use secret::Secret;
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 struct ReadmeExamples;
+
+/// The crate's own README (its registry page), compiled as doc tests so it stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct CrateReadme;

@@ -42,6 +42,7 @@ use crate::signature::{hmac_hex, signature_matches};
 use crate::{Provider, Secret};
 
 #[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod axum;
 mod replay;
 

@@ -1,11 +1,13 @@
 //! The project's build tasks: generate the SDK from `openapi/` and check that
-//! specs, their examples, the generated code and the README agree.
+//! specs, their examples, the generated code, the README and the packages'
+//! copies (specs, licenses) agree.
 //!
 //! Everything takes the repository root as a parameter so the tests can run
 //! the checks on a scratch copy.
 
 #[cfg(feature = "codegen")]
 pub mod agreement;
+pub mod copies;
 pub mod examples;
 #[cfg(feature = "codegen")]
 pub mod generate;
@@ -67,6 +69,7 @@ pub fn generate(root: &Path) -> Result<(), Vec<Problem>> {
     if let Err(p) = inferred::write_readme(root, &specs) {
         problems.push(p);
     }
+    problems.extend(copies::write(root));
     if problems.is_empty() {
         Ok(())
     } else {
@@ -94,6 +97,7 @@ pub fn check(root: &Path) -> Vec<Problem> {
         }
     }
     problems.extend(inferred::check_readme(root, &specs));
+    problems.extend(copies::check(root));
     problems
 }
 

@@ -7,10 +7,11 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
 commands:
-  generate   regenerate sdk/src/generated/*.rs and the README's x-inferred table from openapi/*.yaml
+  generate   regenerate sdk/src/generated/*.rs, the README's x-inferred table and the packages'
+             copies (mock-server/openapi/, LICENSE-*) from openapi/*.yaml and the root
   check      fail if a spec is invalid, an example does not match its schema, an operation lacks
-             an operationId/summary/description, generated code is stale, or the README's
-             x-inferred table is out of date";
+             an operationId/summary/description, generated code is stale, the README's
+             x-inferred table is out of date, or a package's copy differs";
 
 fn main() -> ExitCode {
     // xtask/ sits in the repository root.
@@ -22,7 +23,9 @@ fn main() -> ExitCode {
     match command.as_deref() {
         Some("generate") => match xtask::generate(&root) {
             Ok(()) => {
-                println!("generated sdk/src/generated/ and the README's x-inferred table");
+                println!(
+                    "generated sdk/src/generated/, the README's x-inferred table and the packages' copies"
+                );
                 ExitCode::SUCCESS
             }
             Err(problems) => report(&problems),
@@ -30,7 +33,7 @@ fn main() -> ExitCode {
         Some("check") => {
             let problems = xtask::check(&root);
             if problems.is_empty() {
-                println!("xtask check: specs, examples, generated code and README agree");
+                println!("xtask check: specs, examples, generated code, README and copies agree");
                 ExitCode::SUCCESS
             } else {
                 report(&problems)

@@ -28,7 +28,7 @@ impl Scratch {
         ));
         let _ = std::fs::remove_dir_all(&dir);
         let root = repo_root();
-        for sub in ["openapi", "sdk/src/generated"] {
+        for sub in ["openapi", "sdk/src/generated", "mock-server/openapi"] {
             std::fs::create_dir_all(dir.join(sub)).unwrap();
             for entry in std::fs::read_dir(root.join(sub)).unwrap() {
                 let entry = entry.unwrap();
@@ -36,6 +36,12 @@ impl Scratch {
             }
         }
         std::fs::copy(root.join("README.md"), dir.join("README.md")).unwrap();
+        for package in ["", "sdk/", "mock-server/"] {
+            for license in ["LICENSE-MIT", "LICENSE-APACHE"] {
+                let file = format!("{package}{license}");
+                std::fs::copy(root.join(&file), dir.join(&file)).unwrap();
+            }
+        }
         Self(dir)
     }
 
@@ -406,4 +412,22 @@ fn an_example_the_mock_does_not_show_is_named() {
         "openapi/billing-io.yaml",
         "the mock disagrees with the spec at /examples/POST ~1webhooks request/description",
     );
+}
+
+#[test]
+fn a_packages_copy_that_differs_from_its_source_fails() {
+    let scratch = Scratch::new();
+    scratch.edit(
+        "mock-server/openapi/meum.yaml",
+        "openapi: 3.0.3",
+        "openapi: 3.0.2",
+    );
+    std::fs::remove_file(scratch.0.join("sdk/LICENSE-MIT")).unwrap();
+    let problems = crate::check(&scratch.0);
+    assert_found(
+        &problems,
+        "mock-server/openapi/meum.yaml",
+        "differs from openapi/meum.yaml",
+    );
+    assert_found(&problems, "sdk/LICENSE-MIT", "missing");
 }

@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use subtle::ConstantTimeEq;
 
 use super::current;
-use super::deliveries::Trigger;
+use super::deliveries::{DeliveryFilter, Trigger};
 use super::error::{ApiError, ErrorKind};
 use super::faults::Fault;
 use super::fixtures;
@@ -83,9 +83,32 @@ pub fn guarded(routes: Router) -> Router {
     routes.layer(axum::middleware::from_fn(require_token))
 }
 
-/// `GET /__mock/deliveries`: every delivery attempt, oldest first.
-async fn deliveries() -> axum::Json<Value> {
-    axum::Json(json!(mock().deliverer.attempts()))
+/// `GET /__mock/deliveries[?provider=&event_id=&endpoint_id=]`: the
+/// delivery attempts that match, oldest first.
+async fn deliveries(
+    query: Result<Query<DeliveryFilter>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let Ok(Query(filter)) = query else {
+        return refuse("the filters are provider, event_id and endpoint_id");
+    };
+    let attempts: Vec<_> = mock()
+        .deliverer
+        .attempts()
+        .into_iter()
+        .filter(|a| filter.matches(a))
+        .collect();
+    answer(StatusCode::OK, json!(attempts))
+}
+
+/// `GET /__mock/health`: 200 and the version, for containers and scripts;
+/// no token needed, and nothing about the mock's data.
+async fn health() -> axum::Json<Value> {
+    axum::Json(json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")}))
+}
+
+/// The routes outside the admin token: only the health check.
+pub fn open_router() -> Router {
+    Router::new().route("/__mock/health", get(health))
 }
 
 /// `POST /__mock/deliveries/{event_id}/resend`: the recorded event again to

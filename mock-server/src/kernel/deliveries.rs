@@ -173,7 +173,8 @@ impl Trigger {
 }
 
 /// Which attempts a question is about; every field left out matches all.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DeliveryFilter {
     /// Only this provider's.
     pub provider: Option<String>,

@@ -128,7 +128,7 @@ impl MockProvider for Commet {
     const NAME: &'static str = "commet";
     const TITLE: &'static str = "Commet";
     const BASE_PATH: &'static str = "/api/v1";
-    const SPEC: &'static str = include_str!("../../../../openapi/commet.yaml");
+    const SPEC: &'static str = include_str!("../../../openapi/commet.yaml");
     const SECURITY: Security = Security {
         name: "ApiKeyAuth",
         key_in: KeyIn::Header("x-api-key"),

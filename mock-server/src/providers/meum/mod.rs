@@ -57,7 +57,7 @@ impl MockProvider for Meum {
     const NAME: &'static str = "meum";
     const TITLE: &'static str = "meum.io";
     const BASE_PATH: &'static str = "";
-    const SPEC: &'static str = include_str!("../../../../openapi/meum.yaml");
+    const SPEC: &'static str = include_str!("../../../openapi/meum.yaml");
     const SECURITY: Security = Security::bearer("bearerAuth");
     /// Store-scoped live keys: meum.io documents no other.
     const KEYS: &'static [KeyPrefix] = &[KeyPrefix::new("sk_live_", Mode::Live)];
