@@ -20,7 +20,9 @@
 //! events); `server.rs` is the mock started in-process.
 
 mod kernel;
+pub mod openapi;
 mod providers;
+pub mod proxy;
 mod server;
 
 use std::sync::{Arc, OnceLock};

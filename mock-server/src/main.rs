@@ -11,6 +11,7 @@ use webhooks_mock::Provider;
 
 mod events;
 mod log_writer;
+mod proxy_cli;
 
 // Measured: under load glibc malloc took about a sixth of the mock's CPU.
 #[global_allocator]
@@ -51,6 +52,10 @@ enum Command {
     Send(events::SendArgs),
     /// Ask a running mock to deliver an event to a tenant's registered endpoints.
     Trigger(events::TriggerArgs),
+    /// Forward one provider's API to an upstream (the live API), checking
+    /// requests and answers against the hand-written spec; a report of
+    /// violations, a summary of every x-inferred guess on exit.
+    Proxy(proxy_cli::ProxyArgs),
     /// Exit 0 when a mock answers its health check at an address, 1 when
     /// none does (for container health checks without curl).
     Healthcheck(HealthcheckArgs),
@@ -109,6 +114,11 @@ struct ServeArgs {
     /// unless a token is given.
     #[arg(long, env = "WEBHOOKS_MOCK_ADMIN_TOKEN", hide_env_values = true)]
     admin_token: Option<String>,
+    /// Answer from a recording made by `proxy --record` instead of being the
+    /// stateful mock (needs --provider): each recorded request gets its
+    /// recorded answer, any other a 404 naming the closest recorded one.
+    #[arg(long, value_name = "FILE", requires = "provider", conflicts_with_all = ["fixtures", "seed"])]
+    replay: Option<std::path::PathBuf>,
 }
 
 /// How the served mock tells time.
@@ -127,7 +137,7 @@ pub(crate) fn provider(name: &str) -> Result<Provider, String> {
 }
 
 /// Ctrl-C or SIGTERM: the handlers are installed now, the future waits.
-fn shutdown_signal() -> impl std::future::Future<Output = ()> {
+pub(crate) fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     let terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
     let ctrl_c = tokio::signal::ctrl_c();
@@ -171,6 +181,7 @@ fn main() -> ExitCode {
             log_to_stderr();
             runtime.block_on(events::trigger(args))
         }
+        Some(Command::Proxy(args)) => runtime.block_on(proxy_cli::proxy(args)),
         Some(Command::Healthcheck(args)) => runtime.block_on(healthcheck(args)),
         Some(Command::Completions { shell }) => {
             let mut command = <Cli as clap::CommandFactory>::command();
@@ -215,11 +226,16 @@ async fn healthcheck(args: HealthcheckArgs) -> ExitCode {
 
 /// `RUST_LOG` (default `warn`) on stderr, for the one-shot commands.
 fn log_to_stderr() {
+    log_to_stderr_at("warn");
+}
+
+/// `RUST_LOG` (default `level`) on stderr.
+pub(crate) fn log_to_stderr_at(level: &str) {
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level)),
         )
         .with_target(false)
         .init();
@@ -261,9 +277,10 @@ async fn serve(args: ServeArgs) -> ExitCode {
         },
         None => None,
     };
-    // Anyone who reaches a shared address could read every tenant's secrets.
-    let made_token = args.admin_token.is_none() && !args.addr.ip().is_loopback();
-    let admin_token = args.admin_token.or_else(|| made_token.then(random_token));
+    if let (Some(path), Some(provider)) = (args.replay.clone(), args.provider) {
+        return proxy_cli::replay(path, provider, args.addr).await;
+    }
+    let (admin_token, made_token) = admin_token(args.addr, args.admin_token);
     if let Some(token) = &admin_token {
         builder = builder.admin_token(token.clone());
     }
@@ -327,9 +344,37 @@ async fn serve(args: ServeArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// The admin token for `addr`: the one given, else on an address others
+/// can reach a new one (anyone who reaches it could read every tenant's
+/// secrets); whether it was made.
+pub(crate) fn admin_token(addr: SocketAddr, given: Option<String>) -> (Option<String>, bool) {
+    let made = given.is_none() && !addr.ip().is_loopback();
+    (given.or_else(|| made.then(random_token)), made)
+}
+
 /// 32 random hex characters from the OS.
 fn random_token() -> String {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).expect("the OS random source works");
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::admin_token;
+
+    #[test]
+    fn an_address_others_can_reach_always_has_an_admin_token() {
+        let shared = "0.0.0.0:8080".parse().unwrap();
+        let (made, was_made) = admin_token(shared, None);
+        assert!(was_made && made.is_some_and(|t| t.len() == 32));
+        assert_eq!(
+            admin_token(shared, Some("given".into())),
+            (Some("given".into()), false)
+        );
+        assert_eq!(
+            admin_token("127.0.0.1:8080".parse().unwrap(), None),
+            (None, false)
+        );
+    }
 }

@@ -751,3 +751,141 @@ fn the_readmes_json_example_is_what_send_prints() {
         printed["sent"]["headers"]["x-commet-event"]
     );
 }
+
+/// `proxy --help` describes every flag; an upstream it cannot parse is one
+/// line and exit 1.
+#[test]
+fn proxy_help_names_every_flag_and_a_bad_upstream_is_one_line() {
+    let (code, help, _) = run(&["proxy", "--help"], &[]);
+    assert_eq!(code, Some(0));
+    for flag in [
+        "--provider",
+        "--upstream",
+        "--addr",
+        "--report",
+        "--record",
+        "--strict",
+        "--admin-token",
+    ] {
+        assert!(help.contains(flag), "{flag} in {help}");
+    }
+    let (code, help, _) = run(&["serve", "--help"], &[]);
+    assert_eq!(code, Some(0));
+    assert!(help.contains("--replay"), "{help}");
+    for upstream in ["not a url", "ftp://example.com/v1", "/v1"] {
+        let (code, stdout, stderr) = run(
+            &["proxy", "--provider", "meum", "--upstream", upstream],
+            &[],
+        );
+        assert_eq!((code, stdout.as_str()), (Some(1), ""), "{upstream}");
+        assert_eq!(stderr.lines().count(), 1, "{upstream}: {stderr}");
+    }
+}
+
+/// The running proxy's summary needs the admin token where one is set,
+/// and is printed on SIGTERM; `serve --replay` answers from a recording.
+#[test]
+fn the_proxy_serves_its_summary_with_the_token_prints_it_on_exit_and_its_recording_replays() {
+    let (_upstream, first, _lines) = start_mock(&["--addr", "127.0.0.1:0", "--provider", "meum"]);
+    let upstream = first.rsplit(' ').next().unwrap().to_string();
+    let dir = std::env::temp_dir().join(format!("webhooks-mock-proxy-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let recording = dir.join("recording.jsonl");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_webhooks-mock"))
+        .args([
+            "proxy",
+            "--provider",
+            "meum",
+            "--upstream",
+            &upstream,
+            "--addr",
+            "127.0.0.1:0",
+        ])
+        .args([
+            "--admin-token",
+            "proxy-admin",
+            "--record",
+            recording.to_str().unwrap(),
+        ])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let banner = lines.next().unwrap().unwrap();
+    let base = banner
+        .split(' ')
+        .find(|w| w.starts_with("http://"))
+        .unwrap()
+        .to_string();
+    let proxy = Running(child);
+    let origin = base.trim_end_matches('/').to_string();
+    let created = curl_json(&[
+        "-X",
+        "POST",
+        &format!("{origin}/v1/webhook-endpoints"),
+        "-H",
+        "Authorization: Bearer sk_live_binary_proxy",
+        "-H",
+        "Content-Type: application/json",
+        "-d",
+        r#"{"url": "https://example.com/meum", "events": ["invoice.paid"]}"#,
+    ]);
+    assert!(created["id"].is_string(), "{created}");
+    let summary_url = format!("{origin}/__mock/proxy/summary");
+    let status = |extra: &[&str]| {
+        let out = tool("curl", "curl")
+            .args(["-s", "-o", "/dev/null", "-w", "%{http_code}", &summary_url])
+            .args(extra)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    assert_eq!(status(&[]), "401");
+    assert_eq!(status(&["-H", "x-mock-admin-token: proxy-admin"]), "200");
+    let summary = curl_json(&["-H", "x-mock-admin-token: proxy-admin", &summary_url]);
+    assert_eq!(
+        (
+            summary["exchanges"].as_u64(),
+            summary["violations"].as_u64()
+        ),
+        (Some(1), Some(0))
+    );
+
+    tool("kill", "procps")
+        .args(["-TERM", &proxy.0.id().to_string()])
+        .status()
+        .unwrap();
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    assert!(
+        rest.iter()
+            .any(|l| l.contains("1 exchange(s), 0 violation(s)")),
+        "{rest:?}"
+    );
+
+    let (_replay, first, _) = start_mock(&[
+        "--addr",
+        "127.0.0.1:0",
+        "--provider",
+        "meum",
+        "--replay",
+        recording.to_str().unwrap(),
+    ]);
+    let replayed_base = first
+        .split(' ')
+        .find(|w| w.starts_with("http://"))
+        .unwrap()
+        .to_string();
+    let replayed = curl_json(&[
+        "-X",
+        "POST",
+        &format!("{replayed_base}/v1/webhook-endpoints"),
+        "-H",
+        "Content-Type: application/json",
+        "-d",
+        "{}",
+    ]);
+    assert_eq!(replayed["id"], created["id"]);
+    assert_eq!(replayed["secret"], "[redacted]");
+    let _ = std::fs::remove_dir_all(&dir);
+}

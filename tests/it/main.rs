@@ -15,6 +15,7 @@ mod harness;
 mod meum;
 mod mock;
 mod official_sdks;
+mod proxy;
 mod receiving;
 mod runtime;
 mod sdk;

@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value, json};
 
 use crate::Problem;
-use crate::examples::merge_all_of;
 use crate::spec::{LoadedSpec, METHODS};
+use webhooks_mock::openapi::merge_all_of;
 
 /// Differences that cannot be removed, each with its reason. An entry that
 /// no longer matches a difference is reported too, so the list stays exact.

@@ -6,7 +6,7 @@
 //! closed (`additionalProperties: false`) so a misspelt field in an example
 //! is caught too.
 
-use serde_json::{Map, Value, json};
+use serde_json::Value;
 
 use crate::Problem;
 use crate::spec::{LoadedSpec, display_pointer};
@@ -171,7 +171,7 @@ pub fn check_examples(spec: &LoadedSpec) -> Vec<Problem> {
 /// Checks `instance` against an OpenAPI schema of `spec` (closed: unknown
 /// fields fail). Each error reads `" (at /pointer inside it): why"`.
 pub fn validate(spec: &LoadedSpec, schema: &Value, instance: &Value) -> Result<(), Vec<String>> {
-    let schema = to_json_schema(spec, schema, 0).map_err(|e| vec![format!(": {e}")])?;
+    let schema = to_json_schema(spec, schema).map_err(|e| vec![format!(": {e}")])?;
     validate_json(&schema, instance)
 }
 
@@ -182,7 +182,7 @@ pub fn validate_shape(
     schema: &Value,
     instance: &Value,
 ) -> Result<(), Vec<String>> {
-    let mut schema = to_json_schema(spec, schema, 0).map_err(|e| vec![format!(": {e}")])?;
+    let mut schema = to_json_schema(spec, schema).map_err(|e| vec![format!(": {e}")])?;
     drop_string_constraints(&mut schema);
     validate_json(&schema, instance)
 }
@@ -233,82 +233,6 @@ fn validate_json(schema: &Value, instance: &Value) -> Result<(), Vec<String>> {
 }
 
 /// Turns an OpenAPI 3.0 schema into a self-contained, closed JSON Schema.
-pub fn to_json_schema(spec: &LoadedSpec, schema: &Value, depth: usize) -> Result<Value, String> {
-    if depth > 32 {
-        return Err("schema nests too deeply (a $ref cycle?)".into());
-    }
-    let schema = spec.resolve(schema)?;
-    let Some(map) = schema.as_object() else {
-        return Ok(schema.clone());
-    };
-    let mut out = Map::new();
-    for (key, value) in map {
-        let converted = match key.as_str() {
-            "properties" => Value::Object(
-                value
-                    .as_object()
-                    .into_iter()
-                    .flatten()
-                    .map(|(k, v)| Ok((k.clone(), to_json_schema(spec, v, depth + 1)?)))
-                    .collect::<Result<_, String>>()?,
-            ),
-            "items" | "not" => to_json_schema(spec, value, depth + 1)?,
-            "additionalProperties" if value.is_object() => to_json_schema(spec, value, depth + 1)?,
-            "allOf" | "oneOf" | "anyOf" => Value::Array(
-                value
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .map(|v| to_json_schema(spec, v, depth + 1))
-                    .collect::<Result<_, String>>()?,
-            ),
-            "nullable" | "example" | "examples" | "discriminator" | "xml" | "externalDocs"
-            | "readOnly" | "writeOnly" | "deprecated" => continue,
-            k if k.starts_with("x-") => continue,
-            _ => value.clone(),
-        };
-        out.insert(key.clone(), converted);
-    }
-    merge_all_of(&mut out);
-    if out.contains_key("properties") && !out.contains_key("additionalProperties") {
-        out.insert("additionalProperties".into(), Value::Bool(false));
-    }
-    let converted = Value::Object(out);
-    if map.get("nullable") == Some(&Value::Bool(true)) {
-        Ok(json!({ "anyOf": [{ "type": "null" }, converted] }))
-    } else {
-        Ok(converted)
-    }
-}
-
-/// Folds `allOf: [object, object]` into one object, so closing objects does
-/// not make each branch reject the other branch's fields.
-pub(crate) fn merge_all_of(out: &mut Map<String, Value>) {
-    let Some(Value::Array(branches)) = out.get("allOf") else {
-        return;
-    };
-    let all_objects = branches
-        .iter()
-        .all(|b| b.get("properties").is_some() && b.get("anyOf").is_none());
-    if !all_objects {
-        return;
-    }
-    let mut properties = Map::new();
-    let mut required = Vec::new();
-    for branch in branches {
-        if let Some(Value::Object(p)) = branch.get("properties") {
-            properties.extend(p.clone());
-        }
-        if let Some(Value::Array(r)) = branch.get("required") {
-            required.extend(r.iter().cloned());
-        }
-    }
-    required.sort_by_key(|v| v.to_string());
-    required.dedup();
-    out.remove("allOf");
-    out.insert("type".into(), json!("object"));
-    out.insert("properties".into(), Value::Object(properties));
-    if !required.is_empty() {
-        out.insert("required".into(), Value::Array(required));
-    }
+pub fn to_json_schema(spec: &LoadedSpec, schema: &Value) -> Result<Value, String> {
+    webhooks_mock::openapi::to_json_schema(&spec.json, schema, "", true)
 }

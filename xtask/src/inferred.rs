@@ -2,10 +2,8 @@
 
 use std::path::Path;
 
-use serde_json::Value;
-
 use crate::Problem;
-use crate::spec::{LoadedSpec, METHODS};
+use crate::spec::LoadedSpec;
 
 const BEGIN: &str = "<!-- x-inferred table: written by `cargo xtask generate` -->";
 const END: &str = "<!-- end of x-inferred table -->";
@@ -24,111 +22,14 @@ pub struct Inference {
 
 /// Every `x-inferred` mark in a spec, in document order.
 pub fn inferences(spec: &LoadedSpec) -> Vec<Inference> {
-    let mut out = Vec::new();
-    walk(spec, &spec.json, &mut Vec::new(), &mut out);
-    out
-}
-
-fn walk(spec: &LoadedSpec, value: &Value, path: &mut Vec<String>, out: &mut Vec<Inference>) {
-    let children: Vec<(String, &Value)> = match value {
-        Value::Object(map) => {
-            if let Some(reason) = map.get("x-inferred") {
-                let keys: Vec<&str> = path.iter().map(String::as_str).collect();
-                out.push(Inference {
-                    spec: spec.provider.spec_file.to_string(),
-                    item: label(spec, &keys),
-                    reason: reason
-                        .as_str()
-                        .unwrap_or_default()
-                        .split_whitespace()
-                        .collect::<Vec<_>>()
-                        .join(" "),
-                });
-            }
-            map.iter().map(|(k, v)| (k.clone(), v)).collect()
-        }
-        Value::Array(items) => items
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (i.to_string(), v))
-            .collect(),
-        _ => Vec::new(),
-    };
-    for (key, child) in children {
-        path.push(key);
-        walk(spec, child, path, out);
-        path.pop();
-    }
-}
-
-/// A readable name for the item at `path` (keys from the root), such as
-/// `GET /webhooks/{webhookId}.json response 404` or `schema ErrorResponse.message`.
-fn label(spec: &LoadedSpec, path: &[&str]) -> String {
-    let mut words: Vec<String> = Vec::new();
-    let mut node = &spec.json;
-    let mut rest = path;
-    match path {
-        ["paths", route, method, tail @ ..] if METHODS.contains(method) => {
-            words.push(format!("{} {route}", method.to_uppercase()));
-            node = &node["paths"][*route][*method];
-            rest = tail;
-        }
-        ["paths", route, tail @ ..] => {
-            words.push(route.to_string());
-            node = &node["paths"][*route];
-            rest = tail;
-        }
-        ["components", kind, name, tail @ ..] => {
-            words.push(format!("{} {name}", kind.trim_end_matches('s')));
-            node = &node["components"][*kind][*name];
-            rest = tail;
-        }
-        _ => {}
-    }
-    while let [key, tail @ ..] = rest {
-        let next = tail.first().copied();
-        match (*key, next) {
-            ("parameters", Some(index)) => {
-                let param = &node["parameters"][index.parse::<usize>().unwrap_or(usize::MAX)];
-                let name = param.get("name").and_then(Value::as_str).unwrap_or(index);
-                words.push(format!("parameter {name}"));
-                node = param;
-                rest = &tail[1..];
-            }
-            ("responses", Some(code)) => {
-                words.push(format!("response {code}"));
-                node = &node["responses"][code];
-                rest = &tail[1..];
-            }
-            ("properties", Some(field)) => {
-                match words.last_mut() {
-                    Some(last) => last.push_str(&format!(".{field}")),
-                    None => words.push(field.to_string()),
-                }
-                node = &node["properties"][field];
-                rest = &tail[1..];
-            }
-            ("content", Some(media)) => {
-                node = &node["content"][media];
-                rest = &tail[1..];
-            }
-            ("schema", _) => {
-                node = &node["schema"];
-                rest = tail;
-            }
-            ("requestBody", _) => {
-                words.push("request body".into());
-                node = &node["requestBody"];
-                rest = tail;
-            }
-            (other, _) => {
-                words.push(other.to_string());
-                node = &node[other];
-                rest = tail;
-            }
-        }
-    }
-    words.join(" ")
+    webhooks_mock::openapi::inferences(&spec.json)
+        .into_iter()
+        .map(|mark| Inference {
+            spec: spec.provider.spec_file.to_string(),
+            item: mark.item,
+            reason: mark.reason,
+        })
+        .collect()
 }
 
 /// The README's table, as it should read.

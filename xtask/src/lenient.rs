@@ -13,19 +13,7 @@ use serde_json::{Map, Value};
 
 use crate::spec::METHODS;
 
-/// Keywords that reject a value of the right type.
-const VALUE_CONSTRAINTS: &[&str] = &[
-    "pattern",
-    "minLength",
-    "maxLength",
-    "minItems",
-    "maxItems",
-    "minimum",
-    "maximum",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "multipleOf",
-];
+use webhooks_mock::openapi::VALUE_CONSTRAINTS;
 
 /// `spec` with every schema reached only from responses relaxed, and every
 /// reference from a response to a constrained schema that requests also use

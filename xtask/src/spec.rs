@@ -14,9 +14,7 @@ use crate::providers::{PROVIDERS, Provider};
 const OAS_30_SCHEMA: &str = include_str!("oas-3.0-schema.json");
 
 /// HTTP methods an OpenAPI path item may hold.
-pub const METHODS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
+pub use webhooks_mock::openapi::METHODS;
 
 /// A provider's spec, read and parsed.
 pub struct LoadedSpec {
@@ -34,22 +32,7 @@ impl LoadedSpec {
 
     /// Follows a local `$ref` (`#/components/...`), returning the target.
     pub fn resolve<'a>(&'a self, value: &'a Value) -> Result<&'a Value, String> {
-        let mut current = value;
-        for _ in 0..16 {
-            match current.get("$ref").and_then(Value::as_str) {
-                Some(reference) => {
-                    let pointer = reference
-                        .strip_prefix('#')
-                        .ok_or_else(|| format!("only local $refs are supported: {reference}"))?;
-                    current = self
-                        .json
-                        .pointer(pointer)
-                        .ok_or_else(|| format!("$ref {reference} points at nothing"))?;
-                }
-                None => return Ok(current),
-            }
-        }
-        Err("$ref chain too long (a cycle?)".into())
+        webhooks_mock::openapi::resolve(&self.json, value)
     }
 
     /// Every `(path, method, operation)` in document order.

@@ -129,6 +129,8 @@ pub trait MockProvider: Sized + Send + Sync + 'static {
     const TITLE: &'static str;
     /// The path of the provider's real base URL (`/v1`; empty for the root).
     const BASE_PATH: &'static str;
+    /// The hand-written spec's file name under `openapi/`.
+    const SPEC_FILE: &'static str;
     /// The hand-written spec (`openapi/<name>.yaml`), whose examples the
     /// emitted document carries.
     const SPEC: &'static str;
@@ -173,6 +175,17 @@ pub trait MockProvider: Sized + Send + Sync + 'static {
     /// one (`None` for all but Commet), for a provider mounted under `prefix`.
     fn alternate(_prefix: &str) -> Option<Alternate> {
         None
+    }
+
+    /// The hand-written specs the validation proxy checks this provider's
+    /// traffic against, the most specific first: a request is for the first
+    /// that applies to it.
+    fn hand_written() -> Vec<HandWritten> {
+        vec![HandWritten {
+            file: Self::SPEC_FILE,
+            spec: Self::SPEC,
+            applies: |_| true,
+        }]
     }
 
     /// Adds this provider's state to a new mock's (and that of any other
@@ -351,6 +364,17 @@ impl<P: MockProvider> Reset for ProviderState<P> {
     fn reset(&self, key: Option<&str>) {
         self.tenants.reset(key);
     }
+}
+
+/// A hand-written spec of a provider, and which requests it describes.
+#[derive(Debug, Clone, Copy)]
+pub struct HandWritten {
+    /// Its file name under `openapi/`.
+    pub file: &'static str,
+    /// Its text.
+    pub spec: &'static str,
+    /// Whether a request with these headers is for this contract.
+    pub applies: fn(&axum::http::HeaderMap) -> bool,
 }
 
 /// Whether a request is for an [`Alternate`] contract; `Err` is the answer

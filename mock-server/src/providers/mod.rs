@@ -11,7 +11,7 @@ pub mod meum;
 use serde_json::Value;
 
 use crate::kernel::deliveries::Trigger;
-use crate::kernel::provider::{MockProvider, ProviderState, SignedEvent};
+use crate::kernel::provider::{HandWritten, MockProvider, ProviderState, SignedEvent};
 use crate::kernel::state::MockState;
 
 /// One of the five providers.
@@ -82,6 +82,19 @@ impl Provider {
             }
         }
         self.with(Title)
+    }
+
+    /// The hand-written specs the validation proxy checks this provider's
+    /// traffic against (most specific first), and the header its API keys go in.
+    pub(crate) fn hand_written(self) -> (Vec<HandWritten>, &'static str) {
+        struct Specs;
+        impl WithProvider for Specs {
+            type Output = (Vec<HandWritten>, &'static str);
+            fn with<P: MockProvider>(self) -> Self::Output {
+                (P::hand_written(), P::SECURITY.header())
+            }
+        }
+        self.with(Specs)
     }
 
     /// The provider named `name`.

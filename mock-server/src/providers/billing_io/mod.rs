@@ -35,6 +35,7 @@ impl MockProvider for BillingIo {
     const NAME: &'static str = "billing-io";
     const TITLE: &'static str = "billing.io";
     const BASE_PATH: &'static str = "/v1";
+    const SPEC_FILE: &'static str = "billing-io.yaml";
     const SPEC: &'static str = include_str!("../../../openapi/billing-io.yaml");
     const SECURITY: Security = Security::bearer("BearerAuth");
     const KEYS: &'static [KeyPrefix] = &[

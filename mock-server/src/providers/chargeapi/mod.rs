@@ -34,6 +34,7 @@ impl MockProvider for Chargeapi {
     const NAME: &'static str = "chargeapi";
     const TITLE: &'static str = "chargeapi.co";
     const BASE_PATH: &'static str = "/v1";
+    const SPEC_FILE: &'static str = "chargeapi.yaml";
     const SPEC: &'static str = include_str!("../../../openapi/chargeapi.yaml");
     const SECURITY: Security = Security::bearer("BearerAuth");
     const KEYS: &'static [KeyPrefix] = &[

@@ -23,9 +23,11 @@ use serde_json::{Value, json};
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::kernel::error::{ApiError, ErrorKind, RateLimitHeaders};
+use crate::kernel::extract::header_text;
 use crate::kernel::operations::PathParams;
 use crate::kernel::provider::{
-    Alternate, EventHooks, KeyIn, KeyPrefix, MockProvider, Mode, ProviderState, Security,
+    Alternate, EventHooks, HandWritten, KeyIn, KeyPrefix, MockProvider, Mode, ProviderState,
+    Security,
 };
 use crate::kernel::registry::ProviderStates;
 use crate::kernel::store::{Collection, IdempotencyKeys};
@@ -128,6 +130,7 @@ impl MockProvider for Commet {
     const NAME: &'static str = "commet";
     const TITLE: &'static str = "Commet";
     const BASE_PATH: &'static str = "/api/v1";
+    const SPEC_FILE: &'static str = "commet.yaml";
     const SPEC: &'static str = include_str!("../../../openapi/commet.yaml");
     const SECURITY: Security = Security {
         name: "ApiKeyAuth",
@@ -196,6 +199,27 @@ impl MockProvider for Commet {
     /// The current contract (2026-07-31 on) on the same paths.
     fn alternate(prefix: &str) -> Option<Alternate> {
         Some(v2026_08_27::alternate(prefix))
+    }
+
+    /// The current contract for a request pinned to it, else the seed's.
+    fn hand_written() -> Vec<HandWritten> {
+        let current = HandWritten {
+            applies: |headers| {
+                header_text(headers, "commet-version").is_some_and(|version| {
+                    matches!(
+                        Version::parse::<Commet>(&version, "Commet-Version"),
+                        Ok(Version::Current)
+                    )
+                })
+            },
+            ..CommetCurrent::hand_written()[0]
+        };
+        let seed = HandWritten {
+            file: Self::SPEC_FILE,
+            spec: Self::SPEC,
+            applies: |_| true,
+        };
+        vec![current, seed]
     }
 
     /// Both contracts read and write one store.

@@ -32,6 +32,7 @@ impl MockProvider for CommetCurrent {
     const NAME: &'static str = "commet-2026-08-27";
     const TITLE: &'static str = "Commet (API 2026-08-27)";
     const BASE_PATH: &'static str = Commet::BASE_PATH;
+    const SPEC_FILE: &'static str = "commet-2026-08-27.yaml";
     const SPEC: &'static str = include_str!("../../../openapi/commet-2026-08-27.yaml");
     const SECURITY: Security = Commet::SECURITY;
     const RATE_LIMIT_HEADERS: Option<RateLimitHeaders> = Commet::RATE_LIMIT_HEADERS;

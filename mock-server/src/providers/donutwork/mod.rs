@@ -37,6 +37,7 @@ impl MockProvider for Donutwork {
     const NAME: &'static str = "donutwork";
     const TITLE: &'static str = "Donutwork";
     const BASE_PATH: &'static str = "/2026-02-01";
+    const SPEC_FILE: &'static str = "donutwork.yaml";
     const SPEC: &'static str = include_str!("../../../openapi/donutwork.yaml");
     const SECURITY: Security = Security::bearer("BearerAuth");
     /// Any non-empty key: Donutwork documents no prefix.

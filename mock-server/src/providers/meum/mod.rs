@@ -57,6 +57,7 @@ impl MockProvider for Meum {
     const NAME: &'static str = "meum";
     const TITLE: &'static str = "meum.io";
     const BASE_PATH: &'static str = "";
+    const SPEC_FILE: &'static str = "meum.yaml";
     const SPEC: &'static str = include_str!("../../../openapi/meum.yaml");
     const SECURITY: Security = Security::bearer("bearerAuth");
     /// Store-scoped live keys: meum.io documents no other.
