@@ -259,8 +259,14 @@ async fn per_mock() -> Result<(), String> {
         tokio::task::yield_now().await;
     }
     let kib = |k: Option<f64>| k.map_or("n/a".to_string(), |k| format!("{k:.0} KiB"));
+    let ratio = ours
+        .zip(theirs)
+        .filter(|(_, theirs)| *theirs > 0.0)
+        .map_or("n/a".to_string(), |(ours, theirs)| {
+            format!("{:.2}x", ours / theirs)
+        });
     println!(
-        "resident memory per idle mock, {HELD} held (each answered one request): webhooks-mock {}, wiremock-rs {}",
+        "resident memory per idle mock, {HELD} held (each answered one request): webhooks-mock {}, wiremock-rs {}: {ratio}",
         kib(ours),
         kib(theirs),
     );
