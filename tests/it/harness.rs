@@ -439,8 +439,11 @@ async fn duplicated_aged_and_resent_deliveries_carry_the_same_event_id() {
     let webhook = webhooks_sdk::commet::webhook::Webhook::new([secret]).unwrap();
     let again = webhook.verify(&all[3].body, &all[3].headers).unwrap();
     assert_eq!(again.event_id(), Some(sent.event_id()));
-    // Every attempt records what was sent and what came back.
-    let attempts = mock.deliveries();
+    // Every attempt records what was sent and what came back (recorded once the answer is in).
+    let attempts = mock
+        .wait_for_deliveries(&DeliveryFilter::default(), 4, Duration::from_secs(5))
+        .await
+        .unwrap();
     assert_eq!(attempts.len(), 4);
     assert!(
         attempts
