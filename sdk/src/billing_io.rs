@@ -164,11 +164,10 @@ crate::open_enum::open_enum! {
 /// The provider-neutral operations (`crate::endpoints`).
 #[cfg(feature = "endpoints")]
 mod neutral {
-    use futures_util::StreamExt;
     use futures_util::stream::BoxStream;
 
     use super::{Client, WebhookStatus, types};
-    use crate::endpoints::{Endpoint, Error, NewEndpoint, checked};
+    use crate::endpoints::{Endpoint, Error, NewEndpoint, checked, listed};
 
     pub async fn create(client: &Client, new: NewEndpoint) -> Result<Endpoint, Error> {
         let description = checked("description", new.description)?;
@@ -180,13 +179,8 @@ mod neutral {
             .await?;
         Ok(endpoint(created.into_inner()))
     }
-
     pub fn list(client: &Client) -> BoxStream<'_, Result<Endpoint, Error>> {
-        client
-            .list_webhook_endpoints()
-            .stream()
-            .map(|item| Ok(endpoint(item?)))
-            .boxed()
+        listed(client.list_webhook_endpoints().stream(), endpoint)
     }
 
     pub async fn get(client: &Client, id: &str) -> Result<Endpoint, Error> {

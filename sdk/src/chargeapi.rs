@@ -170,11 +170,10 @@ impl<'de> Deserialize<'de> for Created {
 /// The provider-neutral operations (`crate::endpoints`).
 #[cfg(feature = "endpoints")]
 mod neutral {
-    use futures_util::StreamExt;
     use futures_util::stream::BoxStream;
 
     use super::{Client, EndpointStatus, types};
-    use crate::endpoints::{Endpoint, Error, NewEndpoint};
+    use crate::endpoints::{Endpoint, Error, NewEndpoint, listed};
 
     pub async fn create(client: &Client, new: NewEndpoint) -> Result<Endpoint, Error> {
         let created = client
@@ -188,13 +187,8 @@ mod neutral {
             .await?;
         Ok(endpoint(created.into_inner()))
     }
-
     pub fn list(client: &Client) -> BoxStream<'_, Result<Endpoint, Error>> {
-        client
-            .list_webhook_endpoints()
-            .stream()
-            .map(|item| Ok(endpoint(item?)))
-            .boxed()
+        listed(client.list_webhook_endpoints().stream(), endpoint)
     }
 
     pub async fn get(client: &Client, id: &str) -> Result<Endpoint, Error> {

@@ -204,12 +204,11 @@ macro_rules! contract_operations {
         /// The provider-neutral operations (`crate::endpoints`).
         #[cfg(feature = "endpoints")]
         mod neutral {
-            use futures_util::StreamExt;
             use futures_util::stream::BoxStream;
 
             use super::{Client, types};
             use crate::commet::EventType;
-            use crate::endpoints::{Endpoint, Error, NewEndpoint};
+            use crate::endpoints::{Endpoint, Error, NewEndpoint, listed};
 
             pub async fn create(client: &Client, new: NewEndpoint) -> Result<Endpoint, Error> {
                 let events: Vec<_> = new.events.into_iter().map(EventType::from).collect();
@@ -229,13 +228,8 @@ macro_rules! contract_operations {
                     secret: Some(created.secret_key),
                 })
             }
-
             pub fn list(client: &Client) -> BoxStream<'_, Result<Endpoint, Error>> {
-                client
-                    .list_webhook_endpoints()
-                    .stream()
-                    .map(|item| Ok(endpoint(item?)))
-                    .boxed()
+                listed(client.list_webhook_endpoints().stream(), endpoint)
             }
 
             pub async fn get(client: &Client, id: &str) -> Result<Endpoint, Error> {

@@ -50,7 +50,7 @@ macro_rules! declare_provider {
                 idempotent_operations: &[$($op),*],
                 retry_429_without_retry_after: $retry_429,
             };
-            const UNWRAP_ENVELOPE: bool = $crate::declare::some_or_none!(@bool $($unwrap)?);
+            const UNWRAP_ENVELOPE: bool = false $(|| $unwrap)?;
 
             fn from_parts(
                 base_url: &str,
@@ -189,19 +189,13 @@ macro_rules! declare_provider {
 }
 pub(crate) use declare_provider;
 
-/// `Some(x)` for one given `x`, else `None`; with `@bool`, the value or `false`.
+/// `Some(x)` for one given `x`, else `None`.
 macro_rules! some_or_none {
     () => {
         None
     };
     ($value:expr) => {
         Some($value)
-    };
-    (@bool) => {
-        false
-    };
-    (@bool $value:expr) => {
-        $value
     };
 }
 pub(crate) use some_or_none;

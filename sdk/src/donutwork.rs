@@ -103,11 +103,10 @@ impl<'a> builder::ListWebhookTypes<'a> {
 /// The provider-neutral operations (`crate::endpoints`).
 #[cfg(feature = "endpoints")]
 mod neutral {
-    use futures_util::StreamExt;
     use futures_util::stream::BoxStream;
 
     use super::{Client, types};
-    use crate::endpoints::{Endpoint, Error, NewEndpoint};
+    use crate::endpoints::{Endpoint, Error, NewEndpoint, listed};
 
     /// The required `name` is the description, else the URL.
     pub async fn create(client: &Client, new: NewEndpoint) -> Result<Endpoint, Error> {
@@ -124,13 +123,8 @@ mod neutral {
             .await?;
         Ok(endpoint(created.into_inner(), true))
     }
-
     pub fn list(client: &Client) -> BoxStream<'_, Result<Endpoint, Error>> {
-        client
-            .list_webhooks()
-            .stream()
-            .map(|item| Ok(endpoint(item?, false)))
-            .boxed()
+        listed(client.list_webhooks().stream(), |w| endpoint(w, false))
     }
 
     pub async fn get(client: &Client, id: &str) -> Result<Endpoint, Error> {

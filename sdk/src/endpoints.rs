@@ -393,3 +393,11 @@ where
         .transpose()
         .map_err(|e| Error::InvalidRequest(format!("{field}: {e}")))
 }
+
+/// A provider's list stream read as neutral endpoints, each by `endpoint`.
+pub(crate) fn listed<'a, T: 'a, E: ErrorBody + 'a>(
+    items: crate::pagination::ItemStream<'a, T, E>,
+    endpoint: fn(T) -> Endpoint,
+) -> BoxStream<'a, Result<Endpoint, Error>> {
+    items.map(move |item| Ok(endpoint(item?))).boxed()
+}
