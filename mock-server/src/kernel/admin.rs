@@ -102,7 +102,7 @@ async fn deliveries(
 
 /// `GET /__mock/health`: 200 and the version, for containers and scripts;
 /// no token needed, and nothing about the mock's data.
-async fn health() -> axum::Json<Value> {
+pub(crate) async fn health() -> axum::Json<Value> {
     axum::Json(json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")}))
 }
 

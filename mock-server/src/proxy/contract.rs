@@ -59,6 +59,9 @@ pub struct Contract {
     pub file: &'static str,
     /// The document.
     pub root: Value,
+    /// Its `x-inferred` marks, and where each is in that list.
+    pub marks: Vec<openapi::Inference>,
+    mark_at: HashMap<String, usize>,
     applies: fn(&HeaderMap) -> bool,
     operations: Vec<Operation>,
     /// Compiled schemas, by where they are in the spec.
@@ -86,9 +89,17 @@ impl Contract {
         }
         // Literal segments before parameters: `/webhooks/types` before `/webhooks/{id}`.
         operations.sort_by_key(|op| op.template.matches('{').count());
+        let marks = openapi::inferences(&root);
+        let mark_at = marks
+            .iter()
+            .enumerate()
+            .map(|(n, m)| (m.at.clone(), n))
+            .collect();
         Ok(Self {
             file: spec.file,
             root,
+            marks,
+            mark_at,
             applies: spec.applies,
             operations,
             validators: Mutex::default(),
@@ -112,16 +123,11 @@ impl Contract {
     }
 
     fn inferred(&self, at: &str) -> Option<Inferred> {
-        let text = self.node(at).get("x-inferred")?;
+        let mark = &self.marks[*self.mark_at.get(at)?];
         Some(Inferred {
-            at: at.to_string(),
-            item: openapi::label_at(&self.root, at),
-            text: text
-                .as_str()
-                .unwrap_or_default()
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" "),
+            at: mark.at.clone(),
+            item: mark.item.clone(),
+            text: mark.reason.clone(),
         })
     }
 
@@ -175,7 +181,8 @@ impl Contract {
             }
         };
         let (schema, validator) = &*compiled;
-        let redacted = redact_json(instance);
+        // Redacted only if a violation needs to quote the body.
+        let mut redacted = None;
         let mut refuted_here = BTreeSet::new();
         for error in validator.iter_errors(instance) {
             let pointer = error.instance_path().to_string();
@@ -198,6 +205,7 @@ impl Contract {
                 refuted_here.insert(inferred.at.clone());
             }
             let found = redacted
+                .get_or_insert_with(|| redact_json(instance))
                 .pointer(&pointer)
                 .map_or_else(|| "nothing".to_string(), short);
             checked.violations.push(Violation {

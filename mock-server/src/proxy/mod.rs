@@ -151,7 +151,6 @@ struct ProxyState {
 /// A running validation proxy; stops when [`stopped`](Self::stop) or dropped.
 pub struct Proxy {
     addr: SocketAddr,
-    base_path: &'static str,
     state: Arc<ProxyState>,
     stop: Option<Stop>,
     task: Option<tokio::task::JoinHandle<()>>,
@@ -167,7 +166,7 @@ impl Proxy {
             .map(Contract::new)
             .collect::<Result<Vec<_>, _>>()
             .map_err(invalid)?;
-        let tally = Tally::new(contracts.iter().map(|c| (c.file, &c.root)));
+        let tally = Tally::new(contracts.iter().map(|c| (c.file, c.marks.as_slice())));
         let lines = |path: &Option<PathBuf>| path.as_deref().map(Lines::create).transpose();
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -188,18 +187,12 @@ impl Proxy {
         });
         let router = Router::new()
             .route("/__mock/proxy/summary", get(summary))
-            .route(
-                "/__mock/health",
-                get(|| async {
-                    axum::Json(json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")}))
-                }),
-            )
+            .route("/__mock/health", get(crate::kernel::admin::health))
             .fallback(forward)
             .with_state(state.clone());
         let (addr, stop, task) = serve(config.addr, router).await?;
         Ok(Self {
             addr,
-            base_path: state.base_path,
             state,
             stop: Some(stop),
             task: Some(task),
@@ -213,7 +206,7 @@ impl Proxy {
 
     /// The provider's base URL through the proxy (`http://127.0.0.1:PORT/v1`).
     pub fn base_url(&self) -> String {
-        format!("http://{}{}", self.addr, self.base_path)
+        format!("http://{}{}", self.addr, self.state.base_path)
     }
 
     /// What it has seen so far.

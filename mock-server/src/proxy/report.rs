@@ -44,7 +44,7 @@ pub fn is_secret_header(name: &str, auth_header: &str) -> bool {
     name == auth_header
         || matches!(
             name.as_str(),
-            "authorization" | "proxy-authorization" | "cookie" | "set-cookie" | "x-api-key"
+            "authorization" | "proxy-authorization" | "cookie" | "set-cookie"
         )
         || [
             "token",
@@ -243,16 +243,18 @@ pub struct Tally {
 }
 
 impl Tally {
-    /// Every inference of `specs` (`(file, document)`), none seen yet.
-    pub fn new<'a>(specs: impl IntoIterator<Item = (&'a str, &'a Value)>) -> Self {
+    /// Every inference of `specs` (`(file, its marks)`), none seen yet.
+    pub fn new<'a>(
+        specs: impl IntoIterator<Item = (&'a str, &'a [crate::openapi::Inference])>,
+    ) -> Self {
         let mut inferences = Vec::new();
-        for (file, root) in specs {
-            for mark in crate::openapi::inferences(root) {
+        for (file, marks) in specs {
+            for mark in marks {
                 inferences.push(InferenceCount {
                     spec: file.to_string(),
-                    at: mark.at,
-                    item: mark.item,
-                    reason: mark.reason,
+                    at: mark.at.clone(),
+                    item: mark.item.clone(),
+                    reason: mark.reason.clone(),
                     confirmed: 0,
                     refuted: 0,
                 });
