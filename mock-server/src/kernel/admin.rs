@@ -91,13 +91,10 @@ async fn deliveries(
     let Ok(Query(filter)) = query else {
         return refuse("the filters are provider, event_id and endpoint_id");
     };
-    let attempts: Vec<_> = mock()
-        .deliverer
-        .attempts()
-        .into_iter()
-        .filter(|a| filter.matches(a))
-        .collect();
-    answer(StatusCode::OK, json!(attempts))
+    answer(
+        StatusCode::OK,
+        json!(mock().deliverer.attempts_matching(&filter)),
+    )
 }
 
 /// `GET /__mock/health`: 200 and the version, for containers and scripts;

@@ -254,7 +254,16 @@ impl Deliverer {
 
     /// Every attempt so far, oldest first.
     pub fn attempts(&self) -> Vec<Attempt> {
-        lock(&self.log).iter().cloned().collect()
+        self.attempts_matching(&DeliveryFilter::default())
+    }
+
+    /// The attempts `filter` matches, oldest first (only those are copied).
+    pub fn attempts_matching(&self, filter: &DeliveryFilter) -> Vec<Attempt> {
+        lock(&self.log)
+            .iter()
+            .filter(|a| filter.matches(a))
+            .cloned()
+            .collect()
     }
 
     /// Forgets the log and the recorded events.
@@ -331,11 +340,7 @@ impl Deliverer {
         let deadline = tokio::time::Instant::now() + timeout;
         loop {
             let logged = self.logged.notified();
-            let found: Vec<Attempt> = lock(&self.log)
-                .iter()
-                .filter(|a| filter.matches(a))
-                .cloned()
-                .collect();
+            let found = self.attempts_matching(filter);
             if found.len() >= count {
                 return Ok(found);
             }
