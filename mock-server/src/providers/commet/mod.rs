@@ -23,7 +23,6 @@ use serde_json::{Value, json};
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::kernel::error::{ApiError, ErrorKind, RateLimitHeaders};
-use crate::kernel::extract::header_text;
 use crate::kernel::operations::PathParams;
 use crate::kernel::provider::{
     Alternate, EventHooks, HandWritten, KeyIn, KeyPrefix, MockProvider, Mode, ProviderState,
@@ -204,14 +203,7 @@ impl MockProvider for Commet {
     /// The current contract for a request pinned to it, else the seed's.
     fn hand_written() -> Vec<HandWritten> {
         let current = HandWritten {
-            applies: |headers| {
-                header_text(headers, "commet-version").is_some_and(|version| {
-                    matches!(
-                        Version::parse::<Commet>(&version, "Commet-Version"),
-                        Ok(Version::Current)
-                    )
-                })
-            },
+            applies: |headers| v2026_08_27::pins_current(headers).unwrap_or(false),
             ..CommetCurrent::hand_written()[0]
         };
         let seed = HandWritten {

@@ -87,6 +87,16 @@ impl Contract for CommetCurrent {
     }
 }
 
+/// Whether a request's `Commet-Version` is one of the current contract's;
+/// `Err` for a malformed one. No header: the account's version, which for
+/// the mock is the seed's.
+pub fn pins_current(headers: &HeaderMap) -> Result<bool, ApiError<Commet>> {
+    let Some(version) = header_text(headers, "commet-version") else {
+        return Ok(false);
+    };
+    Version::parse::<Commet>(&version, "Commet-Version").map(|version| version == Version::Current)
+}
+
 /// The current contract beside the seed's, on the same store, for a request
 /// whose `Commet-Version` is 2026-07-31 or later. An endpoint's own pin
 /// shapes the events delivered to it ("webhooks only" in Commet's order of
@@ -96,13 +106,7 @@ pub fn alternate(prefix: &str) -> Alternate {
     Alternate {
         router,
         selects: Arc::new(move |request: &Request| {
-            // No header: the account's version, which for the mock is the seed's.
-            let Some(version) = header_text(request.headers(), "commet-version") else {
-                return Ok(false);
-            };
-            Version::parse::<Commet>(&version, "Commet-Version")
-                .map(|version| version == Version::Current)
-                .map_err(|error| Box::new(error.into_response()))
+            pins_current(request.headers()).map_err(|error| Box::new(error.into_response()))
         }),
         spec_path: "/openapi-2026-08-27.json",
         title: CommetCurrent::TITLE,
