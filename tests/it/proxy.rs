@@ -488,3 +488,50 @@ async fn a_recording_replays_without_the_upstream_and_no_file_holds_a_credential
         "the secret's place is marked"
     );
 }
+
+/// A recording is evidence: the answer replays byte for byte (key order,
+/// spacing), with only a secret's value replaced where it stood.
+#[tokio::test]
+async fn a_recording_replays_the_answer_byte_for_byte() {
+    let stub = wiremock::MockServer::start().await;
+    let answer = "{\"webhook_id\": \"we_1\",\n  \"url\":\"https://example.com/h\", \"events\": [\"checkout.completed\"],\n  \"secret\": \"whsec_recorded0123\", \"created_at\": \"2025-01-15T12:00:00Z\"}";
+    Mock::given(method("GET"))
+        .and(path("/v1/webhooks/we_1"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(answer, "application/json"))
+        .mount(&stub)
+        .await;
+    let recording = Scratch::new("bytes");
+    let proxy = Proxy::start(
+        ProxyConfig::new(Provider::BillingIo, &format!("{}/v1", stub.uri()))
+            .unwrap()
+            .record(&recording.0),
+    )
+    .await
+    .unwrap();
+    let get = |base: String| async move {
+        crate::mock::http()
+            .get(format!("{base}/webhooks/we_1"))
+            .header("authorization", "Bearer sk_test_bytes")
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap()
+    };
+    assert_eq!(get(proxy.base_url()).await, answer.as_bytes());
+    drop(proxy);
+    let replay = ReplayServer::start(
+        Provider::BillingIo,
+        &recording.0,
+        "127.0.0.1:0".parse().unwrap(),
+    )
+    .await
+    .unwrap();
+    let replayed = get(replay.base_url()).await;
+    assert_eq!(
+        String::from_utf8(replayed.to_vec()).unwrap(),
+        answer.replace("whsec_recorded0123", "[redacted]")
+    );
+    assert!(!recording.text().contains("whsec_recorded0123"));
+}

@@ -151,14 +151,10 @@ async fn replay(State(recording): State<Arc<Recording>>, request: Request) -> Re
 /// The recorded answer.
 fn answer(exchange: &Recorded) -> Response {
     let recorded = &exchange.response;
-    let json_body = recorded
-        .headers
-        .get("content-type")
-        .and_then(Value::as_str)
-        .is_some_and(|t| t.contains("json"));
     let body = match &recorded.body {
         Value::Null => Vec::new(),
-        Value::String(text) if !json_body => text.clone().into_bytes(),
+        Value::String(text) => text.clone().into_bytes(),
+        // A recording from before bodies were kept as text.
         other => serde_json::to_vec(other).expect("JSON serialises"),
     };
     let mut response = Response::new(Body::from(body));

@@ -78,14 +78,50 @@ pub fn redact_json(value: &Value) -> Value {
     }
 }
 
-/// A body as written: JSON (redacted) when it parses, else text.
+/// A body as recorded: its text byte for byte (a recording is evidence),
+/// with each secret field's value replaced where it stands. Should a secret
+/// be written in a form that cannot be found in the text, the body is
+/// re-serialised redacted instead: a secret is never kept.
 pub fn redact_body(body: &[u8]) -> Value {
     if body.is_empty() {
         return Value::Null;
     }
-    match serde_json::from_slice::<Value>(body) {
-        Ok(json) => redact_json(&json),
-        Err(_) => json!(String::from_utf8_lossy(body)),
+    let text = String::from_utf8_lossy(body);
+    let Ok(json) = serde_json::from_slice::<Value>(body) else {
+        return json!(text);
+    };
+    let mut secrets = Vec::new();
+    secret_values(&json, &mut secrets);
+    if secrets.is_empty() {
+        return json!(text);
+    }
+    let redacted_token = json!(REDACTED).to_string();
+    let mut redacted = text.into_owned();
+    for secret in &secrets {
+        redacted = redacted.replace(secret.as_str(), &redacted_token);
+    }
+    let clean = serde_json::from_str::<Value>(&redacted).is_ok_and(|v| v == redact_json(&json));
+    if clean {
+        json!(redacted)
+    } else {
+        json!(redact_json(&json).to_string())
+    }
+}
+
+/// The JSON text of every secret field's value in `value`.
+fn secret_values(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                if is_secret_name(k) && !v.is_null() {
+                    out.push(v.to_string());
+                } else {
+                    secret_values(v, out);
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| secret_values(v, out)),
+        _ => {}
     }
 }
 
@@ -329,7 +365,8 @@ pub struct Message {
     /// Headers, credentials left out.
     #[serde(default)]
     pub headers: Map<String, Value>,
-    /// The body: JSON with secrets redacted, else text; `null` when empty.
+    /// The body's text as sent, secrets redacted in place; `null` when
+    /// empty. (Recordings from before kept JSON bodies parsed, as values.)
     #[serde(default)]
     pub body: Value,
 }
