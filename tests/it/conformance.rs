@@ -545,3 +545,33 @@ async fn a_commet_key_reused_across_contracts_is_a_conflict() {
         "the current contract's error body: {body}"
     );
 }
+
+/// The route is matched before `Commet-Version` is read: a method no
+/// operation takes is a 405 whatever the header says, and a malformed
+/// version on a route that exists is the version's 400.
+#[tokio::test]
+async fn commet_answers_an_undeclared_method_405_before_reading_its_version() {
+    let server = MockServer::start().await.unwrap();
+    let base = server.base_url(Provider::Commet);
+    let send = |method: reqwest::Method, path: &str, version: &'static str| {
+        http()
+            .request(method, format!("{base}{path}"))
+            .header("x-api-key", "ck_sandbox_routing")
+            .header("commet-version", version)
+            .send()
+    };
+    for version in ["not-a-version", "2026-07-11", "2026-08-27"] {
+        let wrong = send(reqwest::Method::DELETE, "/webhooks", version)
+            .await
+            .unwrap();
+        assert_eq!(wrong.status().as_u16(), 405, "{version}");
+    }
+    let nowhere = send(reqwest::Method::GET, "/nowhere", "not-a-version")
+        .await
+        .unwrap();
+    assert_eq!(nowhere.status().as_u16(), 404);
+    let malformed = send(reqwest::Method::GET, "/webhooks", "not-a-version")
+        .await
+        .unwrap();
+    assert_eq!(malformed.status().as_u16(), 400);
+}

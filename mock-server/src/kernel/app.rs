@@ -18,7 +18,7 @@ use tower::ServiceExt;
 use super::current;
 use super::error::{ApiError, ErrorKind};
 use super::layers::{inject, journal};
-use super::operations::{self, documented_operations};
+use super::operations::{self, Operations, documented_operations};
 use super::provider::MockProvider;
 use super::spec::spec;
 use super::state::{MockState, Served};
@@ -42,10 +42,10 @@ pub fn mount<P: MockProvider>(prefix: &str) -> Mounted {
     let mut spec_urls = vec![(P::TITLE, format!("{prefix}/openapi.json"))];
     if let Some(alternate) = P::alternate(prefix) {
         spec_urls.push((alternate.title, format!("{prefix}{}", alternate.spec_path)));
-        let spec = alternate.spec.clone();
+        let served_spec = alternate.spec.clone();
         api = api.route(
             alternate.spec_path,
-            get(move || async move { axum::Json((*spec).clone()) }),
+            get(move || async move { axum::Json((*served_spec).clone()) }),
         );
         // Chosen before either contract matches a route, so each extracts its own path parameters.
         // `with_state` turns handlers into routes once, not on every request.
@@ -54,13 +54,27 @@ pub fn mount<P: MockProvider>(prefix: &str) -> Mounted {
             alternate.router.with_state(()),
             alternate.selects,
         );
+        // A request no operation of either contract takes gets the 404 or 405
+        // of every other such request, whatever its selector says.
+        let routed: Operations = Arc::new(
+            documented_operations(&spec)
+                .iter()
+                .chain(documented_operations(&alternate.spec).iter())
+                .cloned()
+                .collect(),
+        );
         api = Router::new().fallback(move |req: Request| {
             let (seed, other, selects) = (seed.clone(), other.clone(), selects.clone());
+            let routed = routed.clone();
             async move {
                 match selects(&req) {
-                    Err(answer) => *answer,
+                    Err(answer)
+                        if operations::find(&routed, req.method(), req.uri().path()).is_some() =>
+                    {
+                        *answer
+                    }
+                    Err(_) | Ok(false) => seed.oneshot(req).await.into_response(),
                     Ok(true) => other.oneshot(req).await.into_response(),
-                    Ok(false) => seed.oneshot(req).await.into_response(),
                 }
             }
         });
