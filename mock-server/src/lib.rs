@@ -1,8 +1,9 @@
 //! A stateful mock of the webhook-endpoint APIs of billing.io, chargeapi.co,
 //! Donutwork, meum.io and Commet, faithful to their docs (and to the specs in
 //! `openapi/`): what you create can be listed, fetched, updated and deleted,
-//! bad input gets each provider's own error body, and every API key is its
-//! own tenant. A test harness too: seeded IDs, a manual clock, expectations,
+//! bad input gets each provider's error shape (what a provider's docs do not
+//! print is marked `x-inferred` in its spec), and every API key is its own
+//! tenant. A test harness too: seeded IDs, a manual clock, expectations,
 //! faults, signed deliveries to test receivers with, and fixtures.
 //!
 //! ```no_run

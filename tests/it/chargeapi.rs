@@ -295,6 +295,21 @@ mod against_the_mock {
             ),
             other => panic!("expected a typed 400, got {other:?}"),
         }
+        // `expand` is documented; the mock expands nothing (the docs name no
+        // expandable field), so any value gets the documented code.
+        match owner
+            .retrieve_webhook_endpoint()
+            .id(&id)
+            .expand(vec!["application".to_string()])
+            .send()
+            .await
+        {
+            Err(Error::ErrorResponse(e)) => assert_eq!(
+                (e.status, e.code.as_deref(), e.param.as_deref()),
+                (Some(400), Some("unsupported_expand_value"), Some("expand"))
+            ),
+            other => panic!("expected a typed 400, got {other:?}"),
+        }
     }
 
     #[tokio::test]

@@ -34,6 +34,22 @@ async fn sends_x_api_key_and_its_pinned_version() {
     assert!(request.headers.get("authorization").is_none());
 }
 
+/// Commet prints no statuses: a success answered with another 2xx than the
+/// spec's inferred 200 is read as success, not turned into an error.
+#[tokio::test]
+async fn an_undocumented_success_status_is_still_success() {
+    for status in [200, 201, 202, 203] {
+        let server = answering(status, json!({"success": true, "data": webhook()})).await;
+        let client = Client::with_api_key(&server.uri(), "ck_sandbox_abc").unwrap();
+        let got = client.get_webhook_endpoint().id("wh_1").send().await;
+        let got = got.unwrap_or_else(|e| panic!("{status}: {e}"));
+        assert_eq!(
+            (got.status().as_u16(), got.data.id.as_str()),
+            (status, "wh_1")
+        );
+    }
+}
+
 #[tokio::test]
 async fn sends_commet_version_when_asked() {
     let server = answering(

@@ -189,7 +189,20 @@ fn operations(spec: &LoadedSpec) -> Vec<Operation> {
                 params.insert(name, stand_in(spec, &param["schema"]));
             }
         }
-        let body = op["requestBody"]["content"]["application/json"]["example"].clone();
+        // The example, or the first named one that is not a placeholder skeleton.
+        let media = &op["requestBody"]["content"]["application/json"];
+        let body = media
+            .get("example")
+            .or_else(|| {
+                media["examples"]
+                    .as_object()
+                    .into_iter()
+                    .flat_map(|m| m.values())
+                    .find(|e| e.get("x-placeholder") != Some(&Value::Bool(true)))
+                    .map(|e| &e["value"])
+            })
+            .cloned()
+            .unwrap_or(Value::Null);
         let mut responses = Vec::new();
         for (status, response) in op["responses"].as_object().unwrap() {
             let response = spec.resolve(response).unwrap();
@@ -199,6 +212,13 @@ fn operations(spec: &LoadedSpec) -> Vec<Operation> {
                 responses.push((status, None, example.clone()));
             }
             for (name, example) in media["examples"].as_object().into_iter().flatten() {
+                // A skeleton whose every value is null (Charge's legacy page)
+                // names the fields only: no provider answers it.
+                if example.get("x-placeholder") == Some(&Value::Bool(true))
+                    && only_nulls(&example["value"])
+                {
+                    continue;
+                }
                 responses.push((status, Some(name.clone()), example["value"].clone()));
             }
         }
@@ -212,6 +232,16 @@ fn operations(spec: &LoadedSpec) -> Vec<Operation> {
         });
     }
     out
+}
+
+/// Whether every leaf of `value` is `null`.
+fn only_nulls(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::Array(items) => items.iter().all(only_nulls),
+        Value::Object(map) => map.values().all(only_nulls),
+        _ => false,
+    }
 }
 
 fn is_uuid_v4(s: &str) -> bool {

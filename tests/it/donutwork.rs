@@ -216,7 +216,7 @@ mod against_the_mock {
             (
                 with("url", json!("http://example.com/h")),
                 400,
-                "TLS certificate validation failed.",
+                "A valid \"url\" must be specified.",
             ),
             (
                 with("url", json!("not a url")),

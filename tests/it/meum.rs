@@ -57,6 +57,54 @@ async fn the_creation_secret_is_redacted_in_debug() {
     );
 }
 
+/// A stand-in that pages deliveries by `starting_after` over UUID attempt
+/// IDs (meum.io issues `whd_…` or UUIDs depending on the API version).
+#[tokio::test]
+async fn a_deliveries_stream_reads_every_page_when_the_ids_are_uuids() {
+    use futures_util::TryStreamExt;
+    use wiremock::matchers::{method, path, query_param, query_param_is_missing};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    let ids: Vec<String> = (1..=5)
+        .map(|n| format!("3f2c9a1e-5b7d-4c1a-9e2f-00000000000{n}"))
+        .collect();
+    let attempt = |id: &str| {
+        json!({"id": id, "event_id": "evt_0123456789abcdefghij", "attempt_number": 1,
+               "status_code": 200, "attempted_at": "2026-01-01T00:00:00Z"})
+    };
+    let server = MockServer::start().await;
+    let at = "/v1/webhook-endpoints/wh_0123456789abcdefghij/deliveries";
+    let pages: [(Option<&str>, Vec<&str>); 4] = [
+        (None, vec![&ids[0], &ids[1]]),
+        (Some(&ids[1]), vec![&ids[2], &ids[3]]),
+        (Some(&ids[3]), vec![&ids[4]]),
+        (Some(&ids[4]), vec![]),
+    ];
+    for (after, items) in pages {
+        let body = json!({"data": items.iter().map(|id| attempt(id)).collect::<Vec<_>>()});
+        let mock = Mock::given(method("GET")).and(path(at));
+        let mock = match after {
+            None => mock.and(query_param_is_missing("starting_after")),
+            Some(after) => mock.and(query_param("starting_after", after)),
+        };
+        mock.respond_with(ResponseTemplate::new(200).set_body_json(body))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let client = Client::with_api_key(&server.uri(), "sk_live_abc").unwrap();
+    let read: Vec<String> = client
+        .list_webhook_deliveries()
+        .id("wh_0123456789abcdefghij".parse::<PublicId>().unwrap())
+        .limit(2)
+        .stream()
+        .map_ok(|d| d.id)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(read, ids);
+}
+
 mod against_the_mock {
     use reqwest::Method;
     use serde_json::json;
@@ -263,7 +311,7 @@ pub async fn call(
             if let Some(limit) = params.opt::<std::num::NonZeroU64>("limit") {
                 request = request.limit(limit);
             }
-            if let Some(after) = params.opt::<PublicId>("starting_after") {
+            if let Some(after) = params.opt::<String>("starting_after") {
                 request = request.starting_after(after);
             }
             outcome(request.send().await)

@@ -141,7 +141,7 @@ async fn a_fault_with_an_undocumented_status_is_refused_with_the_documented_ones
     let why = mock
         .add_fault(Fault::new(Provider::Chargeapi, 503, 1).operation("listWebhookEndpoints"))
         .unwrap_err();
-    assert!(why.contains("[400, 401]"), "{why}");
+    assert!(why.contains("[400, 401, 429]"), "{why}");
     let response = crate::mock::http()
         .post(format!("http://{}/__mock/faults", mock.addr()))
         .json(&json!({"provider": "meum", "status": 429, "count": 1}))

@@ -175,8 +175,11 @@ pub fn validate(spec: &LoadedSpec, schema: &Value, instance: &Value) -> Result<(
     validate_json(&schema, instance)
 }
 
-/// [`validate`] for a placeholder sample: the shape (fields, types,
-/// required, enums) must hold, but not the string constraints.
+/// [`validate`] for a placeholder skeleton: each placeholder is exempt only
+/// from what it breaks (a string like `"<string>"` from the string
+/// constraints, `null` from the type and enum, however the schema spells
+/// them, `[]` from `minItems`);
+/// fields, required ones and every other value must fit.
 pub fn validate_shape(
     spec: &LoadedSpec,
     schema: &Value,
@@ -184,7 +187,20 @@ pub fn validate_shape(
 ) -> Result<(), Vec<String>> {
     let mut schema = to_json_schema(spec, schema).map_err(|e| vec![format!(": {e}")])?;
     drop_string_constraints(&mut schema);
-    validate_json(&schema, instance)
+    validate_json_except(&schema, instance, placeholder_breaks)
+}
+
+/// Whether `error` is one a placeholder value makes by standing in for a value.
+fn placeholder_breaks(error: &jsonschema::ValidationError) -> bool {
+    use jsonschema::error::ValidationErrorKind as Kind;
+    match (error.instance().as_ref(), error.kind()) {
+        (
+            Value::Null,
+            Kind::Type { .. } | Kind::Enum { .. } | Kind::OneOfNotValid { .. } | Kind::AnyOf { .. },
+        ) => true,
+        (Value::Array(items), Kind::MinItems { .. }) => items.is_empty(),
+        _ => false,
+    }
 }
 
 fn drop_string_constraints(schema: &mut Value) {
@@ -209,6 +225,14 @@ fn drop_string_constraints(schema: &mut Value) {
 }
 
 fn validate_json(schema: &Value, instance: &Value) -> Result<(), Vec<String>> {
+    validate_json_except(schema, instance, |_| false)
+}
+
+fn validate_json_except(
+    schema: &Value,
+    instance: &Value,
+    excused: fn(&jsonschema::ValidationError) -> bool,
+) -> Result<(), Vec<String>> {
     let validator = jsonschema::options()
         .with_draft(jsonschema::Draft::Draft4)
         .should_validate_formats(true)
@@ -216,6 +240,7 @@ fn validate_json(schema: &Value, instance: &Value) -> Result<(), Vec<String>> {
         .map_err(|e| vec![format!(": the schema does not compile: {e}")])?;
     let errors: Vec<String> = validator
         .iter_errors(instance)
+        .filter(|error| !excused(error))
         .map(|error| {
             let at = error.instance_path().to_string();
             if at.is_empty() {

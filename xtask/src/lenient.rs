@@ -85,7 +85,43 @@ pub fn lenient_responses(spec: &Value) -> Result<Value, String> {
         }
     }
     unchecked(&mut out);
+    any_success_where_inferred(&mut out);
     Ok(out)
+}
+
+/// Answers every success status the spec marks `x-inferred` with a `2XX`
+/// response instead (taking in the other 2xx statuses with the same body):
+/// the provider never printed that status, so another 2xx carrying the same
+/// body is success too, not an error the caller must untangle.
+fn any_success_where_inferred(spec: &mut Value) {
+    for item in spec["paths"]
+        .as_object_mut()
+        .into_iter()
+        .flat_map(|m| m.values_mut())
+    {
+        for method in METHODS {
+            let Some(responses) = item
+                .get_mut(*method)
+                .and_then(|op| op.get_mut("responses"))
+                .and_then(Value::as_object_mut)
+            else {
+                continue;
+            };
+            let inferred = responses
+                .iter()
+                .find(|(status, response)| {
+                    status.starts_with('2') && response.get("x-inferred").is_some()
+                })
+                .map(|(_, response)| response.clone());
+            if let Some(response) = inferred {
+                let body = body_schemas(&response);
+                responses.retain(|status, other| {
+                    !(status.starts_with('2') && body_schemas(other) == body)
+                });
+                responses.insert("2XX".to_string(), response);
+            }
+        }
+    }
 }
 
 /// Drops `enum` and the value constraints from every schema marked
@@ -106,6 +142,17 @@ fn unchecked(value: &mut Value) {
         Value::Array(items) => items.iter_mut().for_each(unchecked),
         _ => {}
     }
+}
+
+/// A response's schema for each media type (its examples aside).
+fn body_schemas(response: &Value) -> Vec<(&String, Option<&Value>)> {
+    response
+        .get("content")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(media, content)| (media, content.get("schema")))
+        .collect()
 }
 
 fn relax_content(response: &mut Value, shared: &BTreeSet<String>, originals: &Map<String, Value>) {

@@ -113,6 +113,21 @@ fn a_placeholder_sample_keeps_its_shape_checked() {
 }
 
 #[test]
+fn a_null_skeleton_is_exempt_from_types_but_not_from_its_fields() {
+    let scratch = Scratch::new();
+    scratch.edit(
+        "openapi/chargeapi.yaml",
+        "                    livemode: null\n",
+        "                    livemode: null\n                    live_mode: null\n",
+    );
+    assert_found(
+        &scratch.check(),
+        "openapi/chargeapi.yaml",
+        "'live_mode' was unexpected",
+    );
+}
+
+#[test]
 fn a_misspelt_field_in_an_example_fails() {
     let scratch = Scratch::new();
     scratch.edit(
@@ -343,6 +358,19 @@ fn seed_examples() -> Vec<(&'static str, Value)> {
             "commet.yaml",
             json!({"success": false, "error": {"type": "string", "code": "string", "message": "string", "param": "string", "details": null, "doc_url": "string"}}),
         ),
+        (
+            "billing-io.yaml",
+            json!({"url": "https://example.com/webhooks/billing", "events": [], "description": "<string>"}),
+        ),
+        (
+            "chargeapi.yaml",
+            json!({"url": "<string>", "enabled_events": ["<string>"], "description": "<string>", "api_version": "<string>"}),
+        ),
+        (
+            "chargeapi.yaml",
+            json!({"id": null, "object": null, "api_version": null, "application": null, "created": null, "description": null,
+                   "enabled_events": [null], "livemode": null, "metadata": null, "secret": null, "status": null, "url": null}),
+        ),
     ]
 }
 
@@ -410,7 +438,7 @@ fn an_example_the_mock_does_not_show_is_named() {
     assert_found(
         &scratch.check(),
         "openapi/billing-io.yaml",
-        "the mock disagrees with the spec at /examples/POST ~1webhooks request/description",
+        "the mock disagrees with the spec at /examples/POST ~1webhooks request page/description",
     );
 }
 

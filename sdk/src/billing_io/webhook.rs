@@ -74,7 +74,7 @@ impl receive::Scheme for BillingIo {
                     let seconds = t.parse::<i64>().map_err(|_| malformed.clone())?;
                     timestamp = Some((t, seconds));
                 }
-                // Every `v1` counts: billing.io may sign with two secrets while it rotates.
+                // Every `v1` counts: the header's format allows several (billing.io documents none but one).
                 Some(("v1", signature)) => signatures.push(signature),
                 Some(_) => {} // another scheme's entry
                 None => return Err(malformed),

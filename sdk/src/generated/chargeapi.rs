@@ -1082,7 +1082,7 @@ impl Client {
     /// Arguments:
     /// - `limit`: How many endpoints to return.
     /// - `page`: Opaque page token, taken from `next_page_url` or `previous_page_url`.
-    /// - `charge_version`: The API version to answer in (`YYYY-MM-DD`), instead of the account's; a create without `api_version` pins the new endpoint to it. The SDK sends `chargeapi::API_VERSION` on every request unless told otherwise.
+    /// - `charge_version`: The API version to answer in (`YYYY-MM-DD`), instead of the account's. The SDK sends `chargeapi::API_VERSION` on every request unless told otherwise.
     /// ```ignore
     /// let response = client.list_webhook_endpoints()
     ///     .limit(limit)
@@ -1101,7 +1101,7 @@ impl Client {
     /// Sends a `POST` request to `/webhook_endpoints`
     ///
     /// Arguments:
-    /// - `charge_version`: The API version to answer in (`YYYY-MM-DD`), instead of the account's; a create without `api_version` pins the new endpoint to it. The SDK sends `chargeapi::API_VERSION` on every request unless told otherwise.
+    /// - `charge_version`: The API version to answer in (`YYYY-MM-DD`), instead of the account's. The SDK sends `chargeapi::API_VERSION` on every request unless told otherwise.
     /// - `idempotency_key`: Makes a retried POST safe: a retry with the same key returns the first outcome. Keys expire after 24 hours.
     /// - `body`
     /// ```ignore
@@ -1123,10 +1123,12 @@ impl Client {
     ///
     /// Arguments:
     /// - `id`: The webhook endpoint identifier (`wh_…`).
-    /// - `charge_version`: The API version to answer in (`YYYY-MM-DD`), instead of the account's; a create without `api_version` pins the new endpoint to it. The SDK sends `chargeapi::API_VERSION` on every request unless told otherwise.
+    /// - `expand`: Specifies related objects to expand.
+    /// - `charge_version`: The API version to answer in (`YYYY-MM-DD`), instead of the account's. The SDK sends `chargeapi::API_VERSION` on every request unless told otherwise.
     /// ```ignore
     /// let response = client.retrieve_webhook_endpoint()
     ///     .id(id)
+    ///     .expand(expand)
     ///     .charge_version(charge_version)
     ///     .send()
     ///     .await;
@@ -1142,7 +1144,7 @@ impl Client {
     ///
     /// Arguments:
     /// - `id`: The webhook endpoint identifier (`wh_…`).
-    /// - `charge_version`: The API version to answer in (`YYYY-MM-DD`), instead of the account's; a create without `api_version` pins the new endpoint to it. The SDK sends `chargeapi::API_VERSION` on every request unless told otherwise.
+    /// - `charge_version`: The API version to answer in (`YYYY-MM-DD`), instead of the account's. The SDK sends `chargeapi::API_VERSION` on every request unless told otherwise.
     /// - `idempotency_key`: Makes a retried POST safe: a retry with the same key returns the first outcome. Keys expire after 24 hours.
     /// - `body`
     /// ```ignore
@@ -1260,11 +1262,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
                 401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -1402,6 +1407,9 @@ pub mod builder {
                 415u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -1413,6 +1421,7 @@ pub mod builder {
     pub struct RetrieveWebhookEndpoint<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
+        expand: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
         charge_version: Result<Option<::std::string::String>, String>,
     }
     impl<'a> RetrieveWebhookEndpoint<'a> {
@@ -1421,6 +1430,7 @@ pub mod builder {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
+                expand: Ok(None),
                 charge_version: Ok(None),
             }
         }
@@ -1432,6 +1442,20 @@ pub mod builder {
             self.id = value.try_into().map_err(|_| {
                 "conversion to `:: std :: string :: String` for id failed".to_string()
             });
+            self
+        }
+        /// Sets the `expand` parameter.
+        pub fn expand<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+        {
+            self.expand = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for expand failed"
+                        .to_string()
+                });
             self
         }
         /// Sets the `charge_version` parameter.
@@ -1451,9 +1475,11 @@ pub mod builder {
             let Self {
                 client,
                 id,
+                expand,
                 charge_version,
             } = self;
             let id = id.map_err(Error::InvalidRequest)?;
+            let expand = expand.map_err(Error::InvalidRequest)?;
             let charge_version = charge_version.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/webhook_endpoints/{}",
@@ -1476,6 +1502,7 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
+                .query(&progenitor_client::QueryParam::new("expand", &expand))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -1487,7 +1514,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -1495,6 +1522,9 @@ pub mod builder {
                     ResponseValue::from_response(response).await?,
                 )),
                 404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -1634,7 +1664,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -1651,6 +1681,9 @@ pub mod builder {
                     ResponseValue::from_response(response).await?,
                 )),
                 415u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),

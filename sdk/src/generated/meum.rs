@@ -1460,7 +1460,7 @@ impl Client {
     /// Arguments:
     /// - `id`: Webhook endpoint public ID (`wh_…`).
     /// - `limit`: How many attempts to return.
-    /// - `starting_after`: The `id` of the last item of the previous page.
+    /// - `starting_after`: The `id` of the last item of the previous page (`whd_…` or a UUID, depending on the API version).
     /// ```ignore
     /// let response = client.list_webhook_deliveries()
     ///     .id(id)
@@ -1636,8 +1636,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                201u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -1782,7 +1781,7 @@ pub mod builder {
         client: &'a super::Client,
         id: Result<types::PublicId, String>,
         limit: Result<Option<::std::num::NonZeroU64>, String>,
-        starting_after: Result<Option<types::PublicId>, String>,
+        starting_after: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListWebhookDeliveries<'a> {
         /// Starts this request for `client` (the `Client` method of the same name does this).
@@ -1817,12 +1816,11 @@ pub mod builder {
         /// Sets the `starting_after` parameter.
         pub fn starting_after<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::PublicId>,
+            V: std::convert::TryInto<::std::string::String>,
         {
-            self.starting_after = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `PublicId` for starting_after failed".to_string());
+            self.starting_after = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for starting_after failed".to_string()
+            });
             self
         }
         ///Sends a `GET` request to `/v1/webhook-endpoints/{id}/deliveries`

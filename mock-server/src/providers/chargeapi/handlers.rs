@@ -1,6 +1,6 @@
 //! Charge's operations: create, list, retrieve and update webhook endpoints.
 
-use axum::extract::{OriginalUri, Path};
+use axum::extract::{OriginalUri, Path, RawQuery};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
@@ -85,6 +85,7 @@ fn check_events(events: &[String]) -> Result<(), ApiError<Chargeapi>> {
         (status = 400, description = "Invalid request", body = Error),
         (status = 401, description = "Bad API key", body = Error),
         (status = 409, description = "Idempotency key reused", body = Error),
+        (status = 429, description = "Too many requests", body = Error),
     ),
     security(("BearerAuth" = []))
 )]
@@ -176,6 +177,7 @@ fn parse_page_token(token: &str) -> Option<(char, u64)> {
         (status = 200, description = "A page of webhook endpoints", body = WebhookEndpointList),
         (status = 400, description = "Invalid request", body = Error),
         (status = 401, description = "Bad API key", body = Error),
+        (status = 429, description = "Too many requests", body = Error),
     ),
     security(("BearerAuth" = []))
 )]
@@ -244,11 +246,13 @@ async fn list_webhook_endpoints(
     params(
         ("id" = String, Path, description = "The endpoint identifier (`wh_…`)."),
         ("Charge-Version" = Option<String>, Header, description = "The API version to answer in, instead of the account's."),
+        ("expand" = Option<Vec<String>>, Query, description = "Specifies related objects to expand."),
     ),
     responses(
         (status = 200, description = "Webhook endpoint successfully retrieved", body = WebhookEndpoint),
         (status = 401, description = "Bad API key", body = Error),
         (status = 404, description = "No such endpoint", body = Error),
+        (status = 429, description = "Too many requests", body = Error),
     ),
     security(("BearerAuth" = []))
 )]
@@ -256,7 +260,19 @@ async fn retrieve_webhook_endpoint(
     Store(state): Store<Chargeapi>,
     Auth(tenant, ..): Auth<Chargeapi>,
     Path(id): Path<String>,
+    RawQuery(query): RawQuery,
 ) -> Answer {
+    // The docs name no field of a webhook endpoint that expands.
+    let expanded = url::form_urlencoded::parse(query.as_deref().unwrap_or_default().as_bytes())
+        .find(|(name, _)| name == "expand");
+    if let Some((_, value)) = expanded {
+        return Err(ApiError::new(
+            ErrorKind::BadRequest,
+            "unsupported_expand_value",
+            format!("`{value}` cannot be expanded on a webhook endpoint."),
+        )
+        .param("expand"));
+    }
     let tenants = state.tenants.lock();
     let endpoint = tenants
         .find(&tenant.key, |d| &d.endpoints, &id)
@@ -282,6 +298,7 @@ async fn retrieve_webhook_endpoint(
         (status = 401, description = "Bad API key", body = Error),
         (status = 404, description = "No such endpoint", body = Error),
         (status = 409, description = "Idempotency key reused", body = Error),
+        (status = 429, description = "Too many requests", body = Error),
     ),
     security(("BearerAuth" = []))
 )]

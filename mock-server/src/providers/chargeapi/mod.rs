@@ -75,7 +75,7 @@ impl MockProvider for Chargeapi {
                 "idempotency_key_in_use",
                 "This idempotency key was already used with a different request.",
             ),
-            ErrorKind::RateLimited => ("rate_limit", "Too many requests; slow down."),
+            ErrorKind::RateLimited => ("rate_limit_exceeded", "Too many requests; slow down."),
             ErrorKind::Internal | ErrorKind::Unavailable => {
                 ("api_error", "An unexpected error occurred.")
             }

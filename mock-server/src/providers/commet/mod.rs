@@ -161,7 +161,13 @@ impl MockProvider for Commet {
     fn error_body(error: &ApiError<Self>, status: StatusCode) -> ErrorResponse {
         ErrorResponse {
             success: false,
-            error: error_detail(&error.code, &error.message, error.param.as_ref(), status),
+            error: error_detail(
+                DEFAULT_API_VERSION,
+                &error.code,
+                &error.message,
+                error.param.as_ref(),
+                status,
+            ),
         }
     }
 
@@ -226,6 +232,7 @@ impl MockProvider for Commet {
 /// `error` as Commet writes it: field-level problems are `validation_error`s
 /// with `details: [{field, message}]`.
 fn error_detail(
+    version: &str,
     code: &str,
     message: &str,
     param: Option<&String>,
@@ -259,7 +266,8 @@ fn error_detail(
         message: message.to_string(),
         param: param.cloned(),
         details,
-        doc_url: format!("https://commet.co/docs/api-reference/errors/{code}"),
+        // The documented form: the API version in the path, a `.md` page.
+        doc_url: format!("https://commet.co/docs/api-reference/{version}/errors/{code}.md"),
     }
 }
 

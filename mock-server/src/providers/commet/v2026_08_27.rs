@@ -25,6 +25,9 @@ use crate::kernel::extract::{Auth, JsonBody, Query, Store, header_text};
 use crate::kernel::provider::{Alternate, KeyPrefix, MockProvider, Security};
 use crate::kernel::respond::json_bytes;
 
+/// The version this contract's spec describes (its error pages' `doc_url`s name it).
+const CURRENT_API_VERSION: &str = "2026-08-27";
+
 /// Commet in its current contract.
 pub struct CommetCurrent;
 
@@ -44,7 +47,13 @@ impl MockProvider for CommetCurrent {
 
     fn error_body(error: &ApiError<Self>, status: StatusCode) -> BareErrorResponse {
         BareErrorResponse {
-            error: super::error_detail(&error.code, &error.message, error.param.as_ref(), status),
+            error: super::error_detail(
+                CURRENT_API_VERSION,
+                &error.code,
+                &error.message,
+                error.param.as_ref(),
+                status,
+            ),
         }
     }
 

@@ -125,11 +125,12 @@ async fn create_webhook(
                 "A valid \"url\" must be specified.",
             ));
         }
-        // Donutwork checks the target's TLS certificate: plain HTTP fails that check.
+        // Donutwork checks the target's TLS certificate: plain HTTP fails that
+        // check, answered with the one body its docs print for that case.
         Some(parsed) if parsed.scheme() == "http" && !is_loopback_url(&parsed) => {
             return Err(error(
                 ErrorKind::BadRequest,
-                "TLS certificate validation failed.",
+                "A valid \"url\" must be specified.",
             ));
         }
         Some(_) => {}

@@ -177,7 +177,8 @@ pub struct DeliveriesParams {
     /// How many attempts to return.
     #[param(minimum = 1, maximum = 100, default = 20, nullable = false)]
     pub limit: Option<i64>,
-    /// The last item's `id` from the previous page.
-    #[param(value_type = Option<PublicId>, nullable = false)]
+    /// The last item's `id` from the previous page: any delivery ID the API
+    /// issued (`whd_…` or a UUID), so no pattern.
+    #[param(value_type = Option<String>, nullable = false)]
     pub starting_after: Option<String>,
 }
