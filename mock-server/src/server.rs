@@ -7,7 +7,6 @@ use std::time::{Duration, SystemTime};
 
 use serde_json::Value;
 
-use crate::kernel::current;
 use crate::kernel::deliveries::{Attempt, DeliveryConfig, DeliveryFilter, Trigger};
 use crate::kernel::expect::ExpectationHandle;
 use crate::kernel::faults::Fault;
@@ -278,9 +277,7 @@ impl MockServer {
         api_key: &str,
         trigger: Trigger,
     ) -> Result<Triggered, String> {
-        let outcome = current::sync_scope(self.state.clone(), || {
-            provider.trigger(&self.state, api_key, &trigger)
-        })?;
+        let outcome = provider.trigger(&self.state, api_key, &trigger)?;
         let deliveries = outcome["deliveries"]
             .as_array()
             .into_iter()

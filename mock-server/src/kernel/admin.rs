@@ -14,9 +14,9 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use subtle::ConstantTimeEq;
 
-use super::current;
 use super::deliveries::{DeliveryFilter, Trigger};
 use super::error::{ApiError, ErrorKind};
+use super::extract::Mock;
 use super::faults::Fault;
 use super::fixtures;
 use super::journal::RequestFilter;
@@ -32,11 +32,6 @@ fn refuse(why: impl std::fmt::Display) -> Response {
     answer(StatusCode::BAD_REQUEST, json!({"error": why.to_string()}))
 }
 
-/// The mock of the running request (every admin route runs inside one).
-fn mock() -> Arc<MockState> {
-    current::state().expect("an admin request runs as part of a mock")
-}
-
 #[derive(Deserialize)]
 struct ResetQuery {
     /// Reset only this API key's data.
@@ -44,26 +39,31 @@ struct ResetQuery {
 }
 
 /// `POST /__mock/reset[?api_key=KEY]`: forget everything, or one tenant.
-async fn reset(Query(q): Query<ResetQuery>) -> StatusCode {
-    mock().reset(q.api_key.as_deref());
+async fn reset(Mock(mock): Mock, Query(q): Query<ResetQuery>) -> StatusCode {
+    mock.reset(q.api_key.as_deref());
     StatusCode::NO_CONTENT
 }
 
 /// `GET /__mock/requests[?provider=&operation=&status=&api_key=]`: the
 /// requests received that match, oldest first, keys redacted.
 async fn requests(
+    Mock(mock): Mock,
     query: Result<Query<RequestFilter>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let Ok(Query(filter)) = query else {
         return refuse("the filters are provider, operation, status and api_key");
     };
-    answer(StatusCode::OK, json!(mock().journal.entries(&filter)))
+    answer(StatusCode::OK, json!(mock.journal.entries(&filter)))
 }
 
 /// Refuses admin requests without the token, when the mock has one (it is
 /// bound to an address others can reach).
 async fn require_token(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
-    let Some(token) = current::state().and_then(|mock| mock.admin_token.clone()) else {
+    let token = request
+        .extensions()
+        .get::<Arc<MockState>>()
+        .and_then(|mock| mock.admin_token.clone());
+    let Some(token) = token else {
         return next.run(request).await;
     };
     let given = request
@@ -86,6 +86,7 @@ pub fn guarded(routes: Router) -> Router {
 /// `GET /__mock/deliveries[?provider=&event_id=&endpoint_id=]`: the
 /// delivery attempts that match, oldest first.
 async fn deliveries(
+    Mock(mock): Mock,
     query: Result<Query<DeliveryFilter>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let Ok(Query(filter)) = query else {
@@ -93,7 +94,7 @@ async fn deliveries(
     };
     answer(
         StatusCode::OK,
-        json!(mock().deliverer.attempts_matching(&filter)),
+        json!(mock.deliverer.attempts_matching(&filter)),
     )
 }
 
@@ -110,8 +111,7 @@ pub fn open_router() -> Router {
 
 /// `POST /__mock/deliveries/{event_id}/resend`: the recorded event again to
 /// its endpoints, signed afresh; 202 with where it goes.
-async fn resend(Path(event_id): Path<String>) -> Response {
-    let mock = mock();
+async fn resend(Mock(mock): Mock, Path(event_id): Path<String>) -> Response {
     match mock.deliverer.resend(&event_id) {
         Ok(targets) => {
             let deliveries: Vec<Value> = targets
@@ -129,10 +129,10 @@ async fn resend(Path(event_id): Path<String>) -> Response {
 
 /// `POST /__mock/faults` with a [`Fault`]: the next matching requests get
 /// it; 204, or 400 naming what cannot be.
-async fn add_fault(body: axum::body::Bytes) -> Response {
+async fn add_fault(Mock(mock): Mock, body: axum::body::Bytes) -> Response {
     let added = serde_json::from_slice::<Fault>(&body)
         .map_err(|e| format!("expected {{\"provider\", \"kind\", \"status\", \"count\", …}}: {e}"))
-        .and_then(|fault| mock().faults.add(fault));
+        .and_then(|fault| mock.faults.add(fault));
     match added {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(why) => refuse(why),
@@ -140,8 +140,8 @@ async fn add_fault(body: axum::body::Bytes) -> Response {
 }
 
 /// `DELETE /__mock/faults`: forget every scheduled fault.
-async fn clear_faults() -> StatusCode {
-    mock().faults.clear();
+async fn clear_faults(Mock(mock): Mock) -> StatusCode {
+    mock.faults.clear();
     StatusCode::NO_CONTENT
 }
 
@@ -157,8 +157,8 @@ fn clock_answer(mock: &MockState) -> Response {
 }
 
 /// `GET /__mock/clock`: the mock's time and clock.
-async fn clock() -> Response {
-    clock_answer(&mock())
+async fn clock(Mock(mock): Mock) -> Response {
+    clock_answer(&mock)
 }
 
 #[derive(Deserialize)]
@@ -169,12 +169,11 @@ struct Advance {
 
 /// `POST /__mock/clock` with `{"advance_seconds": N}`: moves a manual clock
 /// forward, making every delivery attempt that falls due on the way.
-async fn advance_clock(body: axum::body::Bytes) -> Response {
+async fn advance_clock(Mock(mock): Mock, body: axum::body::Bytes) -> Response {
     let advance = match serde_json::from_slice::<Advance>(&body) {
         Ok(advance) => advance,
         Err(e) => return refuse(format!("expected {{\"advance_seconds\": N}}: {e}")),
     };
-    let mock = mock();
     match mock
         .clock
         .advance(Duration::from_secs(advance.advance_seconds))
@@ -187,12 +186,12 @@ async fn advance_clock(body: axum::body::Bytes) -> Response {
 
 /// `POST /__mock/fixtures` with a list of steps: runs them, answers what
 /// each step's request answered, by step name.
-async fn load_fixtures(body: axum::body::Bytes) -> Response {
+async fn load_fixtures(Mock(mock): Mock, body: axum::body::Bytes) -> Response {
     let steps = match serde_json::from_slice::<Vec<fixtures::Step>>(&body) {
         Ok(steps) => steps,
         Err(e) => return refuse(format!("expected a list of fixture steps: {e}")),
     };
-    match fixtures::run(&mock(), steps).await {
+    match fixtures::run(&mock, steps).await {
         Ok(answers) => answer(StatusCode::OK, answers),
         Err(failure) => answer(StatusCode::BAD_REQUEST, failure),
     }
@@ -244,6 +243,6 @@ async fn trigger<P: MockProvider>(
     };
     match run() {
         Ok(outcome) => (StatusCode::ACCEPTED, axum::Json(outcome)).into_response(),
-        Err(error) => error.into_response(),
+        Err(error) => error.render(&store.0.env),
     }
 }

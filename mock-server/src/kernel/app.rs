@@ -1,7 +1,8 @@
 //! Mounting a provider: its routes, its emitted spec, and the layers every
 //! provider shares (journal, injected failures, its own 404 and 405 for
 //! unknown routes and methods). What is mounted is the same for every mock
-//! of a process; each request finds its own mock's state (see `current`).
+//! of a process; each request carries its own mock's state (an extension
+//! [`Scoped`] sets).
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -15,7 +16,6 @@ use futures_util::future::BoxFuture;
 use serde_json::Value;
 use tower::ServiceExt;
 
-use super::current;
 use super::error::{ApiError, ErrorKind};
 use super::layers::{inject, journal};
 use super::operations::{self, Operations, documented_operations};
@@ -134,7 +134,7 @@ fn wrong_method<P>() -> ApiError<P> {
     )
 }
 
-/// The app, serving one mock's state: every request runs as part of it.
+/// The app, serving one mock's state: every request carries it.
 #[derive(Clone)]
 pub struct Scoped {
     router: Router,
@@ -168,10 +168,8 @@ where
     }
 
     fn call(&mut self, request: http::Request<B>) -> Self::Future {
-        let (router, state) = (self.router.clone(), self.state.clone());
-        Box::pin(current::scope(
-            state,
-            router.oneshot(request.map(axum::body::Body::new)),
-        ))
+        let mut request = request.map(axum::body::Body::new);
+        request.extensions_mut().insert(self.state.clone());
+        Box::pin(self.router.clone().oneshot(request))
     }
 }

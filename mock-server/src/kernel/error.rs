@@ -97,9 +97,6 @@ pub struct ApiError<P> {
     pub param: Option<String>,
     /// Seconds for a `Retry-After` header.
     pub retry_after: Option<u64>,
-    /// The mock's Unix time when the error was made (for a rate limit's
-    /// reset time), if known.
-    pub at: Option<i64>,
     provider: PhantomData<fn() -> P>,
 }
 
@@ -123,7 +120,6 @@ impl<P> ApiError<P> {
             message: message.into(),
             param: None,
             retry_after: None,
-            at: None,
             provider: PhantomData,
         }
     }

@@ -9,8 +9,8 @@ use std::time::Duration;
 use axum::http::HeaderMap;
 use serde_json::{Value, json};
 
-use super::current;
 use super::deliveries::{Attempt, Delivery, Trigger};
+use super::env::Env;
 use super::error::{ApiError, invalid};
 use super::provider::{
     EventHooks, MockProvider, Mode, ProviderState, SignedEvent, Tenant, authenticate,
@@ -51,8 +51,9 @@ pub trait SignedEvents: MockProvider {
     /// Whether the trigger accepts this event type.
     fn accepts(event_type: &str) -> bool;
 
-    /// A new event of `event_type` for this tenant, in the documented envelope.
-    fn envelope(tenant: &Tenant, event_type: &str, data: Option<Value>) -> Event;
+    /// A new event of `event_type` for this tenant, in the documented
+    /// envelope, its ID and time from `env`.
+    fn envelope(env: &Env, tenant: &Tenant, event_type: &str, data: Option<Value>) -> Event;
 
     /// The tenant's active endpoints subscribed to `event_type`.
     fn subscribers(data: &Self::TenantData, event_type: &str) -> Vec<Subscriber>;
@@ -111,17 +112,14 @@ pub fn trigger<P: SignedEvents>(
             format!("Unknown event type '{event_type}'."),
         ));
     }
-    let event = P::envelope(&tenant, event_type, request.data.clone());
+    let event = P::envelope(&state.env, &tenant, event_type, request.data.clone());
     let subscribers = state
         .tenants
         .lock()
         .get(&tenant.key)
         .map(|data| P::subscribers(data, event_type))
         .unwrap_or_default();
-    let deliverer = current::state()
-        .expect("a trigger runs as part of a mock")
-        .deliverer
-        .clone();
+    let deliverer = &state.deliverer;
     let endpoints: Vec<String> = subscribers.iter().map(|s| s.endpoint_id.clone()).collect();
     let deliveries: Vec<Value> = subscribers
         .iter()
@@ -187,6 +185,7 @@ fn tracked<P: SignedEvents>(
 /// A new event signed with `secret` at this moment, as `P` documents (a
 /// sandbox-mode event where the envelope says which).
 pub fn sign<P: SignedEvents>(
+    env: &Env,
     event_type: &str,
     data: Option<Value>,
     secret: &str,
@@ -201,9 +200,9 @@ pub fn sign<P: SignedEvents>(
         key: String::new(),
         mode: Mode::Test,
     };
-    let event = P::envelope(&tenant, event_type, data);
+    let event = P::envelope(env, &tenant, event_type, data);
     let body = serde_json::to_vec(&event.envelope).expect("serialisable");
-    let headers = P::signed_headers(&event, &body, secret, current::unix_now());
+    let headers = P::signed_headers(&event, &body, secret, env.unix_now());
     Ok(SignedEvent {
         id: event.id,
         body,

@@ -12,9 +12,9 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::current;
 use super::error::{ApiError, ErrorKind, too_large, unsupported_media_type};
 use super::provider::{MockProvider, ProviderState, Tenant, authenticate};
+use super::state::MockState;
 
 /// A request header as text, if present and readable.
 pub fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -41,11 +41,29 @@ pub struct Store<P: MockProvider>(pub Arc<ProviderState<P>>);
 impl<P: MockProvider, S: Send + Sync> FromRequestParts<S> for Store<P> {
     type Rejection = ApiError<P>;
 
-    async fn from_request_parts(_: &mut Parts, _: &S) -> Result<Self, ApiError<P>> {
-        current::state()
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError<P>> {
+        parts
+            .extensions
+            .get::<Arc<MockState>>()
             .and_then(|mock| mock.providers.get::<ProviderState<P>>(P::NAME))
             .map(Store)
             .ok_or_else(|| ApiError::of_kind(ErrorKind::Internal))
+    }
+}
+
+/// The mock a request belongs to, which its connection was accepted for
+/// (a request extension the app sets on every request it serves).
+pub struct Mock(pub Arc<MockState>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Mock {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let mock = parts
+            .extensions
+            .get::<Arc<MockState>>()
+            .expect("the app sets its mock's state on every request");
+        Ok(Mock(mock.clone()))
     }
 }
 

@@ -8,7 +8,6 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use tower::ServiceExt;
 
-use super::current;
 use super::state::MockState;
 
 /// One step, as a fixtures file lists them.
@@ -62,7 +61,10 @@ pub async fn run(mock: &std::sync::Arc<MockState>, steps: Vec<Step>) -> Result<V
                 .headers_mut()
                 .insert(header, token.parse().expect("a token is a header value"));
         }
-        let response = current::scope(mock.clone(), router.clone().oneshot(request))
+        request.extensions_mut().insert(mock.clone());
+        let response = router
+            .clone()
+            .oneshot(request)
             .await
             .expect("the router is infallible");
         let status = response.status();

@@ -10,12 +10,11 @@ use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use super::current;
 use super::error::{ApiError, ErrorKind, MAX_BODY_BYTES, too_large, unsupported_media_type};
 use super::faults::{Fault, FaultKind};
 use super::journal::{Recorded, header_lines};
 use super::operations::{self, DocumentedOperation, Operations};
-use super::provider::{MockProvider, authenticate};
+use super::provider::{MockProvider, authenticate, render_pending};
 use super::state::MockState;
 
 /// What the journal learns of a request from the layers inside it: its
@@ -86,7 +85,13 @@ pub async fn journal<P: MockProvider>(request: Request, next: Next) -> Response 
         .map_or_else(|| parts.uri.clone(), |o| o.0.clone());
     let note = Note::default();
     parts.extensions.insert(note.clone());
-    let mut journaling = current::state().map(|mock| Journaling {
+    let mock = parts
+        .extensions
+        .get::<Arc<MockState>>()
+        .cloned()
+        .expect("the app sets its mock's state on every request");
+    let env = mock.env();
+    let mut journaling = Some(Journaling {
         recorded: Some(Recorded {
             seq: mock.journal.next_seq(),
             at_millis: mock.clock.now_millis(),
@@ -115,6 +120,8 @@ pub async fn journal<P: MockProvider>(request: Request, next: Next) -> Response 
             let response = next
                 .run(Request::from_parts(parts, Body::from(bytes)))
                 .await;
+            // An error's body is written here, where the mock's IDs and time are known.
+            let response = render_pending(response, &env);
             // Mock responses are small JSON documents: keep a copy for the journal.
             let (response_parts, response_body) = response.into_parts();
             let bytes = axum::body::to_bytes(response_body, usize::MAX)
@@ -125,7 +132,7 @@ pub async fn journal<P: MockProvider>(request: Request, next: Next) -> Response 
             }
             Response::from_parts(response_parts, Body::from(bytes))
         }
-        Err(_) => too_large::<P>().into_response(),
+        Err(_) => too_large::<P>().render(&env),
     };
     let reset = response.extensions().get::<ResetConnection>().is_some();
     let status = if reset { 0 } else { response.status().as_u16() };
@@ -167,7 +174,9 @@ pub async fn inject<P: MockProvider>(ops: Operations, request: Request, next: Ne
         return error.into_response();
     }
     let path = request.uri().path().to_string();
-    let fault = current::state()
+    let fault = request
+        .extensions()
+        .get::<Arc<MockState>>()
         .filter(|mock| !mock.faults.is_empty())
         .and_then(|mock| {
             let tenant = authenticate::<P>(request.headers()).ok();
@@ -311,6 +320,5 @@ fn injected<P: MockProvider>(
             .unwrap_or_else(|| ApiError::of_kind(kind)),
     };
     error.retry_after = retry_after;
-    error.at = Some(current::unix_now());
     error
 }

@@ -2,8 +2,8 @@
 //! provider, laid out by role: time and IDs (`clock`, `ids`), errors and
 //! answers (`error`, `respond`), stored data (`store`, `registry`,
 //! `paging`), what a mock records and is asked (`journal`, `expect`,
-//! `operations`, `faults`, `deliveries`), one mock's state (`state`,
-//! `current`), the seam a provider plugs into (`provider`, `events`), what
+//! `operations`, `faults`, `deliveries`), one mock's state (`state`, and
+//! `env`, the part of it a provider's code is handed), the seam a provider plugs into (`provider`, `events`), what
 //! requests meet (`extract`, `layers`, `urls`, `signing`), and serving
 //! (`spec`, `admin`, `fixtures`, `app`, `serve`).
 //! A provider plugs in through [`provider::MockProvider`] (and
@@ -12,8 +12,8 @@
 pub mod admin;
 pub mod app;
 pub mod clock;
-pub mod current;
 pub mod deliveries;
+pub mod env;
 pub mod error;
 pub mod events;
 pub mod expect;

@@ -9,7 +9,8 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
 
-use super::deliveries::Trigger;
+use super::deliveries::{Deliverer, Trigger};
+use super::env::Env;
 use super::error::{ApiError, DEFAULT_RETRY_AFTER, ErrorKind, RATE_LIMIT, RateLimitHeaders};
 use super::operations::PathParams;
 use super::registry::{ProviderStates, Reset};
@@ -149,8 +150,9 @@ pub trait MockProvider: Sized + Send + Sync + 'static {
     /// The documented error body (the type the emitted spec describes).
     type ErrorBody: Serialize;
 
-    /// The documented error body of `error`, answered with `status`.
-    fn error_body(error: &ApiError<Self>, status: StatusCode) -> Self::ErrorBody;
+    /// The documented error body of `error`, answered with `status` by a
+    /// mock with `env` (for a request ID in the body).
+    fn error_body(error: &ApiError<Self>, status: StatusCode, env: &Env) -> Self::ErrorBody;
 
     /// The provider's code and message for an error of `kind` when nothing
     /// more precise is known (`Prefer`, faults, unknown routes and methods).
@@ -191,7 +193,8 @@ pub trait MockProvider: Sized + Send + Sync + 'static {
     /// Adds this provider's state to a new mock's (and that of any other
     /// contract sharing its store).
     fn add_state(states: &mut ProviderStates) {
-        states.insert(Self::NAME, Arc::new(ProviderState::<Self>::new()));
+        let state = ProviderState::<Self>::new(states);
+        states.insert(Self::NAME, Arc::new(state));
     }
 
     /// How its events are signed and triggered, where it documents signing
@@ -199,14 +202,15 @@ pub trait MockProvider: Sized + Send + Sync + 'static {
     const EVENTS: Option<EventHooks<Self>> = None;
 
     /// A new `event_type` event with `data` in the provider's envelope,
-    /// signed with `secret` now.
+    /// signed with `secret` now, its ID and time from `env`.
     fn sign(
+        env: &Env,
         event_type: &str,
         data: Option<Value>,
         secret: &str,
     ) -> Result<SignedEvent, ApiError<Self>> {
         match Self::EVENTS {
-            Some(events) => (events.sign)(event_type, data, secret),
+            Some(events) => (events.sign)(env, event_type, data, secret),
             None => Err(not_documented()),
         }
     }
@@ -249,12 +253,31 @@ impl<P: MockProvider> ApiError<P> {
     }
 }
 
+/// An error answered but not yet written (whichever contract made it): its
+/// body may need the mock's IDs and time, which the kernel's journal layer
+/// holds ([`render_pending`]).
+#[derive(Clone)]
+struct Pending(Arc<dyn Fn(&Env) -> Response + Send + Sync>);
+
+/// The status alone, the error kept for [`render_pending`], which every
+/// provider request passes through.
 impl<P: MockProvider> IntoResponse for ApiError<P> {
     fn into_response(self) -> Response {
+        let mut response = self.kind.status().into_response();
+        response
+            .extensions_mut()
+            .insert(Pending(Arc::new(move |env: &Env| self.render(env))));
+        response
+    }
+}
+
+impl<P: MockProvider> ApiError<P> {
+    /// The answer: `P`'s documented body and headers, as written by a mock with `env`.
+    pub fn render(&self, env: &Env) -> Response {
         let status = self.kind.status();
-        let body = P::error_body(&self, status);
+        let body = P::error_body(self, status, env);
         let mut response = respond(status.as_u16(), &body);
-        for (name, value) in retry_headers::<P>(status.as_u16(), self.retry_after, self.at) {
+        for (name, value) in retry_headers::<P>(status.as_u16(), self.retry_after, env.unix_now()) {
             let value = value.parse().expect("digits are a valid header value");
             response.headers_mut().insert(name, value);
         }
@@ -262,13 +285,21 @@ impl<P: MockProvider> IntoResponse for ApiError<P> {
     }
 }
 
+/// `response`, with the body of a provider's error written by a mock with `env`.
+pub fn render_pending(mut response: Response, env: &Env) -> Response {
+    match response.extensions_mut().remove::<Pending>() {
+        Some(Pending(render)) => render(env),
+        None => response,
+    }
+}
+
 /// `Retry-After` (when given, and on every 429 of a provider with rate-limit
-/// headers) and those headers on a 429; a Unix reset time counts from `at`
-/// (the mock's time), else from the wall clock.
+/// headers) and those headers on a 429; a Unix reset time counts from `now`
+/// (the mock's time).
 fn retry_headers<P: MockProvider>(
     status: u16,
     retry_after: Option<u64>,
-    at: Option<i64>,
+    now: i64,
 ) -> Vec<(&'static str, String)> {
     let family = P::RATE_LIMIT_HEADERS.filter(|_| status == 429);
     let retry_after = match family {
@@ -281,7 +312,6 @@ fn retry_headers<P: MockProvider>(
     }
     if let (Some(names), Some(seconds)) = (family, retry_after) {
         let reset = if names.reset_is_unix_time {
-            let now = at.unwrap_or_else(super::current::unix_now);
             now.max(0).unsigned_abs() + seconds
         } else {
             seconds
@@ -293,8 +323,8 @@ fn retry_headers<P: MockProvider>(
     headers
 }
 
-/// Signs a new event (type, data, secret).
-pub type SignFn<P> = fn(&str, Option<Value>, &str) -> Result<SignedEvent, ApiError<P>>;
+/// Signs a new event (the time and IDs to use, type, data, secret).
+pub type SignFn<P> = fn(&Env, &str, Option<Value>, &str) -> Result<SignedEvent, ApiError<P>>;
 
 /// Delivers a new event (state, the caller's headers, what to deliver).
 pub type TriggerFn<P> =
@@ -331,24 +361,25 @@ pub struct SignedEvent {
     pub headers: Vec<(&'static str, String)>,
 }
 
-/// A provider's state: its tenants' data.
+/// A provider's state in one mock: its tenants' data, and the mock's time,
+/// IDs and deliverer, which its handlers use.
 pub struct ProviderState<P: MockProvider> {
     /// Every tenant's data, behind one lock (shared with another contract
     /// of the same provider, see [`MockProvider::alternate`]).
     pub tenants: Arc<Shared<P::TenantData>>,
-}
-
-impl<P: MockProvider> Default for ProviderState<P> {
-    fn default() -> Self {
-        Self::new()
-    }
+    /// The mock's time and IDs.
+    pub env: Env,
+    /// The mock's deliverer.
+    pub deliverer: Arc<Deliverer>,
 }
 
 impl<P: MockProvider> ProviderState<P> {
-    /// Empty state.
-    pub fn new() -> Self {
+    /// Empty state in the mock `states` belong to.
+    pub fn new(states: &ProviderStates) -> Self {
         Self {
             tenants: Arc::default(),
+            env: states.env.clone(),
+            deliverer: states.deliverer.clone(),
         }
     }
 
@@ -356,6 +387,8 @@ impl<P: MockProvider> ProviderState<P> {
     pub fn sharing<Q: MockProvider<TenantData = P::TenantData>>(other: &ProviderState<Q>) -> Self {
         Self {
             tenants: other.tenants.clone(),
+            env: other.env.clone(),
+            deliverer: other.deliverer.clone(),
         }
     }
 }

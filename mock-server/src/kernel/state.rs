@@ -8,6 +8,7 @@ use axum::Router;
 
 use super::clock::Clock;
 use super::deliveries::{Deliverer, DeliveryConfig};
+use super::env::Env;
 use super::expect::Expectations;
 use super::faults::Faults;
 use super::ids::Ids;
@@ -90,14 +91,19 @@ impl MockState {
             Some(seed) => Ids::seeded(seed),
             None => Ids::Random,
         });
-        let mut providers = ProviderStates::default();
+        let deliverer = Arc::new(Deliverer::new(
+            settings.deliveries.clone(),
+            clock.clone(),
+            ids.clone(),
+        ));
+        let env = Env {
+            clock: clock.clone(),
+            ids: ids.clone(),
+        };
+        let mut providers = ProviderStates::new(env, deliverer.clone());
         add_states(&mut providers);
         Self {
-            deliverer: Arc::new(Deliverer::new(
-                settings.deliveries.clone(),
-                clock.clone(),
-                ids.clone(),
-            )),
+            deliverer,
             clock,
             ids,
             journal: Journal::default(),
@@ -107,6 +113,14 @@ impl MockState {
             admin_token: settings.admin_token.clone(),
             served,
             router: OnceLock::new(),
+        }
+    }
+
+    /// Its time and IDs, as its providers' code is handed them.
+    pub fn env(&self) -> Env {
+        Env {
+            clock: self.clock.clone(),
+            ids: self.ids.clone(),
         }
     }
 

@@ -11,6 +11,7 @@ pub mod meum;
 use serde_json::Value;
 
 use crate::kernel::deliveries::Trigger;
+use crate::kernel::env::Env;
 use crate::kernel::provider::{HandWritten, MockProvider, ProviderState, SignedEvent};
 use crate::kernel::state::MockState;
 
@@ -129,8 +130,9 @@ impl Provider {
 
     /// A new `event_type` event with `data` (the provider's default data
     /// when `None`) in the provider's documented envelope, signed with
-    /// `secret` as it documents; an error names why not (an event type it
-    /// does not document, or no documented signing).
+    /// `secret` as it documents, now by the wall clock and with a random
+    /// event ID (no mock is involved); an error names why not (an event
+    /// type it does not document, or no documented signing).
     pub fn sign_event(
         self,
         event_type: &str,
@@ -141,14 +143,14 @@ impl Provider {
         impl WithProvider for Sign<'_> {
             type Output = Result<SignedEvent, String>;
             fn with<P: MockProvider>(self) -> Self::Output {
-                P::sign(self.0, self.1, self.2).map_err(|e| e.message)
+                P::sign(&Env::wall(), self.0, self.1, self.2).map_err(|e| e.message)
             }
         }
         self.with(Sign(event_type, data, secret))
     }
 
     /// Delivers a signed event to tenant `api_key`'s subscribed endpoints in
-    /// `mock` (which must run as the current mock), as the admin trigger does.
+    /// `mock`, as the admin trigger does.
     pub(crate) fn trigger(
         self,
         mock: &MockState,

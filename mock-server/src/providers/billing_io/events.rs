@@ -7,9 +7,10 @@ use serde_json::{Value, json};
 
 use super::wire::{EventType, WebhookStatus};
 use super::{BillingIo, TenantData};
+use crate::kernel::env::Env;
 use crate::kernel::events::{Event, SignedEvents, Subscriber};
 use crate::kernel::provider::Tenant;
-use crate::kernel::{current, signing};
+use crate::kernel::signing;
 
 /// Three attempts: at once, 5 minutes later, 30 minutes after the first.
 const SCHEDULE: &[Duration] = &[
@@ -28,18 +29,18 @@ impl SignedEvents for BillingIo {
         serde_json::from_value::<EventType>(json!(event_type)).is_ok()
     }
 
-    fn envelope(_tenant: &Tenant, event_type: &str, data: Option<Value>) -> Event {
+    fn envelope(env: &Env, _tenant: &Tenant, event_type: &str, data: Option<Value>) -> Event {
         let checkout_id = data
             .as_ref()
             .and_then(|d| d["checkout_id"].as_str().map(str::to_string))
-            .unwrap_or_else(|| current::hex("co_", 12));
-        let id = current::hex("evt_", 16);
+            .unwrap_or_else(|| env.hex("co_", 12));
+        let id = env.hex("evt_", 16);
         let envelope = json!({
             "event_id": id,
             "type": event_type,
             "checkout_id": checkout_id,
-            "data": data.unwrap_or_else(|| checkout(&checkout_id)),
-            "created_at": current::now_rfc3339(),
+            "data": data.unwrap_or_else(|| checkout(env, &checkout_id)),
+            "created_at": env.now_rfc3339(),
         });
         Event {
             id,
@@ -84,8 +85,8 @@ impl SignedEvents for BillingIo {
 
 /// A whole Checkout, as the guide's example event carries (and the Python
 /// SDK's `Event` requires): the default data of a triggered event.
-fn checkout(checkout_id: &str) -> Value {
-    let now = current::now_rfc3339();
+fn checkout(env: &Env, checkout_id: &str) -> Value {
+    let now = env.now_rfc3339();
     json!({
         "checkout_id": checkout_id,
         "deposit_address": "TXrkA1b2C3d4E5f6G7h8I9j0K1l2M3n4",
@@ -94,7 +95,7 @@ fn checkout(checkout_id: &str) -> Value {
         "amount_usd": 49.99,
         "amount_atomic": "49990000",
         "status": "confirmed",
-        "tx_hash": current::hex("", 64),
+        "tx_hash": env.hex("", 64),
         "confirmations": 19,
         "required_confirmations": 19,
         "expires_at": now,

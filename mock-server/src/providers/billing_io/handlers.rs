@@ -12,7 +12,6 @@ use super::wire::{
     WebhookEndpointList, WebhookStatus,
 };
 use super::{BillingIo, TenantData};
-use crate::kernel::current;
 use crate::kernel::error::{ApiError, ErrorKind, invalid, missing};
 use crate::kernel::extract::{Auth, JsonBody, Query, Store};
 use crate::kernel::paging::{bounded, cursor_page};
@@ -114,17 +113,17 @@ async fn create_webhook_endpoint(
             key,
             fingerprint,
             conflict,
-            now: current::now(),
+            now: state.env.now(),
         },
         |data, positions| {
             let endpoint = WebhookEndpoint {
-                webhook_id: current::hex("we_", 24),
+                webhook_id: state.env.hex("we_", 24),
                 url,
                 events,
-                secret: Some(SigningSecret(current::hex("whsec_", 24))),
+                secret: Some(SigningSecret(state.env.hex("whsec_", 24))),
                 description: body.description,
                 status: WebhookStatus::Active,
-                created_at: current::now_rfc3339(),
+                created_at: state.env.now_rfc3339(),
             };
             let response = json_bytes(&endpoint);
             // The secret is returned once and never again.

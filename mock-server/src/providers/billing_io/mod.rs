@@ -13,6 +13,7 @@ use axum::http::StatusCode;
 use std::collections::HashMap;
 use utoipa_axum::router::OpenApiRouter;
 
+use crate::kernel::env::Env;
 use crate::kernel::error::{ApiError, ErrorKind, RateLimitHeaders};
 use crate::kernel::operations::PathParams;
 use crate::kernel::provider::{EventHooks, KeyPrefix, MockProvider, Mode, Security};
@@ -55,7 +56,7 @@ impl MockProvider for BillingIo {
     type ErrorBody = ErrorResponse;
 
     /// `{"error": {type, code, message, param}}`.
-    fn error_body(error: &ApiError<Self>, status: StatusCode) -> ErrorResponse {
+    fn error_body(error: &ApiError<Self>, status: StatusCode, _env: &Env) -> ErrorResponse {
         let type_ = match status.as_u16() {
             401 => ErrorType::AuthenticationError,
             404 => ErrorType::NotFound,

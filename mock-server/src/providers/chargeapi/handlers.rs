@@ -12,7 +12,6 @@ use super::wire::{
     UpdateWebhookEndpointRequest, WebhookEndpoint, WebhookEndpointList,
 };
 use super::{Chargeapi, TenantData};
-use crate::kernel::current;
 use crate::kernel::error::{ApiError, ErrorKind, invalid, missing};
 use crate::kernel::extract::{Auth, JsonBody, Query, Store, header_text};
 use crate::kernel::paging::bounded;
@@ -121,20 +120,20 @@ async fn create_webhook_endpoint(
             key,
             fingerprint,
             conflict,
-            now: current::now(),
+            now: state.env.now(),
         },
         |data, positions| {
             let endpoint = WebhookEndpoint {
-                id: current::alnum("wh_", 32),
+                id: state.env.alnum("wh_", 32),
                 object: "webhook_endpoint".into(),
                 api_version: pinned_version,
                 application: None,
-                created: Created(current::now_rfc3339_millis()),
+                created: Created(state.env.now_rfc3339_millis()),
                 description: body.description,
                 enabled_events: events,
                 livemode: tenant.mode == Mode::Live,
                 metadata: body.metadata.unwrap_or_default(),
-                secret: SigningSecret(current::alnum("whsec_", 32)),
+                secret: SigningSecret(state.env.alnum("whsec_", 32)),
                 status: EndpointStatus::Enabled,
                 url,
             };
@@ -322,7 +321,7 @@ async fn update_webhook_endpoint(
             key,
             fingerprint,
             conflict,
-            now: current::now(),
+            now: state.env.now(),
         },
         |data, _| {
             let endpoint = data.endpoints.get_mut(&id).ok_or_else(|| not_found(&id))?;

@@ -13,7 +13,7 @@ pub mod wire;
 use axum::http::StatusCode;
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::kernel::current;
+use crate::kernel::env::Env;
 use crate::kernel::error::{ApiError, ErrorKind};
 use crate::kernel::operations::PathParams;
 use crate::kernel::provider::{KeyPrefix, MockProvider, Mode, Security};
@@ -47,7 +47,7 @@ impl MockProvider for Chargeapi {
     type ErrorBody = Error;
 
     /// Charge's flat error object.
-    fn error_body(error: &ApiError<Self>, status: StatusCode) -> Error {
+    fn error_body(error: &ApiError<Self>, status: StatusCode, env: &Env) -> Error {
         let type_ = match status.as_u16() {
             401 => "authentication_error",
             429 => "rate_limit_error",
@@ -60,7 +60,7 @@ impl MockProvider for Chargeapi {
             message: error.message.clone(),
             object: "error".into(),
             param: error.param.clone(),
-            request: current::alnum("req_", 32),
+            request: env.alnum("req_", 32),
             status: i64::from(status.as_u16()),
             type_: type_.into(),
         }

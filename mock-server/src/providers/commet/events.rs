@@ -9,9 +9,10 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use super::{Commet, TenantData};
+use crate::kernel::env::Env;
 use crate::kernel::events::{Event, SignedEvents, Subscriber};
 use crate::kernel::provider::{Mode, ProviderState, Tenant};
-use crate::kernel::{current, signing};
+use crate::kernel::signing;
 
 /// Eight attempts: at once, then after 1 min, 5 min, 15 min, 30 min, 1 h,
 /// 1 h and 1 h ("capped at 1 hour", about 4 h in all), as Commet's current
@@ -49,12 +50,12 @@ impl SignedEvents for Commet {
         super::EVENT_TYPES.contains(&event_type)
     }
 
-    fn envelope(tenant: &Tenant, event_type: &str, data: Option<Value>) -> Event {
-        let id = current::alnum("whev_", 24);
+    fn envelope(env: &Env, tenant: &Tenant, event_type: &str, data: Option<Value>) -> Event {
+        let id = env.alnum("whev_", 24);
         let envelope = json!({
             "id": id,
             "event": event_type,
-            "timestamp": current::now_rfc3339_millis(),
+            "timestamp": env.now_rfc3339_millis(),
             "organizationId": "00000000-0000-4000-8000-000000000000",
             "mode": if tenant.mode == Mode::Live { "live" } else { "sandbox" },
             // The account's version; an endpoint's pin replaces it (`render_in`).
@@ -168,7 +169,7 @@ mod tests {
             key: "ck_sandbox_x".into(),
             mode: Mode::Test,
         };
-        let event = Commet::envelope(&tenant, "subscription.created", None);
+        let event = Commet::envelope(&Env::wall(), &tenant, "subscription.created", None);
         assert_eq!(
             event.envelope["apiVersion"],
             super::super::DEFAULT_API_VERSION

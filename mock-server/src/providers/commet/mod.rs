@@ -22,6 +22,7 @@ use axum::http::StatusCode;
 use serde_json::{Value, json};
 use utoipa_axum::router::OpenApiRouter;
 
+use crate::kernel::env::Env;
 use crate::kernel::error::{ApiError, ErrorKind, RateLimitHeaders};
 use crate::kernel::operations::PathParams;
 use crate::kernel::provider::{
@@ -158,7 +159,7 @@ impl MockProvider for Commet {
 
     /// `{"success": false, "error": {type, code, message, param?, details, doc_url}}`;
     /// field-level problems are `validation_error`s with `details: [{field, message}]`.
-    fn error_body(error: &ApiError<Self>, status: StatusCode) -> ErrorResponse {
+    fn error_body(error: &ApiError<Self>, status: StatusCode, _env: &Env) -> ErrorResponse {
         ErrorResponse {
             success: false,
             error: error_detail(
@@ -222,7 +223,7 @@ impl MockProvider for Commet {
 
     /// Both contracts read and write one store.
     fn add_state(states: &mut ProviderStates) {
-        let seed = Arc::new(ProviderState::<Self>::new());
+        let seed = Arc::new(ProviderState::<Self>::new(states));
         let current = ProviderState::<CommetCurrent>::sharing(&seed);
         states.insert(Self::NAME, seed);
         states.insert(CommetCurrent::NAME, Arc::new(current));

@@ -17,7 +17,6 @@ use super::wire::{
     UpdateWebhookRequest, Webhook, WebhookTest,
 };
 use super::{Commet, EVENT_TYPES, StoredWebhook, TenantData};
-use crate::kernel::current;
 use crate::kernel::error::{ApiError, ErrorKind, invalid, missing};
 use crate::kernel::events::{SignedEvents, Subscriber, delivery};
 use crate::kernel::extract::{Auth, JsonBody, Query, Store, header_text};
@@ -119,21 +118,21 @@ pub fn create<C: Contract>(
             key,
             fingerprint,
             conflict,
-            now: current::now(),
+            now: state.env.now(),
         },
         |data, positions| {
             let webhook = Webhook {
-                id: current::alnum("wh_", 24),
+                id: state.env.alnum("wh_", 24),
                 url,
                 events,
                 description: body.description,
                 is_active: true,
                 api_version,
-                created_at: current::now_rfc3339(),
+                created_at: state.env.now_rfc3339(),
                 object: "webhook".into(),
                 livemode: tenant.mode == Mode::Live,
             };
-            let secret = current::alnum("whsec_", 32);
+            let secret = state.env.alnum("whsec_", 32);
             let created = CreatedWebhook {
                 webhook: webhook.clone(),
                 secret_key: SigningSecret(secret.clone()),
@@ -204,7 +203,7 @@ pub fn update<C: Contract>(
             key,
             fingerprint,
             conflict,
-            now: current::now(),
+            now: state.env.now(),
         },
         |data, _| {
             let stored = data.webhooks.get_mut(&id).ok_or_else(not_found)?;
@@ -261,7 +260,7 @@ pub async fn test<C: Contract>(
     let fingerprint = json!(["POST", C::NAME, format!("/webhooks/{id}/test")]);
     if let Some(key) = &key {
         let mut tenants = state.tenants.lock();
-        let now = current::now();
+        let now = state.env.now();
         match tenants
             .of(&tenant.key)
             .idempotency
@@ -283,7 +282,12 @@ pub async fn test<C: Contract>(
             stored.webhook.api_version.clone(),
         )
     };
-    let event = Commet::envelope(&tenant, "webhook.test", Some(json!({"webhookId": id})));
+    let event = Commet::envelope(
+        &state.env,
+        &tenant,
+        "webhook.test",
+        Some(json!({"webhookId": id})),
+    );
     let to = Subscriber {
         endpoint_id: id.clone(),
         url,
@@ -292,8 +296,7 @@ pub async fn test<C: Contract>(
     };
     // One attempt, reported at once; it does not count toward auto-disable.
     let delivery = delivery::<Commet>(&event, to, &[Duration::ZERO]);
-    let mock = current::state().expect("a request runs as part of a mock");
-    let attempt = mock.deliverer.run(delivery).await;
+    let attempt = state.deliverer.run(delivery).await;
     let (success, timestamp) = (attempt.succeeded(), attempt.at.clone());
     let test = WebhookTest {
         success,
@@ -306,7 +309,7 @@ pub async fn test<C: Contract>(
     if let Some(key) = key {
         let mut tenants = state.tenants.lock();
         let keys = &mut tenants.of(&tenant.key).idempotency;
-        keys.save(key, fingerprint, &saved, current::now());
+        keys.save(key, fingerprint, &saved, state.env.now());
     }
     Ok(saved.into_response())
 }

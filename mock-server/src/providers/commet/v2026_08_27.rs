@@ -20,6 +20,7 @@ use super::wire::{
     ListObject, ListParams, UpdateWebhookRequest, Webhook, WebhookList, WebhookTest,
 };
 use super::{Commet, TenantData, Version};
+use crate::kernel::env::Env;
 use crate::kernel::error::{ApiError, ErrorKind, RateLimitHeaders};
 use crate::kernel::extract::{Auth, JsonBody, Query, Store, header_text};
 use crate::kernel::provider::{Alternate, KeyPrefix, MockProvider, Security};
@@ -45,7 +46,7 @@ impl MockProvider for CommetCurrent {
     type TenantData = TenantData;
     type ErrorBody = BareErrorResponse;
 
-    fn error_body(error: &ApiError<Self>, status: StatusCode) -> BareErrorResponse {
+    fn error_body(error: &ApiError<Self>, status: StatusCode, _env: &Env) -> BareErrorResponse {
         BareErrorResponse {
             error: super::error_detail(
                 CURRENT_API_VERSION,

@@ -14,7 +14,6 @@ use super::wire::{
     WebhookList, WebhookToken,
 };
 use super::{Donutwork, SUPPORTED_EVENTS, error};
-use crate::kernel::current;
 use crate::kernel::error::{ApiError, ErrorKind};
 use crate::kernel::extract::{Auth, JsonBody, Query, Store};
 use crate::kernel::paging::bounded;
@@ -145,12 +144,12 @@ async fn create_webhook(
         ));
     }
     let webhook = Webhook {
-        id: current::hex("", 24),
+        id: state.env.hex("", 24),
         name,
         description: input.description,
         url,
         events,
-        token: WebhookToken(current::hex("", 40)),
+        token: WebhookToken(state.env.hex("", 40)),
     };
     let mut tenants = state.tenants.lock();
     let seq = tenants.next_seq();

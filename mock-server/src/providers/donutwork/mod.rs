@@ -13,6 +13,7 @@ pub mod wire;
 use axum::http::StatusCode;
 use utoipa_axum::router::OpenApiRouter;
 
+use crate::kernel::env::Env;
 use crate::kernel::error::{ApiError, ErrorKind};
 use crate::kernel::operations::PathParams;
 use crate::kernel::provider::{KeyPrefix, MockProvider, Mode, Security};
@@ -48,7 +49,7 @@ impl MockProvider for Donutwork {
     type ErrorBody = Error;
 
     /// `{"error": "<message>"}`.
-    fn error_body(error: &ApiError<Self>, _status: StatusCode) -> Error {
+    fn error_body(error: &ApiError<Self>, _status: StatusCode, _env: &Env) -> Error {
         Error {
             error: error.message.clone(),
         }

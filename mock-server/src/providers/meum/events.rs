@@ -10,9 +10,10 @@ use serde_json::{Value, json};
 use super::wire::{EndpointStatus, PublicId, WebhookDelivery, WebhookDeliveryDetail};
 use super::{DEFAULT_EVENTS, Meum, TenantData};
 use crate::kernel::deliveries::Attempt;
+use crate::kernel::env::Env;
 use crate::kernel::events::{Event, SignedEvents, Subscriber};
 use crate::kernel::provider::{ProviderState, Tenant};
-use crate::kernel::{current, signing};
+use crate::kernel::signing;
 
 /// meum.io documents no retry schedule: three attempts like billing.io's (our inference).
 const SCHEDULE: &[Duration] = &[
@@ -31,12 +32,12 @@ impl SignedEvents for Meum {
         DEFAULT_EVENTS.contains(&event_type) || event_type == "invoice.refunded"
     }
 
-    fn envelope(_tenant: &Tenant, event_type: &str, data: Option<Value>) -> Event {
-        let id = current::lower_alnum("evt_", 24);
+    fn envelope(env: &Env, _tenant: &Tenant, event_type: &str, data: Option<Value>) -> Event {
+        let id = env.lower_alnum("evt_", 24);
         let envelope = json!({
             "id": id,
             "type": event_type,
-            "created_at": current::now_rfc3339(),
+            "created_at": env.now_rfc3339(),
             "data": data.unwrap_or_else(|| json!({})),
         });
         Event {

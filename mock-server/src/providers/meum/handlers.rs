@@ -12,7 +12,6 @@ use super::wire::{
     WebhookDeliveryList, WebhookEndpoint,
 };
 use super::{DEFAULT_EVENTS, Meum, StoredEndpoint};
-use crate::kernel::current;
 use crate::kernel::error::{ApiError, ErrorKind, invalid, missing};
 use crate::kernel::extract::{Auth, JsonBody, Query, Store};
 use crate::kernel::paging::bounded;
@@ -65,9 +64,9 @@ async fn create_webhook_endpoint(
     let events = body
         .events
         .unwrap_or_else(|| DEFAULT_EVENTS.iter().map(|e| e.to_string()).collect());
-    let secret = current::hex("", 64);
+    let secret = state.env.hex("", 64);
     let view = WebhookEndpoint {
-        id: PublicId(current::lower_alnum("wh_", 24)),
+        id: PublicId(state.env.lower_alnum("wh_", 24)),
         name,
         url,
         secret_prefix: secret[..8].to_string(),
@@ -76,7 +75,7 @@ async fn create_webhook_endpoint(
         last_delivery_at: None,
         last_delivery_status: None,
         failure_count: 0,
-        created_at: current::now_rfc3339(),
+        created_at: state.env.now_rfc3339(),
     };
     let created = CreatedWebhookEndpoint {
         id: view.id.clone(),

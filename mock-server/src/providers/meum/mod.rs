@@ -13,6 +13,7 @@ pub mod wire;
 use axum::http::StatusCode;
 use utoipa_axum::router::OpenApiRouter;
 
+use crate::kernel::env::Env;
 use crate::kernel::error::{ApiError, ErrorKind};
 use crate::kernel::operations::PathParams;
 use crate::kernel::provider::{EventHooks, KeyPrefix, MockProvider, Mode, Security};
@@ -69,7 +70,7 @@ impl MockProvider for Meum {
     type ErrorBody = ErrorResponse;
 
     /// `{"error": {code, message}}` (our inference).
-    fn error_body(error: &ApiError<Self>, _status: StatusCode) -> ErrorResponse {
+    fn error_body(error: &ApiError<Self>, _status: StatusCode, _env: &Env) -> ErrorResponse {
         ErrorResponse {
             error: ErrorResponseError {
                 code: error.code.clone(),
