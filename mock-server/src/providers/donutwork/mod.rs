@@ -18,13 +18,8 @@ use crate::kernel::error::{ApiError, ErrorKind};
 use crate::kernel::operations::PathParams;
 use crate::kernel::provider::{KeyPrefix, MockProvider, Mode, Security};
 use crate::kernel::store::Collection;
+pub use wire::SUPPORTED_EVENTS;
 use wire::{Error, Webhook};
-
-/// The event names a company may subscribe to (the docs' example list).
-pub const SUPPORTED_EVENTS: &[&str] = &[
-    "RecurringPayments.charge.paid",
-    "RecurringPayments.charge.failed",
-];
 
 /// Donutwork.
 pub struct Donutwork;

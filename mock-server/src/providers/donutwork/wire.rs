@@ -6,6 +6,12 @@ use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, OneOfBuilder, Schema, Type};
 use utoipa::{IntoParams, PartialSchema, ToSchema};
 
+/// The event names a company may subscribe to (the docs' example list).
+pub const SUPPORTED_EVENTS: &[&str] = &[
+    "RecurringPayments.charge.paid",
+    "RecurringPayments.charge.failed",
+];
+
 /// Token of a subscription: real at creation, `redacted` later.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct WebhookToken(pub String);
@@ -25,7 +31,7 @@ pub enum EventNames {
 fn event_name() -> ObjectBuilder {
     ObjectBuilder::new()
         .schema_type(Type::String)
-        .enum_values(Some(super::SUPPORTED_EVENTS.iter().copied()))
+        .enum_values(Some(SUPPORTED_EVENTS.iter().copied()))
 }
 
 impl PartialSchema for EventNames {
