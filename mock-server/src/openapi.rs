@@ -363,3 +363,57 @@ mod tests {
         );
     }
 }
+
+/// A contract the mock answers in: one hand-written spec, the provider it
+/// belongs to, and the version a request sends to be answered in it where
+/// the provider answers each version in its own contract (Commet).
+#[derive(Debug, Clone, Copy)]
+pub struct Contract {
+    /// The provider.
+    pub provider: crate::Provider,
+    /// Its hand-written spec's file name under `openapi/` (`commet-2026-08-27.yaml`).
+    pub spec_file: &'static str,
+    /// The version header and value that select it, if any.
+    pub version: Option<(&'static str, &'static str)>,
+}
+
+impl Contract {
+    /// Its spec's file stem (`commet-2026-08-27`).
+    pub fn spec_stem(&self) -> &'static str {
+        self.spec_file.trim_end_matches(".yaml")
+    }
+}
+
+/// Every contract the mock serves: each provider's own, then the further
+/// ones on the same paths (Commet's current API), from the one list of providers.
+pub fn contracts() -> impl Iterator<Item = Contract> {
+    crate::providers::CONTRACTS.iter().map(|facts| Contract {
+        provider: facts.provider,
+        spec_file: facts.spec_file,
+        version: facts.version,
+    })
+}
+
+/// The OpenAPI 3.1 document the mock emits for one provider, as JSON.
+pub fn emitted(provider: crate::Provider) -> Value {
+    (*provider.contract().emitted()).clone()
+}
+
+/// The document the mock emits for the contract of one hand-written spec
+/// (its file stem: a provider's name, or `commet-2026-08-27`), if the mock
+/// serves it.
+pub fn emitted_for_spec(spec_stem: &str) -> Option<Value> {
+    crate::providers::CONTRACTS
+        .iter()
+        .find(|contract| contract.spec_stem() == spec_stem)
+        .map(|contract| (*contract.emitted()).clone())
+}
+
+/// Whether `path` fits an OpenAPI path template such as `/webhooks/{webhookId}.json`.
+pub fn template_matches(template: &str, path: &str) -> bool {
+    let (t, p): (Vec<&str>, Vec<&str>) = (template.split('/').collect(), path.split('/').collect());
+    t.len() == p.len()
+        && t.iter()
+            .zip(&p)
+            .all(|(t, s)| crate::kernel::operations::segment_matches(t, s))
+}

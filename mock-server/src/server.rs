@@ -26,10 +26,13 @@ pub enum Clock {
 }
 
 impl Clock {
-    /// A manual clock starting at [`crate::MANUAL_START`] (2026-01-01T00:00:00Z).
+    /// Where a manual clock starts unless told otherwise.
+    pub const MANUAL_START: &'static str = crate::kernel::clock::MANUAL_START;
+
+    /// A manual clock starting at [`Clock::MANUAL_START`].
     pub fn manual() -> Self {
         Self::Manual(
-            crate::kernel::clock::parse_rfc3339(crate::MANUAL_START).expect("a valid instant"),
+            crate::kernel::clock::parse_rfc3339(Self::MANUAL_START).expect("a valid instant"),
         )
     }
 }
@@ -125,7 +128,7 @@ impl MockServerBuilder {
             },
             admin_token: self.admin_token.map(Arc::from),
         };
-        let app = crate::scoped(self.only, &settings);
+        let app = crate::app::scoped(self.only, &settings);
         let state = app.state().clone();
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(crate::kernel::serve::serve(listener, app, async {
@@ -264,7 +267,8 @@ impl MockServer {
     /// ```no_run
     /// # async fn run(mock: webhooks_mock::MockServer) -> Result<(), String> {
     /// use std::time::Duration;
-    /// use webhooks_mock::{DeliveryFilter, Provider, Trigger};
+    /// use webhooks_mock::Provider;
+    /// use webhooks_mock::deliveries::{DeliveryFilter, Trigger};
     ///
     /// let sent = mock.trigger(Provider::Commet, "ck_sandbox_key", Trigger::new("subscription.created"))?;
     /// let filter = DeliveryFilter { event_id: Some(sent.event_id().into()), ..Default::default() };

@@ -179,8 +179,9 @@ pub struct AnyWebhook {
 
 impl AnyWebhook {
     /// A verifier for `provider`'s deliveries with these secrets (newest
-    /// first) and its documented tolerance; Charge and Donutwork, which do
-    /// not document how they sign, give [`SetupError::SigningNotDocumented`].
+    /// first) and its documented tolerance; a provider that does not
+    /// document how it signs (see its module) gives
+    /// [`SetupError::SigningNotDocumented`].
     pub fn new<I, T>(provider: Provider, secrets: I) -> Result<Self, SetupError>
     where
         I: IntoIterator<Item = T>,

@@ -7,6 +7,9 @@
 //! request builders ([`builder`]) and models ([`types`]) come from
 //! `openapi/chargeapi.yaml`.
 //!
+//! Deliveries are not verified: Charge documents its `Charge-Signature`
+//! header and format but not what is signed or with which algorithm.
+//!
 //! ```no_run
 //! use webhooks_sdk::chargeapi::Client;
 //!

@@ -6,6 +6,8 @@
 //! ([`builder`]) and models ([`types`]) come from `openapi/donutwork.yaml`;
 //! the get, delete and types paths are our inference (see the README).
 //!
+//! Deliveries are not verified: Donutwork documents no signing.
+//!
 //! ```no_run
 //! use webhooks_sdk::donutwork::{Client, BASE_URL};
 //! use webhooks_sdk::donutwork::types::{EventNames, WebhookInput};

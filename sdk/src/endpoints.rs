@@ -102,7 +102,7 @@ pub struct NewEndpoint {
     pub url: String,
     /// The event types, in the provider's own names.
     pub events: Vec<String>,
-    /// A label for people (Donutwork, which requires a name, gets it as the
+    /// A label for people (a provider that requires a name gets it as the
     /// name; the URL otherwise).
     pub description: Option<String>,
 }

@@ -121,10 +121,8 @@ pub enum SetupError {
     NoSecret,
     /// One of the secrets is empty.
     EmptySecret,
-    /// The provider documents no complete signing scheme (Charge documents
-    /// its `Charge-Signature` header and format but not what is signed or
-    /// with which algorithm; Donutwork documents nothing), so nothing can be
-    /// verified.
+    /// The provider documents no complete signing scheme (each provider's
+    /// module says what its docs give), so nothing can be verified.
     SigningNotDocumented(Provider),
 }
 

@@ -477,7 +477,7 @@ pub fn assert_exchanges_match_spec(
             .operations()
             .into_iter()
             .filter(|(_, method, _)| method.eq_ignore_ascii_case(&entry.method))
-            .find(|(template, _, _)| webhooks_mock::template_matches(template, path))
+            .find(|(template, _, _)| webhooks_mock::openapi::template_matches(template, path))
             .unwrap_or_else(|| panic!("{} {path} is no documented operation", entry.method));
         let documented = op["responses"]
             .get(entry.status.to_string())

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use webhooks_mock::DeliveryConfig;
+use webhooks_mock::deliveries::DeliveryConfig;
 use webhooks_mock::{MockServer, Provider};
 use webhooks_sdk::receive::{Event, VerifyError};
 use webhooks_sdk::{billing_io, commet, meum};

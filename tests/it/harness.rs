@@ -7,7 +7,8 @@ use std::time::{Duration, SystemTime};
 
 use reqwest::Method;
 use serde_json::{Value, json};
-use webhooks_mock::{Clock, DeliveryFilter, Fault, MockServer, Provider, RequestFilter, Trigger};
+use webhooks_mock::deliveries::{DeliveryFilter, Trigger};
+use webhooks_mock::{Clock, Fault, MockServer, Provider, RequestFilter};
 use webhooks_sdk::ApiError;
 use webhooks_sdk::billing_io::{self, EventType};
 use wiremock::matchers::any;
@@ -149,7 +150,9 @@ async fn a_manual_clock_fires_billing_ios_retries_at_exactly_5_and_30_minutes() 
         mock.deliveries()
             .iter()
             .map(|a| {
-                let at = webhooks_mock::parse_time(&a.at).unwrap();
+                let at = std::time::SystemTime::from(
+                    chrono::DateTime::parse_from_rfc3339(&a.at).unwrap(),
+                );
                 at.duration_since(start).unwrap().as_secs()
             })
             .collect()

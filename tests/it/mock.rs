@@ -619,11 +619,11 @@ async fn concurrent_creates_and_deletes_lose_nothing() {
 
 #[tokio::test]
 async fn with_a_token_the_admin_api_refuses_requests_without_it_and_reads_per_key() {
-    let config = webhooks_mock::MockConfig {
+    let config = webhooks_mock::app::MockConfig {
         admin_token: Some("s3cret-admin".into()),
         ..Default::default()
     };
-    let app = webhooks_mock::app_with(None, config);
+    let app = webhooks_mock::app::app_with(None, config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await });
@@ -645,7 +645,7 @@ async fn with_a_token_the_admin_api_refuses_requests_without_it_and_reads_per_ke
     let admin = |path: &str, token: Option<&str>| {
         let mut request = http.get(format!("http://{addr}/__mock/{path}"));
         if let Some(token) = token {
-            request = request.header(webhooks_mock::ADMIN_TOKEN_HEADER, token);
+            request = request.header(webhooks_mock::app::ADMIN_TOKEN_HEADER, token);
         }
         request.send()
     };

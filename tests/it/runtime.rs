@@ -193,7 +193,7 @@ async fn every_429_of_the_mock_carries_the_documented_rate_limit_headers() {
                 "x-ratelimit-remaining",
                 "x-ratelimit-reset",
             ],
-            webhooks_mock::DEFAULT_RETRY_AFTER,
+            webhooks_mock::app::DEFAULT_RETRY_AFTER,
         ),
         (
             &commet,

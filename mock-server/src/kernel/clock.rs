@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use chrono::{DateTime, SecondsFormat, Utc};
 use tokio::sync::{Notify, oneshot};
 
 /// Where a manual clock starts unless told otherwise: 2026-01-01T00:00:00Z.
@@ -213,182 +214,37 @@ fn unix_millis(at: SystemTime) -> i64 {
 
 /// Unix seconds as RFC 3339 UTC (`2025-01-15T12:00:00Z`).
 pub fn rfc3339(secs: i64) -> String {
-    let mut text = String::with_capacity(24);
-    push_rfc3339(&mut text, secs, None);
-    text
+    utc(DateTime::from_timestamp(secs, 0), SecondsFormat::Secs)
 }
 
 /// Unix milliseconds as RFC 3339 UTC with milliseconds (`…T14:05:23.789Z`).
 pub fn rfc3339_millis(millis: i64) -> String {
-    with_fraction(millis, 3)
+    utc(
+        DateTime::from_timestamp_millis(millis),
+        SecondsFormat::Millis,
+    )
 }
 
-/// A time as RFC 3339 UTC with microseconds (`…T14:05:23.789012Z`), as log lines print it.
-pub fn rfc3339_micros(at: SystemTime) -> String {
-    let micros = match at.duration_since(UNIX_EPOCH) {
-        Ok(d) => i64::try_from(d.as_micros()).unwrap_or(i64::MAX),
-        Err(e) => -i64::try_from(e.duration().as_micros()).unwrap_or(i64::MAX),
-    };
-    with_fraction(micros, 6)
-}
-
-/// `units` (of 10^-`digits` s since the epoch) with `digits` of fraction.
-fn with_fraction(units: i64, digits: usize) -> String {
-    let per_second = 10_i64.pow(digits as u32);
-    let mut text = String::with_capacity(21 + digits);
-    push_rfc3339(
-        &mut text,
-        units.div_euclid(per_second),
-        Some((units.rem_euclid(per_second), digits)),
-    );
-    text
-}
-
-/// Appends `secs` (and a fraction of `width` digits, if given) as RFC 3339
-/// UTC, digit by digit: every record, journal entry and log line has a
-/// time, so no `format!`.
-fn push_rfc3339(text: &mut String, secs: i64, fraction: Option<(i64, usize)>) {
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    let (year, month, day) = civil_from_days(days);
-    let fields = [
-        (year, 4, "-"),
-        (month, 2, "-"),
-        (day, 2, "T"),
-        (rem / 3600, 2, ":"),
-        (rem % 3600 / 60, 2, ":"),
-        (rem % 60, 2, ""),
-    ];
-    for (value, width, then) in fields {
-        push_digits(text, value, width);
-        text.push_str(then);
-    }
-    if let Some((value, width)) = fraction {
-        text.push('.');
-        push_digits(text, value, width);
-    }
-    text.push('Z');
-}
-
-/// Appends `value` zero-padded to `width` digits.
-fn push_digits(text: &mut String, value: i64, width: usize) {
-    if !(0..10_i64.pow(width as u32)).contains(&value) {
-        // A year outside 0..=9999: rare enough for `format!`.
-        text.push_str(&format!("{value:0width$}"));
-        return;
-    }
-    let mut buffer = [b'0'; 6];
-    let mut rest = value;
-    for slot in buffer[..width].iter_mut().rev() {
-        *slot = b'0' + (rest % 10) as u8;
-        rest /= 10;
-    }
-    text.extend(buffer[..width].iter().map(|&b| char::from(b)));
+fn utc(at: Option<DateTime<Utc>>, format: SecondsFormat) -> String {
+    // Out of chrono's range (±262,000 years) only for a corrupt clock.
+    at.unwrap_or(DateTime::<Utc>::MAX_UTC)
+        .to_rfc3339_opts(format, true)
 }
 
 /// Reads an RFC 3339 time (`2026-01-01T00:00:00Z`, with optional fractional
 /// seconds and a `±HH:MM` offset instead of `Z`).
 pub fn parse_rfc3339(text: &str) -> Result<SystemTime, String> {
-    let bad = || format!("{text:?} is not an RFC 3339 time (such as {MANUAL_START})");
-    let bytes = text.as_bytes();
-    if bytes.len() < 20 || bytes[4] != b'-' || bytes[7] != b'-' || !matches!(bytes[10], b'T' | b't')
-    {
-        return Err(bad());
+    let at = DateTime::parse_from_rfc3339(text)
+        .map_err(|_| format!("{text:?} is not an RFC 3339 time (such as {MANUAL_START})"))?;
+    if at.timestamp() < 0 {
+        return Err(format!("{text:?} is before 1970"));
     }
-    let number = |range: std::ops::Range<usize>| -> Result<i64, String> {
-        let part = text.get(range).ok_or_else(bad)?;
-        if part.bytes().all(|b| b.is_ascii_digit()) {
-            part.parse().map_err(|_| bad())
-        } else {
-            Err(bad())
-        }
-    };
-    let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
-    if bytes[13] != b':' || bytes[16] != b':' {
-        return Err(bad());
-    }
-    let (hour, minute, second) = (number(11..13)?, number(14..16)?, number(17..19)?);
-    let mut rest = &text[19..];
-    let mut millis = 0i64;
-    if let Some(fraction) = rest.strip_prefix('.') {
-        let digits = fraction.bytes().take_while(u8::is_ascii_digit).count();
-        if digits == 0 {
-            return Err(bad());
-        }
-        let padded = format!("{:0<3}", &fraction[..digits.min(3)]);
-        millis = padded.parse().map_err(|_| bad())?;
-        rest = &fraction[digits..];
-    }
-    let offset = match rest {
-        "Z" | "z" => 0,
-        zone if zone.len() == 6 && matches!(&zone[..1], "+" | "-") && &zone[3..4] == ":" => {
-            let (h, m) = (
-                number(text.len() - 5..text.len() - 3)?,
-                number(text.len() - 2..text.len())?,
-            );
-            let minutes = h * 60 + m;
-            if &zone[..1] == "+" { minutes } else { -minutes }
-        }
-        _ => return Err(bad()),
-    };
-    if !(1..=12).contains(&month)
-        || !(1..=31).contains(&day)
-        || hour > 23
-        || minute > 59
-        || second > 60
-    {
-        return Err(bad());
-    }
-    let days = days_from_civil(year, month, day);
-    let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset * 60;
-    let millis = seconds * 1000 + millis;
-    let since = u64::try_from(millis).map_err(|_| format!("{text:?} is before 1970"))?;
-    Ok(UNIX_EPOCH + Duration::from_millis(since))
-}
-
-// Howard Hinnant's civil-from-days and days-from-civil algorithms.
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(month <= 2), month, day)
-}
-
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    Ok(SystemTime::from(at))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn digit_by_digit_formatting_agrees_with_format() {
-        let mut secs = -62_135_596_800_i64; // 0001-01-01
-        while secs < 253_402_300_800 * 2 {
-            let (year, month, day) = civil_from_days(secs.div_euclid(86_400));
-            let rem = secs.rem_euclid(86_400);
-            let expected = format!(
-                "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
-                rem / 3600,
-                rem % 3600 / 60,
-                rem % 60,
-                secs.rem_euclid(997)
-            );
-            assert_eq!(rfc3339_millis(secs * 1000 + secs.rem_euclid(997)), expected);
-            secs += 7_777_777;
-        }
-    }
 
     #[test]
     fn times_format_and_parse_as_rfc3339() {

@@ -266,7 +266,7 @@ async fn with_fault<P: MockProvider>(
 
 /// The provider's 400 for a query parameter `op` does not take (a typo
 /// must not be ignored); one that names a path parameter of another
-/// operation points there, e.g. Donutwork's `?webhookId=` for `/webhooks/{webhookId}.json`.
+/// operation points there (`?webhookId=` for `/webhooks/{webhookId}.json`).
 fn unknown_query_parameter<P>(
     ops: &[DocumentedOperation],
     op: &DocumentedOperation,

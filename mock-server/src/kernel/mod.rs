@@ -3,11 +3,11 @@
 //! answers (`error`, `respond`), stored data (`store`, `registry`,
 //! `paging`), what a mock records and is asked (`journal`, `expect`,
 //! `operations`, `faults`, `deliveries`), one mock's state (`state`, and
-//! `env`, the part of it a provider's code is handed), the seam a provider plugs into (`provider`, `events`), what
+//! `env`, the part of it a provider's code is handed), the seam a provider plugs into (`provider`, `signed_events`), what
 //! requests meet (`extract`, `layers`, `urls`, `signing`), and serving
 //! (`spec`, `admin`, `fixtures`, `app`, `serve`).
 //! A provider plugs in through [`provider::MockProvider`] (and
-//! [`events::SignedEvents`] where its signing is documented).
+//! [`signed_events::SignedEvents`] where its signing is documented).
 
 pub mod admin;
 pub mod app;
@@ -15,7 +15,6 @@ pub mod clock;
 pub mod deliveries;
 pub mod env;
 pub mod error;
-pub mod events;
 pub mod expect;
 pub mod extract;
 pub mod faults;
@@ -29,6 +28,7 @@ pub mod provider;
 pub mod registry;
 pub mod respond;
 pub mod serve;
+pub mod signed_events;
 pub mod signing;
 pub mod spec;
 pub mod state;

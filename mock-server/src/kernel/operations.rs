@@ -118,14 +118,8 @@ pub fn find<'a>(
     ops.iter().find(|op| op.method == method && op.fits(path))
 }
 
-/// Whether `path` fits an OpenAPI path template such as `/webhooks/{webhookId}.json`.
-pub fn template_matches(template: &str, path: &str) -> bool {
-    let (t, p): (Vec<&str>, Vec<&str>) = (template.split('/').collect(), path.split('/').collect());
-    t.len() == p.len() && t.iter().zip(&p).all(|(t, s)| segment_matches(t, s))
-}
-
 /// Whether `segment` fits a template segment such as `{id}` or `{webhookId}.json`.
-fn segment_matches(template: &str, segment: &str) -> bool {
+pub(crate) fn segment_matches(template: &str, segment: &str) -> bool {
     match (template.find('{'), template.rfind('}')) {
         (Some(open), Some(close)) => {
             let (before, after) = (&template[..open], &template[close + 1..]);

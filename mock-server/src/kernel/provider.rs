@@ -144,6 +144,10 @@ pub trait MockProvider: Sized + Send + Sync + 'static {
     const CREATE: &'static str;
     /// The rate-limit headers the provider documents on a 429, if any.
     const RATE_LIMIT_HEADERS: Option<RateLimitHeaders> = None;
+    /// The version header, and the version a request sends in it to be
+    /// answered in this contract, where a provider answers each version in
+    /// its own (Commet); `None` elsewhere.
+    const VERSION: Option<(&'static str, &'static str)> = None;
 
     /// What one tenant (API key) has stored.
     type TenantData: Default + Send + 'static;
@@ -182,6 +186,7 @@ pub trait MockProvider: Sized + Send + Sync + 'static {
     /// The hand-written specs the validation proxy checks this provider's
     /// traffic against, the most specific first: a request is for the first
     /// that applies to it.
+    #[cfg_attr(not(feature = "proxy"), allow(dead_code))] // read by the proxy alone
     fn hand_written() -> Vec<HandWritten> {
         vec![HandWritten {
             file: Self::SPEC_FILE,
@@ -198,7 +203,7 @@ pub trait MockProvider: Sized + Send + Sync + 'static {
     }
 
     /// How its events are signed and triggered, where it documents signing
-    /// (`Some(kernel::events::hooks::<Self>())` for a [`SignedEvents`](super::events::SignedEvents) provider).
+    /// (`Some(kernel::signed_events::hooks::<Self>())` for a [`SignedEvents`](super::signed_events::SignedEvents) provider).
     const EVENTS: Option<EventHooks<Self>> = None;
 
     /// A new `event_type` event with `data` in the provider's envelope,
@@ -401,6 +406,7 @@ impl<P: MockProvider> Reset for ProviderState<P> {
 
 /// A hand-written spec of a provider, and which requests it describes.
 #[derive(Debug, Clone, Copy)]
+#[cfg_attr(not(feature = "proxy"), allow(dead_code))] // read by the proxy alone
 pub struct HandWritten {
     /// Its file name under `openapi/`.
     pub file: &'static str,

@@ -1,101 +1,176 @@
-//! The five providers, each in its own folder implementing the kernel's
-//! [`MockProvider`](crate::kernel::provider::MockProvider) seam, and the
-//! [`Provider`] value that names one of them at run time.
-
-pub mod billing_io;
-pub mod chargeapi;
-pub mod commet;
-pub mod donutwork;
-pub mod meum;
+//! The providers, each in its own folder implementing the kernel's
+//! [`MockProvider`] seam; the one list of them (and of the contracts they
+//! answer in), and the [`Provider`] value that names one at run time.
+//!
+//! Every other list of providers (routes, names, base paths, the command
+//! line, the scripts CI runs) follows from [`providers!`]: adding one is its
+//! folder and one line there.
 
 use serde_json::Value;
 
+use crate::kernel::app::{Mounted, mount};
 use crate::kernel::deliveries::Trigger;
 use crate::kernel::env::Env;
-use crate::kernel::provider::{HandWritten, MockProvider, ProviderState, SignedEvent};
+#[cfg(feature = "proxy")]
+use crate::kernel::provider::HandWritten;
+use crate::kernel::provider::{KeyPrefix, MockProvider, ProviderState, Security, SignedEvent};
+use crate::kernel::registry::ProviderStates;
 use crate::kernel::state::MockState;
 
-/// One of the five providers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Provider {
-    /// billing.io.
-    BillingIo,
-    /// chargeapi.co.
-    Chargeapi,
-    /// Donutwork.
-    Donutwork,
-    /// meum.io.
-    Meum,
-    /// Commet.
-    Commet,
+/// Declares the providers (variant, module, type, doc) and any further
+/// contract a provider answers in on the same paths (its type).
+macro_rules! providers {
+    (
+        providers { $( $variant:ident => $module:ident :: $ty:ident, $doc:literal; )* }
+        further contracts { $( $provider:ident => $contract:path; )* }
+    ) => {
+        $( pub mod $module; )*
+
+        /// One of the providers.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Provider {
+            $( #[doc = $doc] $variant, )*
+        }
+
+        impl Provider {
+            /// Every provider.
+            pub const ALL: [Provider; [$(stringify!($variant)),*].len()] = [$(Provider::$variant),*];
+
+            /// The facts of this provider's own contract.
+            fn facts(self) -> &'static Facts {
+                match self {
+                    $( Self::$variant => const { &Facts::of::<$module::$ty>(Provider::$variant) }, )*
+                }
+            }
+        }
+
+        /// Every contract served: each provider's own, then the further ones.
+        pub(crate) static CONTRACTS: &[Facts] = &[
+            $( Facts::of::<$module::$ty>(Provider::$variant), )*
+            $( Facts::of::<$contract>(Provider::$provider), )*
+        ];
+    };
 }
 
-/// Something to do with a provider's [`MockProvider`] type.
-pub(crate) trait WithProvider {
-    /// What it gives back.
-    type Output;
-    /// Does it with provider `P`.
-    fn with<P: MockProvider>(self) -> Self::Output;
+providers! {
+    providers {
+        BillingIo => billing_io::BillingIo, "billing.io.";
+        Chargeapi => chargeapi::Chargeapi, "chargeapi.co.";
+        Donutwork => donutwork::Donutwork, "Donutwork.";
+        Meum => meum::Meum, "meum.io.";
+        Commet => commet::Commet, "Commet.";
+    }
+    further contracts {
+        Commet => commet::CommetCurrent;
+    }
+}
+
+/// What the rest of the crate needs of one contract, read once from its
+/// [`MockProvider`] implementation.
+pub(crate) struct Facts {
+    /// The provider it belongs to.
+    pub provider: Provider,
+    /// Its name (the provider's, or its spec's stem for a further contract).
+    pub name: &'static str,
+    /// Its title for people.
+    pub title: &'static str,
+    /// The path of the provider's real base URL.
+    pub base_path: &'static str,
+    /// Its hand-written spec's file name under `openapi/`.
+    pub spec_file: &'static str,
+    /// How the API key is presented.
+    pub security: Security,
+    /// The key forms it accepts.
+    pub keys: &'static [KeyPrefix],
+    /// The version header and value a request sends to be answered in it.
+    pub version: Option<(&'static str, &'static str)>,
+    #[cfg(feature = "proxy")]
+    hand_written: fn() -> Vec<HandWritten>,
+    emitted: fn() -> std::sync::Arc<Value>,
+    add_state: fn(&mut ProviderStates),
+    mount: fn(&str) -> Mounted,
+    sign: fn(&Env, &str, Option<Value>, &str) -> Result<SignedEvent, String>,
+    trigger: fn(&MockState, &Trigger, &axum::http::HeaderMap) -> Result<Value, String>,
+}
+
+impl Facts {
+    const fn of<P: MockProvider>(provider: Provider) -> Self {
+        Self {
+            provider,
+            name: P::NAME,
+            title: P::TITLE,
+            base_path: P::BASE_PATH,
+            spec_file: P::SPEC_FILE,
+            security: P::SECURITY,
+            keys: P::KEYS,
+            version: P::VERSION,
+            #[cfg(feature = "proxy")]
+            hand_written: P::hand_written,
+            emitted: crate::kernel::spec::spec::<P>,
+            add_state: P::add_state,
+            mount: mount::<P>,
+            sign: sign::<P>,
+            trigger: trigger::<P>,
+        }
+    }
+
+    /// The hand-written specs the proxy checks traffic against, most specific first.
+    #[cfg(feature = "proxy")]
+    pub fn hand_written(&self) -> Vec<HandWritten> {
+        (self.hand_written)()
+    }
+
+    /// The document the mock emits for this contract.
+    pub fn emitted(&self) -> std::sync::Arc<Value> {
+        (self.emitted)()
+    }
+
+    /// The contract's routes and spec, mounted under `prefix`.
+    pub fn mount(&self, prefix: &str) -> Mounted {
+        (self.mount)(prefix)
+    }
+
+    /// Adds its stored data to a new mock's.
+    pub fn add_state(&self, states: &mut ProviderStates) {
+        (self.add_state)(states)
+    }
+
+    /// Its spec's file stem (`commet-2026-08-27`).
+    pub fn spec_stem(&self) -> &'static str {
+        self.spec_file.trim_end_matches(".yaml")
+    }
+}
+
+fn sign<P: MockProvider>(
+    env: &Env,
+    event_type: &str,
+    data: Option<Value>,
+    secret: &str,
+) -> Result<SignedEvent, String> {
+    P::sign(env, event_type, data, secret).map_err(|e| e.message)
+}
+
+fn trigger<P: MockProvider>(
+    mock: &MockState,
+    request: &Trigger,
+    headers: &axum::http::HeaderMap,
+) -> Result<Value, String> {
+    let store = mock
+        .providers
+        .get::<ProviderState<P>>(P::NAME)
+        .ok_or_else(|| format!("{} is not served by this mock", P::NAME))?;
+    P::trigger(&store, headers, request).map_err(|e| e.message)
 }
 
 impl Provider {
-    /// Every provider.
-    pub const ALL: [Provider; 5] = [
-        Provider::BillingIo,
-        Provider::Chargeapi,
-        Provider::Donutwork,
-        Provider::Meum,
-        Provider::Commet,
-    ];
-
-    /// Runs `task` with this provider's type: the one place a run-time
-    /// provider meets its implementation.
-    pub(crate) fn with<T: WithProvider>(self, task: T) -> T::Output {
-        match self {
-            Self::BillingIo => task.with::<billing_io::BillingIo>(),
-            Self::Chargeapi => task.with::<chargeapi::Chargeapi>(),
-            Self::Donutwork => task.with::<donutwork::Donutwork>(),
-            Self::Meum => task.with::<meum::Meum>(),
-            Self::Commet => task.with::<commet::Commet>(),
-        }
-    }
-
     /// The name used on the command line and in URLs (`billing-io`, …).
     pub fn name(self) -> &'static str {
-        struct Name;
-        impl WithProvider for Name {
-            type Output = &'static str;
-            fn with<P: MockProvider>(self) -> &'static str {
-                P::NAME
-            }
-        }
-        self.with(Name)
+        self.facts().name
     }
 
-    /// The provider's own name for people (`billing.io`, `chargeapi.co`,
-    /// `Donutwork`, `meum.io`, `Commet`).
+    /// The provider's own name for people (`billing.io`, `Commet`, …).
     pub fn title(self) -> &'static str {
-        struct Title;
-        impl WithProvider for Title {
-            type Output = &'static str;
-            fn with<P: MockProvider>(self) -> &'static str {
-                P::TITLE
-            }
-        }
-        self.with(Title)
-    }
-
-    /// The hand-written specs the validation proxy checks this provider's
-    /// traffic against (most specific first), and the header its API keys go in.
-    pub(crate) fn hand_written(self) -> (Vec<HandWritten>, &'static str) {
-        struct Specs;
-        impl WithProvider for Specs {
-            type Output = (Vec<HandWritten>, &'static str);
-            fn with<P: MockProvider>(self) -> Self::Output {
-                (P::hand_written(), P::SECURITY.header())
-            }
-        }
-        self.with(Specs)
+        self.facts().title
     }
 
     /// The provider named `name`.
@@ -105,27 +180,36 @@ impl Provider {
 
     /// The path of the provider's real base URL (`/v1` for `https://api.billing.io/v1`).
     pub fn base_path(self) -> &'static str {
-        struct BasePath;
-        impl WithProvider for BasePath {
-            type Output = &'static str;
-            fn with<P: MockProvider>(self) -> &'static str {
-                P::BASE_PATH
-            }
-        }
-        self.with(BasePath)
+        self.facts().base_path
+    }
+
+    /// Where the provider is served when all share one server
+    /// (`/billing-io/v1`): its name, then its real base path.
+    pub fn shared_prefix(self) -> String {
+        format!("/{}{}", self.name(), self.base_path())
+    }
+
+    /// An API key the mock accepts for this provider: its test-mode form
+    /// where it has one (`sk_test_sample`), else the first it documents.
+    pub fn sample_api_key(self) -> String {
+        let keys = self.facts().keys;
+        let form = keys
+            .iter()
+            .find(|k| k.mode == crate::kernel::provider::Mode::Test)
+            .or(keys.first());
+        format!("{}sample", form.map_or("", |k| k.prefix))
+    }
+
+    /// Whether the mock takes any non-empty API key for this provider (it
+    /// documents no key format), so a bad key cannot be told from a good one.
+    pub fn accepts_any_api_key(self) -> bool {
+        self.facts().keys.iter().any(|k| k.prefix.is_empty())
     }
 
     /// The header and value that present `api_key` to this provider
     /// (`Authorization: Bearer …`, or the key alone in its own header).
     pub fn auth_header(self, api_key: &str) -> (&'static str, String) {
-        struct Auth<'a>(&'a str);
-        impl WithProvider for Auth<'_> {
-            type Output = (&'static str, String);
-            fn with<P: MockProvider>(self) -> Self::Output {
-                P::SECURITY.present(self.0)
-            }
-        }
-        self.with(Auth(api_key))
+        self.facts().security.present(api_key)
     }
 
     /// A new `event_type` event with `data` (the provider's default data
@@ -136,17 +220,23 @@ impl Provider {
     pub fn sign_event(
         self,
         event_type: &str,
-        data: Option<serde_json::Value>,
+        data: Option<Value>,
         secret: &str,
     ) -> Result<SignedEvent, String> {
-        struct Sign<'a>(&'a str, Option<serde_json::Value>, &'a str);
-        impl WithProvider for Sign<'_> {
-            type Output = Result<SignedEvent, String>;
-            fn with<P: MockProvider>(self) -> Self::Output {
-                P::sign(&Env::wall(), self.0, self.1, self.2).map_err(|e| e.message)
-            }
-        }
-        self.with(Sign(event_type, data, secret))
+        (self.facts().sign)(&Env::wall(), event_type, data, secret)
+    }
+
+    /// The hand-written specs the validation proxy checks this provider's
+    /// traffic against (most specific first), and the header its API keys go in.
+    #[cfg(feature = "proxy")]
+    pub(crate) fn hand_written(self) -> (Vec<HandWritten>, &'static str) {
+        let facts = self.facts();
+        (facts.hand_written(), facts.security.header())
+    }
+
+    /// The facts of this provider's own contract, for the rest of the crate.
+    pub(crate) fn contract(self) -> &'static Facts {
+        self.facts()
     }
 
     /// Delivers a signed event to tenant `api_key`'s subscribed endpoints in
@@ -157,31 +247,13 @@ impl Provider {
         api_key: &str,
         trigger: &Trigger,
     ) -> Result<Value, String> {
-        struct Run<'a>(&'a MockState, &'a str, &'a Trigger);
-        impl WithProvider for Run<'_> {
-            type Output = Result<Value, String>;
-            fn with<P: MockProvider>(self) -> Self::Output {
-                let store = self
-                    .0
-                    .providers
-                    .get::<ProviderState<P>>(P::NAME)
-                    .ok_or_else(|| format!("{} is not served by this mock", P::NAME))?;
-                let (name, value) = P::SECURITY.present(self.1);
-                let mut headers = axum::http::HeaderMap::new();
-                let value = value
-                    .parse()
-                    .map_err(|_| "the API key is not a header value")?;
-                headers.insert(name, value);
-                P::trigger(&store, &headers, self.2).map_err(|e| e.message)
-            }
-        }
-        self.with(Run(mock, api_key, trigger))
-    }
-
-    /// Where the provider is served when all five share one server
-    /// (`/billing-io/v1`): its name, then its real base path.
-    pub fn shared_prefix(self) -> String {
-        format!("/{}{}", self.name(), self.base_path())
+        let (name, value) = self.auth_header(api_key);
+        let mut headers = axum::http::HeaderMap::new();
+        let value = value
+            .parse()
+            .map_err(|_| "the API key is not a header value")?;
+        headers.insert(name, value);
+        (self.facts().trigger)(mock, trigger, &headers)
     }
 }
 

@@ -115,7 +115,7 @@ impl Contract {
     pub fn find(&self, method: &Method, path: &str) -> Option<&Operation> {
         self.operations
             .iter()
-            .find(|op| op.method == *method && crate::template_matches(&op.template, path))
+            .find(|op| op.method == *method && crate::openapi::template_matches(&op.template, path))
     }
 
     fn node(&self, at: &str) -> &Value {

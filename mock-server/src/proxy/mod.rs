@@ -260,13 +260,13 @@ type Stop = tokio::sync::oneshot::Sender<()>;
 async fn summary(State(state): State<Arc<ProxyState>>, headers: HeaderMap) -> Response {
     if let Some(token) = &state.admin_token {
         let given = headers
-            .get(crate::ADMIN_TOKEN_HEADER)
+            .get(crate::app::ADMIN_TOKEN_HEADER)
             .map(|v| v.as_bytes())
             .unwrap_or_default();
         if !bool::from(given.ct_eq(token.as_bytes())) {
             return (
                 StatusCode::UNAUTHORIZED,
-                axum::Json(json!({"error": format!("the summary needs the {} header", crate::ADMIN_TOKEN_HEADER)})),
+                axum::Json(json!({"error": format!("the summary needs the {} header", crate::app::ADMIN_TOKEN_HEADER)})),
             )
                 .into_response();
         }

@@ -5,7 +5,7 @@
 //! at creation; cursor pagination; `Idempotency-Key` (a UUID) on create;
 //! signed events.
 
-mod events;
+mod signed_events;
 mod handlers;
 pub mod wire;
 
@@ -44,7 +44,7 @@ impl MockProvider for BillingIo {
         KeyPrefix::new("sk_live_", Mode::Live),
     ];
     const CREATE: &'static str = "createWebhookEndpoint";
-    const EVENTS: Option<EventHooks<Self>> = Some(crate::kernel::events::hooks::<Self>());
+    const EVENTS: Option<EventHooks<Self>> = Some(crate::kernel::signed_events::hooks::<Self>());
     const RATE_LIMIT_HEADERS: Option<RateLimitHeaders> = Some(RateLimitHeaders {
         limit: "x-ratelimit-limit",
         remaining: "x-ratelimit-remaining",

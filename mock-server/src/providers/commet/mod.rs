@@ -8,7 +8,7 @@
 //! events. The test operation really POSTs a signed `webhook.test` event to
 //! the endpoint.
 
-mod events;
+mod signed_events;
 mod handlers;
 mod operations;
 mod v2026_08_27;
@@ -77,7 +77,8 @@ impl MockProvider for Commet {
         KeyPrefix::new("ck_", Mode::Live),
     ];
     const CREATE: &'static str = "createWebhookEndpoint";
-    const EVENTS: Option<EventHooks<Self>> = Some(crate::kernel::events::hooks::<Self>());
+    const VERSION: Option<(&'static str, &'static str)> = Some(("Commet-Version", DEFAULT_API_VERSION));
+    const EVENTS: Option<EventHooks<Self>> = Some(crate::kernel::signed_events::hooks::<Self>());
     const RATE_LIMIT_HEADERS: Option<RateLimitHeaders> = Some(RateLimitHeaders {
         limit: "ratelimit-limit",
         remaining: "ratelimit-remaining",

@@ -42,6 +42,7 @@ impl MockProvider for CommetCurrent {
     const RATE_LIMIT_HEADERS: Option<RateLimitHeaders> = Commet::RATE_LIMIT_HEADERS;
     const KEYS: &'static [KeyPrefix] = Commet::KEYS;
     const CREATE: &'static str = Commet::CREATE;
+    const VERSION: Option<(&'static str, &'static str)> = Some(("Commet-Version", CURRENT_API_VERSION));
 
     type TenantData = TenantData;
     type ErrorBody = BareErrorResponse;

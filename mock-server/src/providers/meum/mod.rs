@@ -6,7 +6,7 @@
 //! only at creation; errors `{"error": {code, message}}` (our inference);
 //! signed events, whose attempts its deliveries operations list.
 
-mod events;
+mod signed_events;
 mod handlers;
 pub mod wire;
 
@@ -64,7 +64,7 @@ impl MockProvider for Meum {
     /// Store-scoped live keys: meum.io documents no other.
     const KEYS: &'static [KeyPrefix] = &[KeyPrefix::new("sk_live_", Mode::Live)];
     const CREATE: &'static str = "createWebhookEndpoint";
-    const EVENTS: Option<EventHooks<Self>> = Some(crate::kernel::events::hooks::<Self>());
+    const EVENTS: Option<EventHooks<Self>> = Some(crate::kernel::signed_events::hooks::<Self>());
 
     type TenantData = TenantData;
     type ErrorBody = ErrorResponse;

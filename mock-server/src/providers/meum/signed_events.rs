@@ -11,7 +11,7 @@ use super::wire::{EndpointStatus, PublicId, WebhookDelivery, WebhookDeliveryDeta
 use super::{DEFAULT_EVENTS, Meum, TenantData};
 use crate::kernel::deliveries::Attempt;
 use crate::kernel::env::Env;
-use crate::kernel::events::{Event, SignedEvents, Subscriber};
+use crate::kernel::signed_events::{Event, SignedEvents, Subscriber};
 use crate::kernel::provider::{ProviderState, Tenant};
 use crate::kernel::signing;
 

@@ -13,10 +13,9 @@ use webhooks_mock::proxy::{Proxy, ProxyConfig, ReplayServer};
 /// `proxy`: forward one provider's API to an upstream, checking both ways.
 #[derive(Args)]
 pub struct ProxyArgs {
-    /// The provider whose hand-written spec the traffic is checked against
-    /// (billing-io, chargeapi, donutwork, meum, commet); it is served at its
-    /// real base path.
-    #[arg(long, value_parser = crate::provider)]
+    /// The provider whose hand-written spec the traffic is checked against;
+    /// it is served at its real base path.
+    #[arg(long, value_parser = crate::provider())]
     provider: Provider,
     /// Where requests go, unchanged: the provider's real base URL (such as
     /// https://api.billing.io/v1) or any http(s) URL. The one command that
@@ -87,7 +86,7 @@ pub async fn proxy(args: ProxyArgs) -> ExitCode {
     if let (true, Some(token)) = (made, &admin_token) {
         println!(
             "  admin API   send {}: {token}",
-            webhooks_mock::ADMIN_TOKEN_HEADER
+            webhooks_mock::app::ADMIN_TOKEN_HEADER
         );
     }
     stop.await;

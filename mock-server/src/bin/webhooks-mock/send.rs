@@ -26,7 +26,7 @@ pub enum Format {
 pub struct SendArgs {
     /// Whose envelope and signature to use (billing-io, meum, commet; the
     /// others do not document how their deliveries are signed).
-    #[arg(long, value_parser = crate::provider)]
+    #[arg(long, value_parser = crate::provider())]
     provider: Provider,
     /// The endpoint's signing secret (better from the environment or a file:
     /// arguments show in the process list).
@@ -66,7 +66,7 @@ pub struct TriggerArgs {
     #[arg(long, default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
     /// The provider whose endpoints get the event.
-    #[arg(long, value_parser = crate::provider)]
+    #[arg(long, value_parser = crate::provider())]
     provider: Provider,
     /// The tenant's API key, as registered with the mock (better from the
     /// environment or a file: arguments show in the process list).
@@ -169,7 +169,7 @@ pub async fn send(args: SendArgs) -> ExitCode {
         Ok(_) => return fail(format!("--url {}: not an http(s) URL", args.url)),
         Err(e) => return fail(format!("--url {}: {e}", args.url)),
     };
-    if !args.allow_remote && !webhooks_mock::is_loopback_url(&url) {
+    if !args.allow_remote && !webhooks_mock::deliveries::is_loopback_url(&url) {
         return fail(format!(
             "--url {url}: not a loopback host; pass --allow-remote to send there"
         ));
@@ -253,7 +253,7 @@ pub async fn trigger(args: TriggerArgs) -> ExitCode {
         Err(why) => return fail(why),
     };
     let admin = |request: reqwest::RequestBuilder| match &args.admin_token {
-        Some(token) => request.header(webhooks_mock::ADMIN_TOKEN_HEADER, token),
+        Some(token) => request.header(webhooks_mock::app::ADMIN_TOKEN_HEADER, token),
         None => request,
     };
     let url = format!(

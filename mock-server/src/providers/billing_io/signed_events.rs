@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use super::wire::{EventType, WebhookStatus};
 use super::{BillingIo, TenantData};
 use crate::kernel::env::Env;
-use crate::kernel::events::{Event, SignedEvents, Subscriber};
+use crate::kernel::signed_events::{Event, SignedEvents, Subscriber};
 use crate::kernel::provider::Tenant;
 use crate::kernel::signing;
 

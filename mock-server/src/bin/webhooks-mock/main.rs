@@ -9,9 +9,9 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use webhooks_mock::Provider;
 
-mod events;
 mod log_writer;
 mod proxy_cli;
+mod send;
 
 // Measured: under load glibc malloc took about a sixth of the mock's CPU.
 #[global_allocator]
@@ -32,8 +32,8 @@ and the admin API:
   GET  /__mock/health                       200 and the version (no token needed)
 Logs one line per request; RUST_LOG=warn quiets it. Stops on Ctrl-C or SIGTERM.";
 
-/// A stateful mock of the webhook-endpoint APIs of billing.io, chargeapi.co,
-/// Donutwork, meum.io and Commet, and signed test events from the command line.
+/// A stateful mock of five billing providers' webhook-endpoint APIs, and
+/// signed test events from the command line.
 #[derive(Parser)]
 #[command(version, args_conflicts_with_subcommands = true, after_help = SERVED)]
 struct Cli {
@@ -49,9 +49,9 @@ enum Command {
     #[command(after_help = SERVED)]
     Serve(ServeArgs),
     /// Sign one event as the provider documents and POST it to a URL (no mock needed).
-    Send(events::SendArgs),
+    Send(send::SendArgs),
     /// Ask a running mock to deliver an event to a tenant's registered endpoints.
-    Trigger(events::TriggerArgs),
+    Trigger(send::TriggerArgs),
     /// Forward one provider's API to an upstream (the live API), checking
     /// requests and answers against the hand-written spec; a report of
     /// violations, a summary of every x-inferred guess on exit.
@@ -59,6 +59,11 @@ enum Command {
     /// Exit 0 when a mock answers its health check at an address, 1 when
     /// none does (for container health checks without curl).
     Healthcheck(HealthcheckArgs),
+    /// List every contract served, one a line: its spec, where the mock
+    /// serves it, the headers of a request it answers (a sample key, the
+    /// version that selects it) and whether any key is taken, tab-separated
+    /// (for scripts: CI's fuzzer reads it).
+    Contracts,
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions {
         /// The shell.
@@ -81,10 +86,9 @@ struct ServeArgs {
     /// Where to listen (port 0 picks one).
     #[arg(long, default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
-    /// Serve only this provider, at its real base path (billing-io, chargeapi,
-    /// donutwork, meum, commet); without it all five are served under
-    /// /<name><base path>.
-    #[arg(long, value_parser = provider)]
+    /// Serve only this provider, at its real base path; without it all are
+    /// served under /<name><base path>.
+    #[arg(long, value_parser = provider())]
     provider: Option<Provider>,
     /// Deliver events to non-loopback URLs too (off: a test tool must not
     /// become a request forwarder).
@@ -102,7 +106,7 @@ struct ServeArgs {
     #[arg(long, value_enum, default_value_t = ClockMode::Wall)]
     clock: ClockMode,
     /// Where a manual clock starts (RFC 3339).
-    #[arg(long, value_name = "RFC3339", default_value = webhooks_mock::MANUAL_START, requires = "clock")]
+    #[arg(long, value_name = "RFC3339", default_value = webhooks_mock::Clock::MANUAL_START, requires = "clock")]
     clock_start: String,
     /// Set up endpoints and events from a JSON file of fixture steps at start;
     /// the answers (IDs, secrets) are printed as one JSON line.
@@ -130,10 +134,48 @@ enum ClockMode {
     Manual,
 }
 
-/// A provider named on the command line.
-pub(crate) fn provider(name: &str) -> Result<Provider, String> {
-    Provider::from_name(name)
-        .ok_or_else(|| "not one of billing-io, chargeapi, donutwork, meum, commet".to_string())
+/// Reads an RFC 3339 time, as `--clock-start` takes it.
+fn parse_time(text: &str) -> Result<std::time::SystemTime, String> {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(std::time::SystemTime::from)
+        .map_err(|_| {
+            let example = webhooks_mock::Clock::MANUAL_START;
+            format!("{text:?} is not an RFC 3339 time (such as {example})")
+        })
+}
+
+/// A provider named on the command line, one of the names the mock knows
+/// (listed in the help).
+pub(crate) fn provider() -> impl clap::builder::TypedValueParser<Value = Provider> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(Provider::ALL.map(Provider::name))
+        .map(|name| Provider::from_name(&name).expect("a possible value names a provider"))
+}
+
+/// `webhooks-mock contracts`: one tab-separated line per contract.
+fn contracts() -> ExitCode {
+    for contract in webhooks_mock::openapi::contracts() {
+        let provider = contract.provider;
+        let (name, value) = provider.auth_header(&provider.sample_api_key());
+        let mut headers = vec![format!("{name}: {value}")];
+        headers.extend(
+            contract
+                .version
+                .map(|(name, value)| format!("{name}: {value}")),
+        );
+        println!(
+            "{}\t{}\t{}\t{}",
+            contract.spec_stem(),
+            provider.shared_prefix(),
+            headers.join(";"),
+            if provider.accepts_any_api_key() {
+                "any-key"
+            } else {
+                "keyed"
+            },
+        );
+    }
+    ExitCode::SUCCESS
 }
 
 /// Ctrl-C or SIGTERM: the handlers are installed now, the future waits.
@@ -175,14 +217,15 @@ fn main() -> ExitCode {
         Some(Command::Serve(args)) => runtime.block_on(serve(args)),
         Some(Command::Send(args)) => {
             log_to_stderr();
-            runtime.block_on(events::send(args))
+            runtime.block_on(send::send(args))
         }
         Some(Command::Trigger(args)) => {
             log_to_stderr();
-            runtime.block_on(events::trigger(args))
+            runtime.block_on(send::trigger(args))
         }
         Some(Command::Proxy(args)) => runtime.block_on(proxy_cli::proxy(args)),
         Some(Command::Healthcheck(args)) => runtime.block_on(healthcheck(args)),
+        Some(Command::Contracts) => contracts(),
         Some(Command::Completions { shell }) => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut command, "webhooks-mock", &mut std::io::stdout());
@@ -255,7 +298,7 @@ async fn serve(args: ServeArgs) -> ExitCode {
         builder = builder.seed(seed);
     }
     if args.clock == ClockMode::Manual {
-        match webhooks_mock::parse_time(&args.clock_start) {
+        match parse_time(&args.clock_start) {
             Ok(start) => builder = builder.clock(webhooks_mock::Clock::Manual(start)),
             Err(why) => {
                 eprintln!("webhooks-mock: --clock-start: {why}");
@@ -322,7 +365,7 @@ async fn serve(args: ServeArgs) -> ExitCode {
     if let (true, Some(token)) = (made_token, &admin_token) {
         banner.push_str(&format!(
             "  admin API   send {}: {token}\n",
-            webhooks_mock::ADMIN_TOKEN_HEADER
+            webhooks_mock::app::ADMIN_TOKEN_HEADER
         ));
     }
     if let Some(steps) = fixtures {

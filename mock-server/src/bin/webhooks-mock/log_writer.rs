@@ -121,12 +121,12 @@ where
         event: &Event<'_>,
     ) -> std::fmt::Result {
         let plain = !writer.has_ansi_escapes()
-            && event.metadata().target() == webhooks_mock::REQUEST_LOG_TARGET
+            && event.metadata().target() == webhooks_mock::app::REQUEST_LOG_TARGET
             && ctx.lookup_current().is_none();
         if !plain {
             return self.0.format_event(ctx, writer, event);
         }
-        let time = webhooks_mock::rfc3339_micros(std::time::SystemTime::now());
+        let time = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
         write!(writer, "{time} {:>5} ", event.metadata().level())?;
         let mut fields = Fields {
             writer: &mut writer,
@@ -195,7 +195,7 @@ mod tests {
             .with_ansi(false);
         let emit = || {
             tracing::info!(
-                target: webhooks_mock::REQUEST_LOG_TARGET,
+                target: webhooks_mock::app::REQUEST_LOG_TARGET,
                 provider = "billing-io",
                 "{} {} -> {} ({} µs)",
                 "GET",
@@ -220,7 +220,7 @@ mod tests {
         text.lines()
             .map(|line| {
                 let (time, rest) = line.split_once(' ').unwrap();
-                webhooks_mock::parse_time(time).expect("an RFC 3339 time first");
+                chrono::DateTime::parse_from_rfc3339(time).expect("an RFC 3339 time first");
                 rest.to_string()
             })
             .collect()

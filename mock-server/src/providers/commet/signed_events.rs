@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use super::{Commet, TenantData};
 use crate::kernel::env::Env;
-use crate::kernel::events::{Event, SignedEvents, Subscriber};
+use crate::kernel::signed_events::{Event, SignedEvents, Subscriber};
 use crate::kernel::provider::{Mode, ProviderState, Tenant};
 use crate::kernel::signing;
 
