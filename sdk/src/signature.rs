@@ -1,5 +1,9 @@
 //! What the three documented webhook signature schemes share: HMAC-SHA256 in
 //! hex, and a constant-time comparison that also checks length.
+//!
+//! The mock signs with its own implementation on purpose (it must not
+//! depend on the SDK it tests); a test pins both to the same known answers
+//! worked out with openssl (`tests/it/receiving.rs`).
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;

@@ -807,3 +807,98 @@ async fn the_reference_receiver_prints_one_line_per_processed_event() {
         "one JSON line per processed event and nothing else on stdout"
     );
 }
+
+/// The mock signs and the SDK verifies, each written on its own on purpose:
+/// one checks the other. Both are pinned to the same known answers, worked
+/// out apart from either with openssl, e.g. for billing.io:
+/// `printf '%s' "1700000000.$BODY" | openssl dgst -sha256 -hmac whsec_known`.
+#[test]
+fn the_mock_and_the_sdk_sign_to_the_same_known_answers() {
+    use std::time::{Duration, UNIX_EPOCH};
+    use webhooks_sdk::receive::Tolerance;
+
+    let at = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+    let billing = br#"{"event_id":"evt_known","type":"checkout.completed","checkout_id":"co_1","data":{"checkout_id":"co_1","status":"confirmed"}}"#;
+    let meum = br#"{"id":"evt_known","type":"invoice.paid","created_at":"2023-11-14T22:13:20Z"}"#;
+    let commet = br#"{"id":"whev_known","type":"subscription.created","timestamp":"2023-11-14T22:13:20.000Z"}"#;
+    let meum_secret = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    let cases: [(Provider, &[u8], &str, &str, &str); 3] = [
+        (
+            Provider::BillingIo,
+            billing,
+            "whsec_known",
+            "x-billing-signature",
+            "t=1700000000,v1=67fff09da6f2bc5ec8e3a371203191d046640977acddf69acf97cbdb9692d762",
+        ),
+        (
+            Provider::Meum,
+            meum,
+            meum_secret,
+            "x-stablecoin-signature",
+            "v1=2d1e28d7475dcaf687f085f7618b8c300dcef74b6e14383aa8f5b2caae431a3f",
+        ),
+        (
+            Provider::Commet,
+            commet,
+            "whsec_known",
+            "x-commet-signature",
+            "c173791757197a358f44ccbcfdf2caa46fcbcce001c362628268a363d34ad144",
+        ),
+    ];
+    for (provider, body, secret, header, expected) in cases {
+        let mocked = provider.sign_body(body, secret, at).unwrap();
+        let signed = |headers: &[(&str, String)]| {
+            headers
+                .iter()
+                .find(|(name, _)| *name == header)
+                .map(|(_, value)| value.clone())
+        };
+        assert_eq!(
+            signed(&mocked).as_deref(),
+            Some(expected),
+            "the mock, {provider:?}"
+        );
+        let sdk_headers: Vec<(&str, String)> = match provider {
+            Provider::BillingIo => {
+                let webhook = webhooks_sdk::billing_io::webhook::Webhook::new([secret]).unwrap();
+                let signed = webhook.sign(body, at);
+                webhook
+                    .tolerance(Tolerance::Unchecked)
+                    .verify(body, &mocked)
+                    .expect("the SDK verifies the mock's signature");
+                header_pairs(&signed, header)
+            }
+            Provider::Meum => {
+                let webhook = webhooks_sdk::meum::webhook::Webhook::new([secret]).unwrap();
+                let signed = webhook.sign(body, at);
+                webhook
+                    .tolerance(Tolerance::Unchecked)
+                    .verify(body, &mocked)
+                    .expect("the SDK verifies the mock's signature");
+                header_pairs(&signed, header)
+            }
+            _ => {
+                let webhook = webhooks_sdk::commet::webhook::Webhook::new([secret]).unwrap();
+                let signed = webhook.sign(body, at);
+                webhook
+                    .verify(body, &mocked)
+                    .expect("the SDK verifies the mock's signature");
+                header_pairs(&signed, header)
+            }
+        };
+        assert_eq!(
+            signed(&sdk_headers).as_deref(),
+            Some(expected),
+            "the SDK, {provider:?}"
+        );
+    }
+}
+
+fn header_pairs(
+    map: &reqwest::header::HeaderMap,
+    name: &'static str,
+) -> Vec<(&'static str, String)> {
+    map.get(name)
+        .map(|v| vec![(name, v.to_str().unwrap().to_string())])
+        .unwrap_or_default()
+}

@@ -7,6 +7,7 @@
 
 #[cfg(feature = "codegen")]
 pub mod agreement;
+pub mod build_cost;
 pub mod copies;
 pub mod examples;
 #[cfg(feature = "codegen")]
@@ -100,6 +101,3 @@ pub fn check(root: &Path) -> Vec<Problem> {
     problems.extend(copies::check(root));
     problems
 }
-
-#[cfg(all(test, feature = "codegen"))]
-mod tests;

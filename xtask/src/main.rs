@@ -9,6 +9,8 @@ usage: cargo xtask <command>
 commands:
   generate   regenerate sdk/src/generated/*.rs, the README's x-inferred table and the packages'
              copies (mock-server/openapi/, LICENSE-*) from openapi/*.yaml and the root
+  build-cost build three user crates cold (the SDK alone, with wiremock-rs, with the mock as a
+             dev-dependency) and print each build's CPU time and what each dev-dependency adds
   check      fail if a spec is invalid, an example does not match its schema, an operation lacks
              an operationId/summary/description, generated code is stale, the README's
              x-inferred table is out of date, or a package's copy differs";
@@ -39,6 +41,13 @@ fn main() -> ExitCode {
                 report(&problems)
             }
         }
+        Some("build-cost") => match xtask::build_cost::run(&root) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(why) => {
+                eprintln!("error: {why}");
+                ExitCode::FAILURE
+            }
+        },
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             ExitCode::SUCCESS

@@ -13,6 +13,7 @@ pub mod admin;
 pub mod app;
 pub mod clock;
 pub mod deliveries;
+pub mod delivery_types;
 pub mod env;
 pub mod error;
 pub mod expect;

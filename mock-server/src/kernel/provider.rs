@@ -335,16 +335,22 @@ pub type SignFn<P> = fn(&Env, &str, Option<Value>, &str) -> Result<SignedEvent, 
 pub type TriggerFn<P> =
     fn(&Arc<ProviderState<P>>, &HeaderMap, &Trigger) -> Result<Value, ApiError<P>>;
 
+/// The headers of one signed delivery, by name.
+pub type SignedHeaders = Vec<(&'static str, String)>;
+
 /// A signing provider's event operations.
 pub struct EventHooks<P: MockProvider> {
     /// Signs a new event.
     pub sign: SignFn<P>,
     /// Delivers a new event to the caller's subscribed endpoints.
     pub trigger: TriggerFn<P>,
+    /// The headers of `body` (an event in the provider's envelope) signed
+    /// with `secret` at a Unix time.
+    pub sign_body: fn(&[u8], &str, i64) -> SignedHeaders,
 }
 
 /// The answer of a provider that does not document how its deliveries are signed.
-fn not_documented<P: MockProvider>() -> ApiError<P> {
+pub(crate) fn not_documented<P: MockProvider>() -> ApiError<P> {
     ApiError::new(
         ErrorKind::BadRequest,
         "deliveries_not_documented",

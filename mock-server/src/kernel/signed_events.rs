@@ -93,7 +93,31 @@ pub const fn hooks<P: SignedEvents>() -> EventHooks<P> {
     EventHooks {
         sign: sign::<P>,
         trigger: trigger::<P>,
+        sign_body: sign_body::<P>,
     }
+}
+
+/// The headers `P` sends with `body`, an event in its envelope (its ID and
+/// type read from the envelope's `event_id` or `id`, and `type`), signed
+/// with `secret` at Unix time `now`: any bytes can be signed, to test what a
+/// receiver makes of them.
+pub fn sign_body<P: SignedEvents>(
+    body: &[u8],
+    secret: &str,
+    now: i64,
+) -> Vec<(&'static str, String)> {
+    let envelope = serde_json::from_slice::<Value>(body).unwrap_or(Value::Null);
+    let text = |key: &str| envelope[key].as_str().unwrap_or_default().to_string();
+    let id = match envelope.get("event_id") {
+        Some(_) => text("event_id"),
+        None => text("id"),
+    };
+    let event = Event {
+        id,
+        event_type: text("type"),
+        envelope,
+    };
+    P::signed_headers(&event, body, secret, now)
 }
 
 /// Delivers a new event to every subscribed endpoint of the caller in the

@@ -1,4 +1,10 @@
 //! HMAC-SHA256, the primitive every documented signature scheme uses.
+//!
+//! Written apart from the SDK's verifier on purpose: the mock must not
+//! depend on the SDK it tests, and two implementations of each scheme
+//! check each other. A test pins both to the same known answers worked out
+//! with openssl (`the_mock_and_the_sdk_sign_to_the_same_known_answers` in
+//! `tests/it/receiving.rs`).
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;

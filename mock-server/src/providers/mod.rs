@@ -13,7 +13,9 @@ use crate::kernel::deliveries::Trigger;
 use crate::kernel::env::Env;
 #[cfg(feature = "proxy")]
 use crate::kernel::provider::HandWritten;
-use crate::kernel::provider::{KeyPrefix, MockProvider, ProviderState, Security, SignedEvent};
+use crate::kernel::provider::{
+    KeyPrefix, MockProvider, ProviderState, Security, SignedEvent, SignedHeaders,
+};
 use crate::kernel::registry::ProviderStates;
 use crate::kernel::state::MockState;
 
@@ -90,6 +92,7 @@ pub(crate) struct Facts {
     add_state: fn(&mut ProviderStates),
     mount: fn(&str) -> Mounted,
     sign: fn(&Env, &str, Option<Value>, &str) -> Result<SignedEvent, String>,
+    sign_body: fn(&[u8], &str, i64) -> Result<SignedHeaders, String>,
     trigger: fn(&MockState, &Trigger, &axum::http::HeaderMap) -> Result<Value, String>,
 }
 
@@ -110,6 +113,7 @@ impl Facts {
             add_state: P::add_state,
             mount: mount::<P>,
             sign: sign::<P>,
+            sign_body: sign_body::<P>,
             trigger: trigger::<P>,
         }
     }
@@ -148,6 +152,17 @@ fn sign<P: MockProvider>(
     secret: &str,
 ) -> Result<SignedEvent, String> {
     P::sign(env, event_type, data, secret).map_err(|e| e.message)
+}
+
+fn sign_body<P: MockProvider>(
+    body: &[u8],
+    secret: &str,
+    now: i64,
+) -> Result<SignedHeaders, String> {
+    match P::EVENTS {
+        Some(events) => Ok((events.sign_body)(body, secret, now)),
+        None => Err(crate::kernel::provider::not_documented::<P>().message),
+    }
 }
 
 fn trigger<P: MockProvider>(
@@ -224,6 +239,31 @@ impl Provider {
         secret: &str,
     ) -> Result<SignedEvent, String> {
         (self.facts().sign)(&Env::wall(), event_type, data, secret)
+    }
+
+    /// The headers the provider sends with `body` (an event in its
+    /// envelope, or any bytes), signed with `secret` at `at` as it documents;
+    /// an error where it documents no signing.
+    ///
+    /// ```
+    /// use std::time::{Duration, UNIX_EPOCH};
+    /// use webhooks_mock::Provider;
+    ///
+    /// let body = br#"{"event_id":"evt_1","type":"checkout.completed"}"#;
+    /// let at = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+    /// let headers = Provider::BillingIo.sign_body(body, "whsec_test", at).unwrap();
+    /// assert!(headers.iter().any(|(name, value)| *name == "x-billing-signature" && value.starts_with("t=1700000000,v1=")));
+    /// ```
+    pub fn sign_body(
+        self,
+        body: &[u8],
+        secret: &str,
+        at: std::time::SystemTime,
+    ) -> Result<Vec<(&'static str, String)>, String> {
+        let unix = at
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+        (self.facts().sign_body)(body, secret, unix)
     }
 
     /// The hand-written specs the validation proxy checks this provider's

@@ -21,6 +21,7 @@
 //! # Ok(()) }
 //! ```
 
+mod checks;
 mod contract;
 mod replay;
 mod report;
