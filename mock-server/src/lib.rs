@@ -15,6 +15,10 @@
 //! # let _ = base; Ok(()) }
 //! ```
 //!
+//! The [`guide`] has a page per task: starting the mock, the harness,
+//! fixtures, deliveries, the command line, the proxy, conformance and
+//! performance.
+//!
 //! At the root: the server and its builder, [`Provider`], and the harness
 //! (clock, faults, expectations, the journal); [`deliveries`] holds what
 //! signed deliveries are made of, [`app`] the mock as an axum app,
@@ -28,6 +32,7 @@
 
 pub mod app;
 pub mod deliveries;
+pub mod guide;
 mod kernel;
 pub mod openapi;
 mod providers;

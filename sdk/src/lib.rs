@@ -3,6 +3,10 @@
 //! [progenitor](https://docs.rs/progenitor), plus the hand-written parts a
 //! client needs: authentication, redacted secrets and open enums.
 //!
+//! The [`guide`] has a page per task: managing endpoints, one API for all
+//! five, errors and retries, pagination, receiving webhooks, Commet's API
+//! versions.
+//!
 //! | module | provider | auth |
 //! |---|---|---|
 //! | [`billing_io`] | billing.io | `Authorization: Bearer sk_live_…/sk_test_…` |
@@ -74,6 +78,9 @@ mod any;
 #[cfg(feature = "endpoints")]
 #[cfg_attr(docsrs, doc(cfg(feature = "endpoints")))]
 pub mod endpoints;
+#[cfg(feature = "endpoints")]
+#[cfg_attr(docsrs, doc(cfg(feature = "endpoints")))]
+pub mod guide;
 #[cfg(feature = "signing")]
 #[cfg_attr(
     docsrs,

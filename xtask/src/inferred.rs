@@ -1,4 +1,4 @@
-//! The README's table of `x-inferred` items, written from the specs.
+//! The table of `x-inferred` items in `INFERENCES.md`, written from the specs.
 
 use std::path::Path;
 
@@ -7,7 +7,7 @@ use crate::spec::LoadedSpec;
 
 const BEGIN: &str = "<!-- x-inferred table: written by `cargo xtask generate` -->";
 const END: &str = "<!-- end of x-inferred table -->";
-const README: &str = "README.md";
+const INFERENCES: &str = "INFERENCES.md";
 
 /// One `x-inferred` mark in a spec.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,7 +32,7 @@ pub fn inferences(spec: &LoadedSpec) -> Vec<Inference> {
         .collect()
 }
 
-/// The README's table, as it should read.
+/// The table, as it should read.
 fn table(specs: &[LoadedSpec]) -> String {
     let mut out = format!("{BEGIN}\n| spec | item | why |\n|---|---|---|\n");
     for spec in specs {
@@ -55,28 +55,29 @@ fn current_table(readme: &str) -> Option<(usize, usize)> {
     Some((start, end))
 }
 
-/// Rewrites the table between its markers in `README.md`.
+/// Rewrites the table between its markers in `INFERENCES.md`.
 pub fn write_readme(root: &Path, specs: &[LoadedSpec]) -> Result<(), Problem> {
-    let path = root.join(README);
+    let path = root.join(INFERENCES);
     let readme = std::fs::read_to_string(&path)
-        .map_err(|e| Problem::new(README, format!("cannot read: {e}")))?;
+        .map_err(|e| Problem::new(INFERENCES, format!("cannot read: {e}")))?;
     let (start, end) = current_table(&readme).ok_or_else(missing_markers)?;
     let updated = format!("{}{}{}", &readme[..start], table(specs), &readme[end..]);
-    std::fs::write(&path, updated).map_err(|e| Problem::new(README, format!("cannot write: {e}")))
+    std::fs::write(&path, updated)
+        .map_err(|e| Problem::new(INFERENCES, format!("cannot write: {e}")))
 }
 
 fn missing_markers() -> Problem {
     Problem::new(
-        README,
+        INFERENCES,
         format!("the x-inferred table's markers are missing: add the lines `{BEGIN}` and `{END}`"),
     )
 }
 
-/// Every `x-inferred` item is listed in the README, and nothing stale is.
+/// Every `x-inferred` item is listed in `INFERENCES.md`, and nothing stale is.
 pub fn check_readme(root: &Path, specs: &[LoadedSpec]) -> Vec<Problem> {
-    let readme = match std::fs::read_to_string(root.join(README)) {
+    let readme = match std::fs::read_to_string(root.join(INFERENCES)) {
         Ok(text) => text,
-        Err(e) => return vec![Problem::new(README, format!("cannot read: {e}"))],
+        Err(e) => return vec![Problem::new(INFERENCES, format!("cannot read: {e}"))],
     };
     let Some((start, end)) = current_table(&readme) else {
         return vec![missing_markers()];
@@ -91,7 +92,7 @@ pub fn check_readme(root: &Path, specs: &[LoadedSpec]) -> Vec<Problem> {
     for row in &expected_rows {
         if !listed.lines().any(|l| l == *row) {
             problems.push(Problem::new(
-                README,
+                INFERENCES,
                 format!(
                     "x-inferred item missing from the table (run `cargo xtask generate`): {row}"
                 ),
@@ -101,14 +102,14 @@ pub fn check_readme(root: &Path, specs: &[LoadedSpec]) -> Vec<Problem> {
     for row in listed.lines() {
         if !expected_rows.contains(&row) {
             problems.push(Problem::new(
-                README,
+                INFERENCES,
                 format!("table row no spec marks x-inferred (run `cargo xtask generate`): {row}"),
             ));
         }
     }
     if problems.is_empty() {
         problems.push(Problem::new(
-            README,
+            INFERENCES,
             "the x-inferred table is out of order; run `cargo xtask generate`",
         ));
     }

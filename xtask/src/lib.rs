@@ -1,5 +1,5 @@
 //! The project's build tasks: generate the SDK from `openapi/` and check that
-//! specs, their examples, the generated code, the README and the packages'
+//! specs, their examples, the generated code, the inference list and the packages'
 //! copies (specs, licenses) agree.
 //!
 //! Everything takes the repository root as a parameter so the tests can run
@@ -48,7 +48,7 @@ impl fmt::Display for Problem {
 }
 
 #[cfg(feature = "codegen")]
-/// Writes every generated file (the SDK modules and the README's table of
+/// Writes every generated file (the SDK modules and INFERENCES.md's table of
 /// inferences) from the specs under `root`.
 pub fn generate(root: &Path) -> Result<(), Vec<Problem>> {
     let specs = spec::load_all(root)?;

@@ -7,7 +7,7 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
 commands:
-  generate   regenerate sdk/src/generated/*.rs, the README's x-inferred table and the packages'
+  generate   regenerate sdk/src/generated/*.rs, INFERENCES.md's x-inferred table and the packages'
              copies (mock-server/openapi/, LICENSE-*) from openapi/*.yaml and the root
   build-cost build three user crates cold (the SDK alone, with wiremock-rs, with the mock as a
              dev-dependency) and print each build's CPU time and what each dev-dependency adds
@@ -26,7 +26,7 @@ fn main() -> ExitCode {
         Some("generate") => match xtask::generate(&root) {
             Ok(()) => {
                 println!(
-                    "generated sdk/src/generated/, the README's x-inferred table and the packages' copies"
+                    "generated sdk/src/generated/, INFERENCES.md's x-inferred table and the packages' copies"
                 );
                 ExitCode::SUCCESS
             }
@@ -35,7 +35,9 @@ fn main() -> ExitCode {
         Some("check") => {
             let problems = xtask::check(&root);
             if problems.is_empty() {
-                println!("xtask check: specs, examples, generated code, README and copies agree");
+                println!(
+                    "xtask check: specs, examples, generated code, the inference list and copies agree"
+                );
                 ExitCode::SUCCESS
             } else {
                 report(&problems)

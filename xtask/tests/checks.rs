@@ -16,7 +16,7 @@ fn repo_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// A copy of what the checks read: specs, generated code, README.
+/// A copy of what the checks read: specs, generated code, the inference list.
 struct Scratch(PathBuf);
 
 impl Scratch {
@@ -36,7 +36,7 @@ impl Scratch {
                 std::fs::copy(entry.path(), dir.join(sub).join(entry.file_name())).unwrap();
             }
         }
-        std::fs::copy(root.join("README.md"), dir.join("README.md")).unwrap();
+        std::fs::copy(root.join("INFERENCES.md"), dir.join("INFERENCES.md")).unwrap();
         for package in ["", "sdk/", "mock-server/"] {
             for license in ["LICENSE-MIT", "LICENSE-APACHE"] {
                 let file = format!("{package}{license}");
@@ -259,7 +259,7 @@ fn a_progenitor_panic_is_reported_with_the_spec_name() {
 }
 
 #[test]
-fn an_inference_missing_from_the_readme_fails() {
+fn an_inference_missing_from_the_list_fails() {
     let scratch = Scratch::new();
     scratch.edit(
         "openapi/billing-io.yaml",
@@ -268,12 +268,23 @@ fn an_inference_missing_from_the_readme_fails() {
     );
     assert_found(
         &scratch.check(),
-        "README.md",
+        "INFERENCES.md",
         "| `billing-io.yaml` | `GET /webhooks parameter cursor` | A test reason. |",
     );
     // And `generate` writes it into the table.
     xtask::generate(&scratch.0).unwrap();
     assert!(scratch.check().is_empty());
+}
+
+#[test]
+fn a_removed_inference_makes_the_list_stale() {
+    let scratch = Scratch::new();
+    scratch.edit(
+        "openapi/billing-io.yaml",
+        "      x-inferred: The docs print no 413; the mock caps request bodies at 1 MiB.\n",
+        "",
+    );
+    assert_found(&scratch.check(), "INFERENCES.md", "The docs print no 413");
 }
 
 /// The concrete example JSON on each seed page, as printed there.
