@@ -39,7 +39,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     let key = "sk_test_harness";
     let client = Client::builder(key)
-        .base_url(&mock.base_url(Provider::BillingIo))
+        .base_url(mock.base_url(Provider::BillingIo))
         .max_retries(1)
         .build()?;
 
