@@ -17,3 +17,5 @@ pub use crate::kernel::deliveries::{Attempt, DeliveryConfig, DeliveryFilter, Tri
 pub use crate::kernel::provider::SignedEvent;
 pub use crate::kernel::urls::is_loopback_url;
 pub use crate::server::Triggered;
+
+pub mod check;

@@ -5,6 +5,7 @@
 //! - [`harness`]: seeded IDs, a manual clock, the journal, expectations, faults.
 //! - [`fixtures`]: endpoints and events set up declaratively.
 //! - [`deliveries`]: signed deliveries to your receiver, retried, duplicated, resent.
+//! - [`check_receiver`]: grading your receiver, in any language, in CI.
 //! - [`command_line`]: `send`, `trigger`, `healthcheck`, JSON for scripts.
 //! - [`proxy`]: checking the specs' guesses against a live API.
 //! - [`conformance`]: how the mock is held to the specs (the fuzzer, the tests).
@@ -21,6 +22,9 @@ pub mod fixtures {}
 
 #[doc = include_str!("guide/deliveries.md")]
 pub mod deliveries {}
+
+#[doc = include_str!("guide/check_receiver.md")]
+pub mod check_receiver {}
 
 #[doc = include_str!("guide/command_line.md")]
 pub mod command_line {}

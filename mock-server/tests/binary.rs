@@ -889,3 +889,91 @@ fn the_proxy_serves_its_summary_with_the_token_prints_it_on_exit_and_its_recordi
     assert_eq!(replayed["secret"], "[redacted]");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `check-receiver --format json` against a receiver that answers 200 to
+/// everything: one JSON document with every case, the ones it must refuse
+/// failed, and exit 1; a provider that documents no signing is an error.
+#[test]
+fn check_receiver_reports_every_case_as_json_and_exits_by_its_verdict() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/hooks", listener.local_addr().unwrap());
+    listener.set_nonblocking(true).unwrap();
+    std::thread::spawn(move || {
+        tokio::runtime::Runtime::new()
+            .unwrap()
+            .block_on(async move {
+                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+                let app = axum::Router::new().fallback(|| async { "ok" });
+                axum::serve(listener, app).await.unwrap();
+            })
+    });
+    let secret = TempFile::new("check-secret", "whsec_check_0123456789");
+    let (code, stdout, stderr) = run(
+        &[
+            "check-receiver",
+            "--provider",
+            "billing-io",
+            "--url",
+            &url,
+            "--secret-file",
+            secret.path(),
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    assert_eq!(code, Some(1), "{stderr}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["provider"], "billing-io");
+    assert_eq!(report["url"], url.as_str());
+    let cases = report["cases"].as_array().unwrap();
+    let names: Vec<&str> = cases.iter().map(|c| c["name"].as_str().unwrap()).collect();
+    assert_eq!(
+        names,
+        [
+            "valid",
+            "replayed_delivery",
+            "valid_previous_secret",
+            "signed_twice",
+            "tampered_body",
+            "wrong_secret",
+            "missing_signature",
+            "malformed_signature",
+            "truncated_signature",
+            "stale_timestamp",
+            "future_timestamp",
+            "reencoded_body",
+            "unknown_event_type",
+            "unexpected_data",
+            "oversized_body",
+        ]
+    );
+    for case in cases {
+        for field in ["name", "expected", "status", "passed", "why"] {
+            assert!(case.get(field).is_some(), "{field} in {case}");
+        }
+        let must_refuse = case["expected"] == "reject";
+        if case["expected"] != "skip" {
+            assert_eq!(case["status"], 200, "{case}");
+            assert_eq!(case["passed"], !must_refuse, "{case}");
+        }
+    }
+    assert_eq!(report["failed"], 8);
+    assert_eq!(report["passed"], 6);
+    assert_eq!(report["skipped"], 1, "no previous secret given");
+
+    let (code, _, stderr) = run(
+        &[
+            "check-receiver",
+            "--provider",
+            "chargeapi",
+            "--url",
+            &url,
+            "--secret-file",
+            secret.path(),
+        ],
+        &[],
+    );
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("does not document"), "{stderr}");
+}

@@ -4,6 +4,7 @@ mod support;
 
 mod billing_io;
 mod chargeapi;
+mod check_receiver;
 mod commet;
 mod conformance;
 mod contract;

@@ -98,7 +98,7 @@ pub const fn hooks<P: SignedEvents>() -> EventHooks<P> {
 }
 
 /// The headers `P` sends with `body`, an event in its envelope (its ID and
-/// type read from the envelope's `event_id` or `id`, and `type`), signed
+/// type read from the envelope's `event_id` or `id`, and `type` or `event`), signed
 /// with `secret` at Unix time `now`: any bytes can be signed, to test what a
 /// receiver makes of them.
 pub fn sign_body<P: SignedEvents>(
@@ -112,9 +112,14 @@ pub fn sign_body<P: SignedEvents>(
         Some(_) => text("event_id"),
         None => text("id"),
     };
+    // Commet names the type `event`, the others `type`.
+    let event_type = match envelope.get("type") {
+        Some(_) => text("type"),
+        None => text("event"),
+    };
     let event = Event {
         id,
-        event_type: text("type"),
+        event_type,
         envelope,
     };
     P::signed_headers(&event, body, secret, now)

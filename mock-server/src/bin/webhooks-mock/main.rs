@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use webhooks_mock::Provider;
 
+mod check_receiver;
 mod log_writer;
 mod proxy_cli;
 mod send;
@@ -56,6 +57,11 @@ enum Command {
     /// requests and answers against the hand-written spec; a report of
     /// violations, a summary of every x-inferred guess on exit.
     Proxy(proxy_cli::ProxyArgs),
+    /// Grade a webhook receiver in any language: send the deliveries it must
+    /// accept and the ones it must refuse (signatures, timestamps, replays,
+    /// unknown types, oversized bodies), each judged; exit 0 when every case
+    /// passes, 1 otherwise. Loopback receivers only, unless --allow-remote.
+    CheckReceiver(check_receiver::CheckReceiverArgs),
     /// Exit 0 when a mock answers its health check at an address, 1 when
     /// none does (for container health checks without curl).
     Healthcheck(HealthcheckArgs),
@@ -226,6 +232,9 @@ fn main() -> ExitCode {
         Some(Command::Proxy(args)) => runtime.block_on(proxy_cli::proxy(args)),
         Some(Command::Healthcheck(args)) => runtime.block_on(healthcheck(args)),
         Some(Command::Contracts) => contracts(),
+        Some(Command::CheckReceiver(args)) => {
+            runtime.block_on(check_receiver::check_receiver(args))
+        }
         Some(Command::Completions { shell }) => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut command, "webhooks-mock", &mut std::io::stdout());
