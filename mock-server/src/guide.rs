@@ -11,29 +11,29 @@
 //! - [`conformance`]: how the mock is held to the specs (the fuzzer, the tests).
 //! - [`performance`]: what the mock costs to build, start and answer.
 
-#[doc = include_str!("guide/starting.md")]
+#[doc = include_str!("../guide/starting.md")]
 pub mod starting {}
 
-#[doc = include_str!("guide/harness.md")]
+#[doc = include_str!("../guide/harness.md")]
 pub mod harness {}
 
-#[doc = include_str!("guide/fixtures.md")]
+#[doc = include_str!("../guide/fixtures.md")]
 pub mod fixtures {}
 
-#[doc = include_str!("guide/deliveries.md")]
+#[doc = include_str!("../guide/deliveries.md")]
 pub mod deliveries {}
 
-#[doc = include_str!("guide/check_receiver.md")]
+#[doc = include_str!("../guide/check_receiver.md")]
 pub mod check_receiver {}
 
-#[doc = include_str!("guide/command_line.md")]
+#[doc = include_str!("../guide/command_line.md")]
 pub mod command_line {}
 
-#[doc = include_str!("guide/proxy.md")]
+#[doc = include_str!("../guide/proxy.md")]
 pub mod proxy {}
 
-#[doc = include_str!("guide/conformance.md")]
+#[doc = include_str!("../guide/conformance.md")]
 pub mod conformance {}
 
-#[doc = include_str!("guide/performance.md")]
+#[doc = include_str!("../guide/performance.md")]
 pub mod performance {}

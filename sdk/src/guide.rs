@@ -11,20 +11,20 @@
 //! Testing all of it without the real APIs is the mock's job: see the
 //! guides of the [`webhooks-mock`](https://docs.rs/webhooks-mock) crate.
 
-#[doc = include_str!("guide/endpoints.md")]
+#[doc = include_str!("../guide/endpoints.md")]
 pub mod endpoints {}
 
-#[doc = include_str!("guide/any_provider.md")]
+#[doc = include_str!("../guide/any_provider.md")]
 pub mod any_provider {}
 
-#[doc = include_str!("guide/errors_and_retries.md")]
+#[doc = include_str!("../guide/errors_and_retries.md")]
 pub mod errors_and_retries {}
 
-#[doc = include_str!("guide/pagination.md")]
+#[doc = include_str!("../guide/pagination.md")]
 pub mod pagination {}
 
-#[doc = include_str!("guide/receiving.md")]
+#[doc = include_str!("../guide/receiving.md")]
 pub mod receiving {}
 
-#[doc = include_str!("guide/commet_versions.md")]
+#[doc = include_str!("../guide/commet_versions.md")]
 pub mod commet_versions {}
