@@ -164,6 +164,17 @@ impl Triggered {
 }
 
 /// A mock started in-process: its own port and state, stopped when dropped.
+///
+/// ```
+/// # #[tokio::main] async fn main() -> std::io::Result<()> {
+/// use webhooks_mock::{MockServer, Provider};
+///
+/// let mock = MockServer::start().await?;
+/// let base = mock.base_url(Provider::Chargeapi); // http://127.0.0.1:PORT/chargeapi/v1
+/// assert!(base.ends_with(Provider::Chargeapi.base_path()));
+/// assert!(mock.requests().is_empty());
+/// # Ok(()) }
+/// ```
 pub struct MockServer {
     addr: SocketAddr,
     only: Option<Provider>,

@@ -63,6 +63,20 @@ impl Expectation {
 }
 
 /// A registered expectation, to narrow: `.times(1)`, `.at_least(2)`, `.status(201)`.
+/// An unmet one fails [`MockServer::verify`](crate::MockServer::verify), and
+/// panics when the mock is dropped, naming the closest request.
+///
+/// ```
+/// # #[tokio::main] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use webhooks_mock::{MockServer, Provider};
+///
+/// let mock = MockServer::start().await?;
+/// let creates = mock.expect(Provider::BillingIo, "createWebhookEndpoint").times(0..=1);
+/// // … the code under test runs here …
+/// assert_eq!(creates.seen(), 0);
+/// mock.verify()?;
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone)]
 pub struct ExpectationHandle(Arc<Expectation>);
 

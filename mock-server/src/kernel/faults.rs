@@ -39,6 +39,18 @@ impl FaultKind {
 /// A fault to inject, as `POST /__mock/faults` takes it:
 /// `{"provider": "<name>", "status": 503, "count": 2, "retry_after": 1}`,
 /// or with a `"kind"` (`status`, `delay`, `reset`, `malformed`).
+///
+/// ```
+/// # #[tokio::main] async fn main() -> Result<(), String> {
+/// use webhooks_mock::{Fault, MockServer, Provider};
+///
+/// let mock = MockServer::start().await.map_err(|e| e.to_string())?;
+/// // The next two creates at Commet get a 429 asking for a one-second wait.
+/// mock.add_fault(Fault::new(Provider::Commet, 429, 2).operation("createWebhookEndpoint").retry_after(1))?;
+/// // A status the operation does not document is refused, naming the ones it does.
+/// assert!(mock.add_fault(Fault::new(Provider::Commet, 418, 1)).is_err());
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Fault {

@@ -97,6 +97,17 @@ impl Recorded {
 }
 
 /// Which journal entries a question is about; every field left out matches all.
+///
+/// ```
+/// # async fn run(mock: webhooks_mock::MockServer) {
+/// use webhooks_mock::RequestFilter;
+///
+/// let refused = RequestFilter { provider: Some("commet".into()), status: Some(400), ..Default::default() };
+/// for entry in mock.requests_matching(&refused) {
+///     println!("{} {} -> {}", entry.method, entry.path, entry.status);
+/// }
+/// # }
+/// ```
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RequestFilter {
