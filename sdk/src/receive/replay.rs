@@ -290,6 +290,71 @@ mod tests {
         assert_eq!(guard.claim_now(&key("c"), later), Claim::Fresh, "expired");
     }
 
+    /// Through the trait, as the extractor's layer drives it: a processed
+    /// key is a duplicate at once (not a claim in flight), a released one is
+    /// fresh again for the provider's retry.
+    #[tokio::test]
+    async fn finishing_through_the_trait_marks_processed_or_releases() {
+        let guard = MemoryReplayGuard::default();
+        let done = ReplayGuard::claim(&guard, &key("done")).await.unwrap();
+        assert_eq!(done, Claim::Fresh);
+        ReplayGuard::finish(&guard, &key("done"), true)
+            .await
+            .unwrap();
+        assert_eq!(
+            ReplayGuard::claim(&guard, &key("done")).await.unwrap(),
+            Claim::Processed
+        );
+        assert_eq!(
+            ReplayGuard::claim(&guard, &key("failed")).await.unwrap(),
+            Claim::Fresh
+        );
+        ReplayGuard::finish(&guard, &key("failed"), false)
+            .await
+            .unwrap();
+        assert_eq!(
+            ReplayGuard::claim(&guard, &key("failed")).await.unwrap(),
+            Claim::Fresh
+        );
+    }
+
+    #[test]
+    fn a_full_guard_forgets_exactly_the_oldest() {
+        let guard = MemoryReplayGuard::new(2, Duration::from_secs(60));
+        assert!(guard.is_empty());
+        let now = Instant::now();
+        for id in ["a", "b"] {
+            guard.claim_now(&key(id), now);
+            guard.finish_now(&key(id), true);
+        }
+        assert!(!guard.is_empty());
+        assert_eq!(guard.len(), 2, "full, nothing forgotten yet");
+        assert_eq!(guard.claim_now(&key("a"), now), Claim::Processed);
+        assert_eq!(guard.claim_now(&key("c"), now), Claim::Fresh);
+        assert_eq!(
+            guard.claim_now(&key("b"), now),
+            Claim::Processed,
+            "the newer stays"
+        );
+        assert_eq!(
+            guard.claim_now(&key("a"), now),
+            Claim::Fresh,
+            "the oldest went"
+        );
+    }
+
+    #[test]
+    fn a_key_is_forgotten_exactly_at_its_time_to_live() {
+        let ttl = Duration::from_secs(60);
+        let guard = MemoryReplayGuard::new(10, ttl);
+        let now = Instant::now();
+        guard.claim_now(&key("a"), now);
+        guard.finish_now(&key("a"), true);
+        let just_before = now + ttl - Duration::from_millis(1);
+        assert_eq!(guard.claim_now(&key("a"), just_before), Claim::Processed);
+        assert_eq!(guard.claim_now(&key("a"), now + ttl), Claim::Fresh);
+    }
+
     #[test]
     fn an_abandoned_claim_times_out() {
         let guard = MemoryReplayGuard::default().in_flight_timeout(Duration::from_secs(10));
