@@ -719,14 +719,14 @@ fn shape(value: &serde_json::Value) -> serde_json::Value {
 
 /// The README's example of `send --format json` has the shape of the real output.
 #[test]
-fn the_readmes_json_example_is_what_send_prints() {
+fn the_guides_json_example_is_what_send_prints() {
     let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/guide/command_line.md")).unwrap();
     let block = readme
         .split("<!-- send --format json -->\n```json\n")
         .nth(1)
         .and_then(|rest| rest.split("\n```").next())
-        .expect("the README has the example");
+        .expect("the command-line guide has the example");
     let example: serde_json::Value = serde_json::from_str(block).unwrap();
     let (url, received) = receive_once(200);
     let (code, stdout, stderr) = run(
