@@ -717,11 +717,14 @@ fn shape(value: &serde_json::Value) -> serde_json::Value {
     }
 }
 
-/// The README's example of `send --format json` has the shape of the real output.
+/// The command-line guide's example of `send --format json` has the shape of the real output.
 #[test]
 fn the_guides_json_example_is_what_send_prints() {
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/guide/command_line.md")).unwrap();
+    let readme = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/guide/command_line.md"
+    ))
+    .unwrap();
     let block = readme
         .split("<!-- send --format json -->\n```json\n")
         .nth(1)

@@ -569,16 +569,19 @@ async fn the_journal_answers_filtered_questions_over_http() {
     assert_eq!(bad.status().as_u16(), 400);
 }
 
-/// The README's fixtures example, loaded as it stands there.
+/// The fixtures guide's example, loaded as it stands there.
 fn readme_fixtures() -> Value {
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
-    let section = &readme[readme
-        .find("### Fixtures")
-        .expect("the README documents fixtures")..];
-    let start = section.find("```json\n").unwrap() + "```json\n".len();
-    let end = start + section[start..].find("```").unwrap();
-    serde_json::from_str(&section[start..end]).expect("the README's example is JSON")
+    let guide = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../mock-server/guide/fixtures.md"
+    ))
+    .unwrap();
+    let start = guide
+        .find("```json\n")
+        .expect("the guide has a JSON example")
+        + "```json\n".len();
+    let end = start + guide[start..].find("```").unwrap();
+    serde_json::from_str(&guide[start..end]).expect("the guide's example is JSON")
 }
 
 #[tokio::test]
