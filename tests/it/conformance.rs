@@ -565,6 +565,10 @@ async fn commet_answers_an_undeclared_method_405_before_reading_its_version() {
             .await
             .unwrap();
         assert_eq!(wrong.status().as_u16(), 405, "{version}");
+        // The provider's error body, and still the `Allow` header RFC 9110 asks of a 405.
+        assert!(wrong.headers().get("allow").is_some(), "{version}");
+        let body: Value = wrong.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "method_not_allowed", "{version}");
     }
     let nowhere = send(reqwest::Method::GET, "/nowhere", "not-a-version")
         .await

@@ -290,12 +290,20 @@ impl<P: MockProvider> ApiError<P> {
     }
 }
 
-/// `response`, with the body of a provider's error written by a mock with `env`.
+/// `response`, with the body of a provider's error written by a mock with
+/// `env`; the headers set on the way out stay (axum's `Allow` on a 405).
 pub fn render_pending(mut response: Response, env: &Env) -> Response {
-    match response.extensions_mut().remove::<Pending>() {
-        Some(Pending(render)) => render(env),
-        None => response,
+    let Some(Pending(render)) = response.extensions_mut().remove::<Pending>() else {
+        return response;
+    };
+    let (mut parts, _) = response.into_parts();
+    let (written, body) = render(env).into_parts();
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    for (name, value) in &written.headers {
+        parts.headers.insert(name, value.clone());
     }
+    parts.status = written.status;
+    Response::from_parts(parts, body)
 }
 
 /// `Retry-After` (when given, and on every 429 of a provider with rate-limit
