@@ -16,9 +16,9 @@ use std::sync::{Arc, OnceLock};
 use axum::Router;
 
 use crate::Provider;
-use crate::deliveries::DeliveryConfig;
 use crate::kernel;
 use crate::kernel::app::{Mounted, Scoped};
+use crate::kernel::deliveries::DeliveryConfig;
 use crate::kernel::state::{MockState, Served, Settings};
 
 pub use crate::kernel::error::{DEFAULT_RETRY_AFTER, MAX_BODY_BYTES};

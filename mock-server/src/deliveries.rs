@@ -16,6 +16,26 @@
 pub use crate::kernel::deliveries::{Attempt, DeliveryConfig, DeliveryFilter, Trigger};
 pub use crate::kernel::provider::SignedEvent;
 pub use crate::kernel::urls::is_loopback_url;
-pub use crate::server::Triggered;
+
+use serde_json::Value;
+
+/// What a trigger sent: the event, and the endpoints it goes to.
+#[derive(Debug, Clone)]
+pub struct Triggered {
+    /// The event, in the provider's envelope.
+    pub event: Value,
+    /// `(endpoint ID, URL)` of every endpoint it goes to.
+    pub deliveries: Vec<(String, String)>,
+}
+
+impl Triggered {
+    /// The event's ID (billing.io's `event_id`, the others' `id`).
+    pub fn event_id(&self) -> &str {
+        self.event["event_id"]
+            .as_str()
+            .or(self.event["id"].as_str())
+            .unwrap_or_default()
+    }
+}
 
 pub mod check;

@@ -7,6 +7,7 @@ use std::time::{Duration, SystemTime};
 
 use serde_json::Value;
 
+use crate::deliveries::Triggered;
 use crate::kernel::deliveries::{Attempt, DeliveryConfig, DeliveryFilter, Trigger};
 use crate::kernel::expect::ExpectationHandle;
 use crate::kernel::faults::Fault;
@@ -141,25 +142,6 @@ impl MockServerBuilder {
             stop: Some(tx),
             task: Some(task),
         })
-    }
-}
-
-/// What a trigger sent: the event, and the endpoints it goes to.
-#[derive(Debug, Clone)]
-pub struct Triggered {
-    /// The event, in the provider's envelope.
-    pub event: Value,
-    /// `(endpoint ID, URL)` of every endpoint it goes to.
-    pub deliveries: Vec<(String, String)>,
-}
-
-impl Triggered {
-    /// The event's ID (billing.io's `event_id`, the others' `id`).
-    pub fn event_id(&self) -> &str {
-        self.event["event_id"]
-            .as_str()
-            .or(self.event["id"].as_str())
-            .unwrap_or_default()
     }
 }
 

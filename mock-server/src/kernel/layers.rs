@@ -14,7 +14,8 @@ use super::error::{ApiError, ErrorKind, MAX_BODY_BYTES, too_large, unsupported_m
 use super::faults::{Fault, FaultKind};
 use super::journal::{Recorded, header_lines};
 use super::operations::{self, DocumentedOperation, Operations};
-use super::provider::{MockProvider, authenticate, render_pending};
+use super::provider::{MockProvider, authenticate};
+use super::render::render_pending;
 use super::state::MockState;
 
 /// What the journal learns of a request from the layers inside it: its

@@ -27,6 +27,7 @@ pub mod operations;
 pub mod paging;
 pub mod provider;
 pub mod registry;
+pub mod render;
 pub mod respond;
 pub mod serve;
 pub mod signed_events;
