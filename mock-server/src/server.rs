@@ -327,7 +327,7 @@ impl MockServer {
         self.state.clock.now()
     }
 
-    /// Runs fixture steps (see the README's "Fixtures"): the answers by step
+    /// Runs fixture steps (see [the fixtures guide](crate::guide::fixtures)): the answers by step
     /// name, or which step failed.
     pub async fn load_fixtures(&self, steps: Value) -> Result<Value, Value> {
         let steps: Vec<crate::kernel::fixtures::Step> =

@@ -129,7 +129,7 @@ pub const BASE_URL: &str = "https://commet.co/api/v1";
 pub const API_VERSION: &str = "2026-07-11";
 
 /// The first version of Commet's current contract, by our reading of its
-/// SDK changelog (an inference; see the README): `AnyClient` pinned to it
+/// SDK changelog (an inference; see `INFERENCES.md`): `AnyClient` pinned to it
 /// or later speaks [`v2026_08_27`].
 #[cfg(feature = "endpoints")]
 const CURRENT_CONTRACT_SINCE: &str = "2026-07-31";

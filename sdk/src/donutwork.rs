@@ -4,7 +4,7 @@
 //! Authenticates with `Authorization: Bearer <key>` (staging and production
 //! keys are issued separately). The generated [`Client`], request builders
 //! ([`builder`]) and models ([`types`]) come from `openapi/donutwork.yaml`;
-//! the get, delete and types paths are our inference (see the README).
+//! the get, delete and types paths are our inference (see `INFERENCES.md`).
 //!
 //! Deliveries are not verified: Donutwork documents no signing.
 //!
