@@ -11,7 +11,9 @@ use std::time::SystemTime;
 use futures_util::stream::BoxStream;
 
 use crate::client::{BuildError, Settings, settings_methods};
-use crate::endpoints::{Capabilities, DynEndpoints, Endpoint, Endpoints, Error, NewEndpoint};
+use crate::endpoints::{
+    Capabilities, DynEndpoints, Endpoint, EndpointUpdate, Endpoints, Error, NewEndpoint,
+};
 use crate::provider::{Provider, each_provider};
 use crate::receive::{
     Headers, NeutralEvent, NeutralVerifier, SetupError, VerifiedDelivery, VerifyError,
@@ -153,6 +155,10 @@ impl Endpoints for AnyClient {
 
     async fn set_enabled(&self, id: &str, enabled: bool) -> Result<Endpoint, Error> {
         self.inner.set_enabled(id, enabled).await
+    }
+
+    async fn update(&self, id: &str, update: EndpointUpdate) -> Result<Endpoint, Error> {
+        self.inner.update(id, update).await
     }
 }
 

@@ -172,11 +172,17 @@ mod neutral {
     pub async fn create(client: &Client, new: NewEndpoint) -> Result<Endpoint, Error> {
         let description = checked("description", new.description)?;
         let events: Vec<_> = new.events.into_iter().map(super::EventType::from).collect();
-        let created = client
+        let mut request = client
             .create_webhook_endpoint()
-            .body_map(|b| b.url(new.url).events(events).description(description))
-            .send()
-            .await?;
+            .body_map(|b| b.url(new.url).events(events).description(description));
+        if let Some(key) = new.idempotency_key {
+            // billing.io's keys are UUIDs.
+            let key: uuid::Uuid = key
+                .parse()
+                .map_err(|e| Error::InvalidRequest(format!("idempotency_key: {e}")))?;
+            request = request.idempotency_key(key);
+        }
+        let created = request.send().await?;
         Ok(endpoint(created.into_inner()))
     }
     pub fn list(client: &Client) -> BoxStream<'_, Result<Endpoint, Error>> {

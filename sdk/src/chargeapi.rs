@@ -69,6 +69,7 @@ crate::declare::declare_provider! {
         list: neutral::list,
         get: neutral::get,
         set_enabled: neutral::set_enabled,
+        update: neutral::update,
     },
 }
 
@@ -176,18 +177,19 @@ mod neutral {
     use futures_util::stream::BoxStream;
 
     use super::{Client, EndpointStatus, types};
-    use crate::endpoints::{Endpoint, Error, NewEndpoint, listed};
+    use crate::endpoints::{Endpoint, EndpointUpdate, Error, NewEndpoint, checked, listed};
 
     pub async fn create(client: &Client, new: NewEndpoint) -> Result<Endpoint, Error> {
-        let created = client
-            .create_webhook_endpoint()
-            .body_map(|b| {
-                b.url(new.url)
-                    .enabled_events(new.events)
-                    .description(new.description)
-            })
-            .send()
-            .await?;
+        let key = checked("idempotency_key", new.idempotency_key)?;
+        let mut request = client.create_webhook_endpoint().body_map(|b| {
+            b.url(new.url)
+                .enabled_events(new.events)
+                .description(new.description)
+        });
+        if let Some(key) = key {
+            request = request.idempotency_key::<types::CreateWebhookEndpointIdempotencyKey>(key);
+        }
+        let created = request.send().await?;
         Ok(endpoint(created.into_inner()))
     }
     pub fn list(client: &Client) -> BoxStream<'_, Result<Endpoint, Error>> {
@@ -200,15 +202,29 @@ mod neutral {
     }
 
     pub async fn set_enabled(client: &Client, id: &str, enabled: bool) -> Result<Endpoint, Error> {
-        let status = if enabled {
-            EndpointStatus::Enabled
-        } else {
-            EndpointStatus::Disabled
+        let change = EndpointUpdate {
+            enabled: Some(enabled),
+            ..EndpointUpdate::default()
         };
+        update(client, id, change).await
+    }
+
+    pub async fn update(client: &Client, id: &str, change: EndpointUpdate) -> Result<Endpoint, Error> {
+        let status = change.enabled.map(|enabled| {
+            if enabled {
+                EndpointStatus::Enabled
+            } else {
+                EndpointStatus::Disabled
+            }
+        });
         let updated = client
             .update_webhook_endpoint()
             .id(id)
-            .body_map(|b| b.status(status))
+            .body_map(|b| {
+                b.status(status)
+                    .enabled_events(change.events.unwrap_or_default())
+                    .description(change.description)
+            })
             .send()
             .await?;
         Ok(endpoint(updated.into_inner()))

@@ -158,6 +158,7 @@ crate::declare::declare_provider! {
         get: neutral::get,
         delete: neutral::delete,
         set_enabled: neutral::set_enabled,
+        update: neutral::update,
     },
     any_client: contract_for_version,
     webhook: webhook::Commet,
@@ -208,16 +209,17 @@ macro_rules! contract_operations {
 
             use super::{Client, types};
             use crate::commet::EventType;
-            use crate::endpoints::{Endpoint, Error, NewEndpoint, listed};
+            use crate::endpoints::{Endpoint, EndpointUpdate, Error, NewEndpoint, listed};
 
             pub async fn create(client: &Client, new: NewEndpoint) -> Result<Endpoint, Error> {
                 let events: Vec<_> = new.events.into_iter().map(EventType::from).collect();
-                let $answer = client
+                let mut request = client
                     .create_webhook_endpoint()
-                    .body_map(|b| b.url(new.url).events(events).description(new.description))
-                    .send()
-                    .await?
-                    .into_inner();
+                    .body_map(|b| b.url(new.url).events(events).description(new.description));
+                if let Some(key) = new.idempotency_key {
+                    request = request.idempotency_key(key);
+                }
+                let $answer = request.send().await?.into_inner();
                 let created = $resource;
                 Ok(Endpoint {
                     id: created.id,
@@ -242,16 +244,38 @@ macro_rules! contract_operations {
                 Ok(())
             }
 
-            /// By the contract's own update (PUT in the seed's, PATCH in the current one).
             pub async fn set_enabled(
                 client: &Client,
                 id: &str,
                 enabled: bool,
             ) -> Result<Endpoint, Error> {
+                let change = EndpointUpdate {
+                    enabled: Some(enabled),
+                    ..EndpointUpdate::default()
+                };
+                update(client, id, change).await
+            }
+
+            /// By the contract's own update (PUT in the seed's, PATCH in the current one).
+            pub async fn update(
+                client: &Client,
+                id: &str,
+                change: EndpointUpdate,
+            ) -> Result<Endpoint, Error> {
+                let events: Vec<_> = change
+                    .events
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(EventType::from)
+                    .collect();
                 let $answer = client
                     .update_webhook_endpoint()
                     .id(id)
-                    .body_map(|b| b.is_active(enabled))
+                    .body_map(|b| {
+                        b.is_active(change.enabled)
+                            .events(events)
+                            .description(change.description)
+                    })
                     .send()
                     .await?
                     .into_inner();

@@ -35,6 +35,7 @@ macro_rules! declare_provider {
             $(get: $get:path,)?
             $(delete: $delete:path,)?
             $(set_enabled: $set_enabled:path,)?
+            $(update: $update:path,)?
         },
         $(any_client: $any_client:path,)?
         $(webhook: $scheme:ty,)?
@@ -120,6 +121,8 @@ macro_rules! declare_provider {
                     get: $crate::declare::given!($($get)?),
                     delete: $crate::declare::given!($($delete)?),
                     set_enabled: $crate::declare::given!($($set_enabled)?),
+                    update: $crate::declare::given!($($update)?),
+                    idempotent_create: [$($op),*].contains(&"create_webhook_endpoint"),
                 }
             }
 
@@ -165,6 +168,16 @@ macro_rules! declare_provider {
                     enabled: bool,
                 ) -> impl Future<Output = Result<$crate::endpoints::Endpoint, $crate::endpoints::Error>> + Send {
                     $set_enabled(self, id, enabled)
+                }
+            )?
+
+            $(
+                fn update(
+                    &self,
+                    id: &str,
+                    update: $crate::endpoints::EndpointUpdate,
+                ) -> impl Future<Output = Result<$crate::endpoints::Endpoint, $crate::endpoints::Error>> + Send {
+                    $update(self, id, update)
                 }
             )?
         }

@@ -29,16 +29,17 @@
 use std::any::Any;
 use std::fmt;
 use std::future::Future;
-use std::time::Duration;
 
 use futures_util::FutureExt;
 use futures_util::future::BoxFuture;
 use futures_util::stream::{self, BoxStream, StreamExt};
-use reqwest::StatusCode;
 
-use crate::error::{ApiError, ErrorBody};
+use crate::error::ErrorBody;
 use crate::provider::Provider;
 use crate::secret::Secret;
+
+mod error;
+pub use error::{Error, Failure};
 
 /// The operations of [`Endpoints`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -53,6 +54,8 @@ pub enum Operation {
     Delete,
     /// Pause or resume deliveries.
     SetEnabled,
+    /// Change an endpoint's events, description or state.
+    Update,
 }
 
 impl fmt::Display for Operation {
@@ -63,6 +66,7 @@ impl fmt::Display for Operation {
             Self::Get => "get",
             Self::Delete => "delete",
             Self::SetEnabled => "set_enabled",
+            Self::Update => "update",
         })
     }
 }
@@ -80,6 +84,12 @@ pub struct Capabilities {
     pub delete: bool,
     /// [`Endpoints::set_enabled`].
     pub set_enabled: bool,
+    /// [`Endpoints::update`] (events, description and state; never the URL).
+    pub update: bool,
+    /// Whether [`NewEndpoint::idempotency_key`] is sent: the provider
+    /// documents that a create retried with the same key answers the first
+    /// endpoint (and its secret) instead of creating another.
+    pub idempotent_create: bool,
 }
 
 impl Capabilities {
@@ -91,6 +101,7 @@ impl Capabilities {
             Operation::Get => self.get,
             Operation::Delete => self.delete,
             Operation::SetEnabled => self.set_enabled,
+            Operation::Update => self.update,
         }
     }
 }
@@ -105,6 +116,11 @@ pub struct NewEndpoint {
     /// A label for people (a provider that requires a name gets it as the
     /// name; the URL otherwise).
     pub description: Option<String>,
+    /// An `Idempotency-Key` for the create, where the provider documents
+    /// them ([`Capabilities::idempotent_create`]; ignored elsewhere). The
+    /// client adds a fresh one by itself; set your own to make a create
+    /// retried by a later run (after a crash) answer the first endpoint.
+    pub idempotency_key: Option<String>,
 }
 
 impl NewEndpoint {
@@ -117,7 +133,14 @@ impl NewEndpoint {
             url: url.into(),
             events: events.into_iter().map(Into::into).collect(),
             description: None,
+            idempotency_key: None,
         }
+    }
+
+    /// Sets the create's `Idempotency-Key` (see [`Self::idempotency_key`](#structfield.idempotency_key)).
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.idempotency_key = Some(key.into());
+        self
     }
 
     /// Adds a description.
@@ -125,6 +148,17 @@ impl NewEndpoint {
         self.description = Some(description.into());
         self
     }
+}
+
+/// The fields of an endpoint to change; `None` keeps one as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EndpointUpdate {
+    /// The full new list of event types.
+    pub events: Option<Vec<String>>,
+    /// The new label for people (the name, where the provider has one).
+    pub description: Option<String>,
+    /// Whether deliveries are made.
+    pub enabled: Option<bool>,
 }
 
 /// An endpoint as any provider describes it.
@@ -142,143 +176,6 @@ pub struct Endpoint {
     pub description: Option<String>,
     /// The signing secret, where the provider returns it (usually only at creation).
     pub secret: Option<Secret>,
-}
-
-/// A failure the provider answered with, read through [`ApiError`].
-#[derive(Debug, Clone)]
-pub struct Failure {
-    status: Option<StatusCode>,
-    code: Option<String>,
-    message: Option<String>,
-    request_id: Option<String>,
-    retry_after: Option<Duration>,
-    retryable: bool,
-}
-
-impl Failure {
-    fn from<E: ErrorBody>(error: &progenitor_client::Error<E>) -> Self {
-        Self {
-            status: error.http_status(),
-            code: error.code().map(str::to_string),
-            message: error.message().map(str::to_string).or_else(|| match error {
-                progenitor_client::Error::CommunicationError(e) => Some(e.to_string()),
-                progenitor_client::Error::InvalidRequest(why) => Some(why.clone()),
-                progenitor_client::Error::InvalidResponsePayload(_, e) => Some(e.to_string()),
-                _ => None,
-            }),
-            request_id: error.request_id().map(str::to_string),
-            retry_after: error.retry_after(),
-            retryable: error.should_retry(),
-        }
-    }
-}
-
-/// Why an [`Endpoints`] operation failed.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum Error {
-    /// The provider documents no such operation; nothing was sent.
-    Unsupported {
-        /// The provider.
-        provider: Provider,
-        /// The operation.
-        operation: Operation,
-    },
-    /// The request could not be built (a value outside what the provider accepts).
-    InvalidRequest(String),
-    /// The provider (or the connection to it) failed.
-    Api(Failure),
-}
-
-impl Error {
-    /// The answer to an operation `provider` does not document.
-    pub fn unsupported(provider: Provider, operation: Operation) -> Self {
-        Self::Unsupported {
-            provider,
-            operation,
-        }
-    }
-}
-
-impl<E: ErrorBody> From<progenitor_client::Error<E>> for Error {
-    fn from(error: progenitor_client::Error<E>) -> Self {
-        match error {
-            progenitor_client::Error::InvalidRequest(why) => Self::InvalidRequest(why),
-            other => Self::Api(Failure::from(&other)),
-        }
-    }
-}
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Unsupported {
-                provider,
-                operation,
-            } => write!(
-                f,
-                "{provider} documents no {operation} operation for webhook endpoints"
-            ),
-            Self::InvalidRequest(why) => write!(f, "invalid request: {why}"),
-            Self::Api(failure) => {
-                match failure.status {
-                    Some(status) => write!(f, "{status}")?,
-                    None => f.write_str("no answer")?,
-                }
-                if let Some(code) = &failure.code {
-                    write!(f, " {code}")?;
-                }
-                if let Some(message) = &failure.message {
-                    write!(f, ": {message}")?;
-                }
-                Ok(())
-            }
-        }
-    }
-}
-
-impl std::error::Error for Error {}
-
-impl ApiError for Error {
-    fn http_status(&self) -> Option<StatusCode> {
-        match self {
-            Self::Api(failure) => failure.status,
-            _ => None,
-        }
-    }
-
-    fn code(&self) -> Option<&str> {
-        match self {
-            Self::Api(failure) => failure.code.as_deref(),
-            _ => None,
-        }
-    }
-
-    fn message(&self) -> Option<&str> {
-        match self {
-            Self::Api(failure) => failure.message.as_deref(),
-            Self::InvalidRequest(why) => Some(why),
-            Self::Unsupported { .. } => None,
-        }
-    }
-
-    fn request_id(&self) -> Option<&str> {
-        match self {
-            Self::Api(failure) => failure.request_id.as_deref(),
-            _ => None,
-        }
-    }
-
-    fn retry_after(&self) -> Option<Duration> {
-        match self {
-            Self::Api(failure) => failure.retry_after,
-            _ => None,
-        }
-    }
-
-    fn should_retry(&self) -> bool {
-        matches!(self, Self::Api(failure) if failure.retryable)
-    }
 }
 
 /// Endpoint management, the same at every provider.
@@ -332,6 +229,16 @@ pub trait Endpoints {
             Operation::SetEnabled,
         )))
     }
+
+    /// Changes an endpoint's events, description or state in one request.
+    fn update(
+        &self,
+        id: &str,
+        update: EndpointUpdate,
+    ) -> impl Future<Output = Result<Endpoint, Error>> + Send {
+        let _ = (id, update);
+        std::future::ready(Err(Error::unsupported(self.provider(), Operation::Update)))
+    }
 }
 
 /// [`Endpoints`] as a trait object, for `AnyClient`.
@@ -346,6 +253,11 @@ pub(crate) trait DynEndpoints: Send + Sync + fmt::Debug {
         &'a self,
         id: &'a str,
         enabled: bool,
+    ) -> BoxFuture<'a, Result<Endpoint, Error>>;
+    fn update<'a>(
+        &'a self,
+        id: &'a str,
+        update: EndpointUpdate,
     ) -> BoxFuture<'a, Result<Endpoint, Error>>;
     fn as_any(&self) -> &dyn Any;
 }
@@ -375,6 +287,13 @@ impl<T: Endpoints + Send + Sync + fmt::Debug + 'static> DynEndpoints for T {
         enabled: bool,
     ) -> BoxFuture<'a, Result<Endpoint, Error>> {
         Endpoints::set_enabled(self, id, enabled).boxed()
+    }
+    fn update<'a>(
+        &'a self,
+        id: &'a str,
+        update: EndpointUpdate,
+    ) -> BoxFuture<'a, Result<Endpoint, Error>> {
+        Endpoints::update(self, id, update).boxed()
     }
     fn as_any(&self) -> &dyn Any {
         self

@@ -7,6 +7,7 @@
 //! - [`pagination`]: every page of a list as one stream.
 //! - [`receiving`]: verifying deliveries (axum or any framework), rotation, replay, typed events.
 //! - [`commet_versions`]: Commet's two contracts and the modules that read them.
+//! - [`sync`]: endpoints as code: `webhooks sync` deploys endpoints from a file, without duplicates or lost secrets.
 //!
 //! Testing all of it without the real APIs is the mock's job: see the
 //! guides of the [`webhooks-mock`](https://docs.rs/webhooks-mock) crate.
@@ -28,3 +29,6 @@ pub mod receiving {}
 
 #[doc = include_str!("../guide/commet_versions.md")]
 pub mod commet_versions {}
+
+#[doc = include_str!("../guide/sync.md")]
+pub mod sync {}

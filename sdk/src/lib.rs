@@ -87,6 +87,9 @@ pub mod guide;
     doc(cfg(any(feature = "billing-io", feature = "meum", feature = "commet")))
 )]
 pub mod receive;
+#[cfg(feature = "sync")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sync")))]
+pub mod sync;
 
 /// One module per provider, behind the cargo feature of its name.
 macro_rules! provider_modules {

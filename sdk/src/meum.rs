@@ -52,6 +52,7 @@ crate::declare::declare_provider! {
     endpoints: {
         create: neutral::create,
         set_enabled: neutral::set_enabled,
+        update: neutral::update,
     },
     webhook: webhook::Meum,
 }
@@ -79,7 +80,7 @@ impl<'a> builder::ListWebhookDeliveries<'a> {
 #[cfg(feature = "endpoints")]
 mod neutral {
     use super::{Client, types};
-    use crate::endpoints::{Endpoint, Error, NewEndpoint, checked};
+    use crate::endpoints::{Endpoint, EndpointUpdate, Error, NewEndpoint, checked};
 
     /// The description, if any, becomes the endpoint's name.
     pub async fn create(client: &Client, new: NewEndpoint) -> Result<Endpoint, Error> {
@@ -108,15 +109,32 @@ mod neutral {
     }
 
     pub async fn set_enabled(client: &Client, id: &str, enabled: bool) -> Result<Endpoint, Error> {
-        let status = if enabled {
-            types::EndpointStatus::Active
-        } else {
-            types::EndpointStatus::Disabled
+        let change = EndpointUpdate {
+            enabled: Some(enabled),
+            ..EndpointUpdate::default()
         };
+        update(client, id, change).await
+    }
+
+    /// The description, if any, becomes the endpoint's name.
+    pub async fn update(client: &Client, id: &str, change: EndpointUpdate) -> Result<Endpoint, Error> {
+        let name: Option<types::UpdateWebhookEndpointRequestName> =
+            checked("description", change.description)?;
+        let status = change.enabled.map(|enabled| {
+            if enabled {
+                types::EndpointStatus::Active
+            } else {
+                types::EndpointStatus::Disabled
+            }
+        });
         let updated = client
             .update_webhook_endpoint()
             .id(id)
-            .body_map(|b| b.status(status))
+            .body_map(|b| {
+                b.status(status)
+                    .name(name)
+                    .events(change.events.unwrap_or_default())
+            })
             .send()
             .await?
             .into_inner();
@@ -125,7 +143,7 @@ mod neutral {
             id: updated.id.unwrap_or_else(|| id.to_string()),
             url: updated.url,
             events: updated.events,
-            enabled,
+            enabled: change.enabled.unwrap_or(true),
             description: updated.name,
             secret: None,
         })

@@ -176,8 +176,12 @@ fn random_bytes<const N: usize>() -> [u8; N] {
 
 /// A random (version 4) UUID in its usual text form.
 fn uuid_v4() -> String {
-    let mut b = random_bytes::<16>();
-    b[6] = (b[6] & 0x0f) | 0x40;
+    uuid_text(random_bytes::<16>(), 4)
+}
+
+/// 16 bytes as a UUID of `version` (RFC 9562 variant) in its usual text form.
+pub(crate) fn uuid_text(mut b: [u8; 16], version: u8) -> String {
+    b[6] = (b[6] & 0x0f) | (version << 4);
     b[8] = (b[8] & 0x3f) | 0x80;
     let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
     format!(

@@ -75,6 +75,7 @@ crate::declare::declare_provider! {
         get: neutral::get,
         delete: neutral::delete,
         set_enabled: neutral::set_enabled,
+        update: neutral::update,
     },
     webhook: super::webhook::Commet,
 }

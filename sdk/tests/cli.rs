@@ -1,0 +1,585 @@
+//! The `webhooks` binary against the `webhooks-mock` binary: `sync plan`
+//! and `apply` (creates, updates, refused and allowed replaces, lost
+//! answers), `endpoints`, and no secret ever on a terminal.
+//!
+//! Needs the mock's binary beside this test's (`cargo test --workspace`
+//! builds it; alone: `cargo build -p webhooks-mock`).
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::Mutex;
+
+use serde_json::Value;
+
+/// A running mock, its base URLs, a scratch directory, and every line the
+/// `webhooks` binary printed (to check for secrets).
+struct Setup {
+    mock: Child,
+    addr: String,
+    base_urls: BTreeMap<String, String>,
+    dir: PathBuf,
+    printed: Mutex<String>,
+}
+
+impl Drop for Setup {
+    fn drop(&mut self) {
+        let _ = self.mock.kill();
+        let _ = self.mock.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn mock_binary() -> PathBuf {
+    let binary = Path::new(env!("CARGO_BIN_EXE_webhooks"))
+        .with_file_name(format!("webhooks-mock{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        binary.is_file(),
+        "{} is missing: cargo build -p webhooks-mock",
+        binary.display()
+    );
+    binary
+}
+
+impl Setup {
+    fn new(name: &str) -> Self {
+        let mut mock = Command::new(mock_binary())
+            .args(["--addr", "127.0.0.1:0"])
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        BufReader::new(mock.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        let url = first
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap()
+            .to_string();
+        // Where the mock serves each provider, from its own list of contracts.
+        let contracts = Command::new(mock_binary())
+            .arg("contracts")
+            .output()
+            .unwrap();
+        let base_urls = String::from_utf8(contracts.stdout)
+            .unwrap()
+            .lines()
+            .map(|line| {
+                let mut fields = line.split('\t');
+                let (name, path) = (fields.next().unwrap(), fields.next().unwrap());
+                (name.to_string(), format!("{url}{path}"))
+            })
+            .collect();
+        let dir = std::env::temp_dir().join(format!("webhooks-cli-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        Self {
+            mock,
+            addr: url.trim_start_matches("http://").to_string(),
+            base_urls,
+            dir,
+            printed: Mutex::new(String::new()),
+        }
+    }
+
+    fn path(&self, name: &str) -> String {
+        self.dir.join(name).display().to_string()
+    }
+
+    /// Runs `webhooks` with `args`, the mock's base URLs after them, and keys in the environment.
+    fn webhooks(&self, args: &[&str]) -> Output {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_webhooks"));
+        command.args(args);
+        for provider in ["billing-io", "chargeapi", "donutwork", "meum", "commet"] {
+            command
+                .arg("--base-url")
+                .arg(format!("{provider}={}", self.base_urls[provider]));
+        }
+        let output = command
+            .env("WEBHOOKS_BILLING_IO_API_KEY", "sk_test_cli")
+            .env("WEBHOOKS_COMMET_API_KEY", "ck_sandbox_cli")
+            .env("WEBHOOKS_DONUTWORK_API_KEY", "donut_cli")
+            .env("WEBHOOKS_MEUM_API_KEY", "sk_live_cli")
+            .env("WEBHOOKS_CHARGEAPI_API_KEY", "ch_sk_test_cli")
+            .output()
+            .unwrap();
+        let mut printed = self.printed.lock().unwrap();
+        printed.push_str(&String::from_utf8_lossy(&output.stdout));
+        printed.push_str(&String::from_utf8_lossy(&output.stderr));
+        output
+    }
+
+    /// The mock's admin API: POST `body` to `path`.
+    fn admin(&self, path: &str, body: &str) {
+        let mut stream = std::net::TcpStream::connect(&self.addr).unwrap();
+        write!(
+            stream,
+            "POST {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            self.addr,
+            body.len()
+        )
+        .unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        assert!(answer.starts_with("HTTP/1.1 2"), "{answer}");
+    }
+
+    /// The endpoints at `provider` for `url`, as `webhooks endpoints list` prints them.
+    fn endpoints_at(&self, provider: &str, url: &str) -> Vec<Value> {
+        let out = self.webhooks(&[
+            "endpoints",
+            "list",
+            "--provider",
+            provider,
+            "--format",
+            "json",
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let all: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+        all.into_iter().filter(|e| e["url"] == url).collect()
+    }
+
+    /// Fails if anything printed holds one of these secrets.
+    fn assert_never_printed(&self, secrets: &[String]) {
+        let printed = self.printed.lock().unwrap();
+        for secret in secrets {
+            assert!(!printed.contains(secret.as_str()), "a secret was printed");
+        }
+    }
+}
+
+fn secrets(path: &str) -> BTreeMap<String, Value> {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+fn every_secret(path: &str) -> Vec<String> {
+    secrets(path)
+        .values()
+        .filter_map(|r| r["secret"].as_str().map(str::to_string))
+        .collect()
+}
+
+const BILLING: &str = "https://example.com/hooks/billing";
+const COMMET: &str = "https://example.com/hooks/commet";
+const DONUT: &str = "https://example.com/hooks/donut";
+
+fn desired(billing_events: &str, commet_events: &str) -> String {
+    format!(
+        r#"
+[[endpoint]]
+provider = "billing-io"
+url = "{BILLING}"
+events = [{billing_events}]
+description = "Billing"
+
+[[endpoint]]
+provider = "commet"
+url = "{COMMET}"
+events = [{commet_events}]
+
+[[endpoint]]
+provider = "donutwork"
+url = "{DONUT}"
+events = ["RecurringPayments.charge.paid"]
+"#
+    )
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn sync_creates_then_changes_nothing_then_updates_and_replaces_only_when_allowed() {
+    let setup = Setup::new("sync");
+    let file = setup.path("endpoints.toml");
+    let secrets_file = setup.path("secrets.json");
+    std::fs::write(
+        &file,
+        desired(r#""checkout.completed""#, r#""subscription.created""#),
+    )
+    .unwrap();
+
+    let plan = setup.webhooks(&["sync", "plan", "--file", &file, "--detailed-exitcode"]);
+    assert_eq!(plan.status.code(), Some(2), "{}", text(&plan.stderr));
+    assert_eq!(
+        text(&plan.stdout).matches("create ").count(),
+        3,
+        "{}",
+        text(&plan.stdout)
+    );
+
+    let apply = setup.webhooks(&[
+        "sync",
+        "apply",
+        "--file",
+        &file,
+        "--secrets-out",
+        &secrets_file,
+    ]);
+    assert!(apply.status.success(), "{}", text(&apply.stderr));
+    let first = secrets(&secrets_file);
+    assert_eq!(first.len(), 3);
+    assert!(
+        first
+            .values()
+            .all(|r| r["secret"].as_str().is_some_and(|s| !s.is_empty()))
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&secrets_file)
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
+    let again = [
+        "sync",
+        "plan",
+        "--file",
+        &file,
+        "--secrets-out",
+        &secrets_file,
+        "--detailed-exitcode",
+    ];
+    let plan = setup.webhooks(&again);
+    assert_eq!(
+        plan.status.code(),
+        Some(0),
+        "{}{}",
+        text(&plan.stdout),
+        text(&plan.stderr)
+    );
+
+    // New events: Commet updates in place; billing.io can only replace.
+    let events = r#""checkout.completed", "checkout.expired""#;
+    std::fs::write(
+        &file,
+        desired(events, r#""subscription.created", "subscription.canceled""#),
+    )
+    .unwrap();
+    let plan = setup.webhooks(&[
+        "sync",
+        "plan",
+        "--file",
+        &file,
+        "--secrets-out",
+        &secrets_file,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(plan.status.code(), Some(1));
+    let stderr = text(&plan.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("billing-io")
+            && stderr.contains("--allow-replace")
+            && stderr.contains("rotates"),
+        "{stderr}"
+    );
+    let json: Value = serde_json::from_slice(&plan.stdout).unwrap();
+    let actions: Vec<_> = json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["provider"].clone(), i["action"].clone()))
+        .collect();
+    assert!(
+        actions.contains(&("commet".into(), "update".into())),
+        "{actions:?}"
+    );
+    assert!(
+        actions.contains(&("billing-io".into(), "replace".into())),
+        "{actions:?}"
+    );
+
+    let refused = setup.webhooks(&[
+        "sync",
+        "apply",
+        "--file",
+        &file,
+        "--secrets-out",
+        &secrets_file,
+    ]);
+    assert!(!refused.status.success());
+    assert_eq!(
+        secrets(&secrets_file),
+        first,
+        "a refused apply changes nothing"
+    );
+
+    let apply = setup.webhooks(&[
+        "sync",
+        "apply",
+        "--file",
+        &file,
+        "--secrets-out",
+        &secrets_file,
+        "--allow-replace",
+    ]);
+    assert!(apply.status.success(), "{}", text(&apply.stderr));
+    let second = secrets(&secrets_file);
+    let key = format!("billing-io {BILLING}");
+    assert_ne!(
+        second[&key]["secret"], first[&key]["secret"],
+        "the replace's new secret is written"
+    );
+    assert_ne!(second[&key]["endpoint_id"], first[&key]["endpoint_id"]);
+    let commet = format!("commet {COMMET}");
+    assert_eq!(
+        second[&commet], first[&commet],
+        "an update keeps the endpoint and its secret"
+    );
+    let billing = setup.endpoints_at("billing-io", BILLING);
+    assert_eq!(billing.len(), 1, "the replaced endpoint is gone");
+    assert_eq!(billing[0]["id"], second[&key]["endpoint_id"]);
+    let commet = setup.endpoints_at("commet", COMMET);
+    assert_eq!(commet[0]["events"].as_array().unwrap().len(), 2);
+
+    let plan = setup.webhooks(&again);
+    assert_eq!(plan.status.code(), Some(0), "{}", text(&plan.stdout));
+    let mut all = every_secret(&secrets_file);
+    all.extend(
+        first
+            .values()
+            .filter_map(|r| r["secret"].as_str().map(str::to_string)),
+    );
+    setup.assert_never_printed(&all);
+}
+
+#[test]
+fn a_create_whose_answer_is_lost_leaves_one_endpoint() {
+    let setup = Setup::new("lost");
+    let file = setup.path("endpoints.toml");
+    let secrets_file = setup.path("secrets.json");
+    std::fs::write(
+        &file,
+        desired(r#""checkout.completed""#, r#""subscription.created""#),
+    )
+    .unwrap();
+    // Each create is stored, then its connection closed unanswered.
+    for (provider, operation) in [
+        ("billing-io", "createWebhookEndpoint"),
+        ("donutwork", "createWebhook"),
+    ] {
+        let fault = format!(
+            r#"{{"provider": "{provider}", "kind": "reset", "after_handler": true, "operation": "{operation}"}}"#
+        );
+        setup.admin("/__mock/faults", &fault);
+    }
+    let apply = setup.webhooks(&[
+        "sync",
+        "apply",
+        "--file",
+        &file,
+        "--secrets-out",
+        &secrets_file,
+    ]);
+    assert!(apply.status.success(), "{}", text(&apply.stderr));
+    let written = secrets(&secrets_file);
+
+    // billing.io: the retry carries the same idempotency key and is answered with the first endpoint.
+    let billing = setup.endpoints_at("billing-io", BILLING);
+    assert_eq!(billing.len(), 1);
+    let record = &written[&format!("billing-io {BILLING}")];
+    assert_eq!(record["endpoint_id"], billing[0]["id"]);
+    assert!(record["secret"].as_str().is_some_and(|s| !s.is_empty()));
+
+    // Donutwork takes no key: the endpoint is found by URL, its secret unknown.
+    let donut = setup.endpoints_at("donutwork", DONUT);
+    assert_eq!(donut.len(), 1);
+    let record = &written[&format!("donutwork {DONUT}")];
+    assert_eq!(record["endpoint_id"], donut[0]["id"]);
+    assert!(record.get("secret").is_none());
+    assert!(
+        text(&apply.stdout).contains("secret unknown"),
+        "{}",
+        text(&apply.stdout)
+    );
+
+    let again = [
+        "sync",
+        "plan",
+        "--file",
+        &file,
+        "--secrets-out",
+        &secrets_file,
+        "--detailed-exitcode",
+    ];
+    assert_eq!(setup.webhooks(&again).status.code(), Some(0));
+    setup.assert_never_printed(&every_secret(&secrets_file));
+}
+
+#[test]
+fn endpoints_one_at_a_time_with_the_secret_in_a_file() {
+    let setup = Setup::new("endpoints");
+    let secret_file = setup.path("secret");
+    let create = setup.webhooks(&[
+        "endpoints",
+        "create",
+        "--provider",
+        "commet",
+        "--url",
+        COMMET,
+        "--event",
+        "subscription.created",
+        "--secret-out",
+        &secret_file,
+        "--format",
+        "json",
+    ]);
+    assert!(create.status.success(), "{}", text(&create.stderr));
+    let created: Value = serde_json::from_slice(&create.stdout).unwrap();
+    let id = created["id"].as_str().unwrap();
+    let secret = std::fs::read_to_string(&secret_file)
+        .unwrap()
+        .trim()
+        .to_string();
+    assert!(!secret.is_empty());
+
+    let disabled = setup.webhooks(&[
+        "endpoints",
+        "disable",
+        id,
+        "--provider",
+        "commet",
+        "--format",
+        "json",
+    ]);
+    let disabled: Value = serde_json::from_slice(&disabled.stdout).unwrap();
+    assert_eq!(disabled["enabled"], false);
+    let got = setup.webhooks(&[
+        "--format",
+        "json",
+        "endpoints",
+        "get",
+        id,
+        "--provider",
+        "commet",
+    ]);
+    assert_eq!(
+        serde_json::from_slice::<Value>(&got.stdout).unwrap()["enabled"],
+        false
+    );
+    assert!(
+        setup
+            .webhooks(&["endpoints", "delete", id, "--provider", "commet"])
+            .status
+            .success()
+    );
+    assert!(setup.endpoints_at("commet", COMMET).is_empty());
+    let missing = setup.webhooks(&["endpoints", "get", id, "--provider", "commet"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(
+        text(&missing.stderr).starts_with("error: 404"),
+        "{}",
+        text(&missing.stderr)
+    );
+    setup.assert_never_printed(&[secret]);
+}
+
+#[test]
+fn api_keys_are_never_taken_as_arguments() {
+    let out = Command::new(env!("CARGO_BIN_EXE_webhooks"))
+        .args([
+            "endpoints",
+            "list",
+            "--provider",
+            "commet",
+            "--api-key",
+            "ck_sandbox_x",
+        ])
+        .env_remove("WEBHOOKS_COMMET_API_KEY")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "clap refuses the unknown option"
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_webhooks"))
+        .args(["endpoints", "list", "--provider", "commet"])
+        .env_remove("WEBHOOKS_COMMET_API_KEY")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("WEBHOOKS_COMMET_API_KEY"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn a_run_that_dies_with_its_create_unanswered_is_resumed_by_the_next_with_the_same_endpoint() {
+    let setup = Setup::new("resume");
+    let file = setup.path("endpoints.toml");
+    let secrets_file = setup.path("secrets.json");
+    let one = format!(
+        "[[endpoint]]\nprovider = \"billing-io\"\nurl = \"{BILLING}\"\nevents = [\"checkout.completed\"]\n"
+    );
+    std::fs::write(&file, one).unwrap();
+    // Every attempt of the first run (the client retries twice) is stored and never answered.
+    let attempts = webhooks_sdk::DEFAULT_MAX_RETRIES + 1;
+    let fault = format!(
+        r#"{{"provider": "billing-io", "kind": "reset", "after_handler": true, "count": {attempts}, "operation": "createWebhookEndpoint"}}"#
+    );
+    setup.admin("/__mock/faults", &fault);
+    let failed = setup.webhooks(&[
+        "sync",
+        "apply",
+        "--file",
+        &file,
+        "--secrets-out",
+        &secrets_file,
+    ]);
+    assert_eq!(failed.status.code(), Some(1));
+    let pending = secrets(&secrets_file);
+    let record = &pending[&format!("billing-io {BILLING}")];
+    assert!(
+        record["unanswered_create"].is_string() && record.get("secret").is_none(),
+        "{record}"
+    );
+
+    let plan = setup.webhooks(&[
+        "sync",
+        "plan",
+        "--file",
+        &file,
+        "--secrets-out",
+        &secrets_file,
+    ]);
+    assert!(
+        text(&plan.stdout).contains("resumes a create"),
+        "{}",
+        text(&plan.stdout)
+    );
+    let resumed = setup.webhooks(&[
+        "sync",
+        "apply",
+        "--file",
+        &file,
+        "--secrets-out",
+        &secrets_file,
+    ]);
+    assert!(resumed.status.success(), "{}", text(&resumed.stderr));
+    let billing = setup.endpoints_at("billing-io", BILLING);
+    assert_eq!(
+        billing.len(),
+        1,
+        "the same key answered the endpoint the first run made"
+    );
+    let record = &secrets(&secrets_file)[&format!("billing-io {BILLING}")];
+    assert_eq!(record["endpoint_id"], billing[0]["id"]);
+    assert!(record["secret"].as_str().is_some_and(|s| !s.is_empty()));
+    assert!(record.get("unanswered_create").is_none());
+    setup.assert_never_printed(&every_secret(&secrets_file));
+}
