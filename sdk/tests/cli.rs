@@ -583,3 +583,55 @@ fn a_run_that_dies_with_its_create_unanswered_is_resumed_by_the_next_with_the_sa
     assert!(record.get("unanswered_create").is_none());
     setup.assert_never_printed(&every_secret(&secrets_file));
 }
+
+#[test]
+fn meum_which_lists_nothing_is_reconciled_from_the_state_file() {
+    let setup = Setup::new("meum");
+    let file = setup.path("endpoints.toml");
+    let secrets_file = setup.path("secrets.json");
+    let state = setup.path("state.json");
+    let meum = |events: &str| {
+        format!(
+            "[[endpoint]]\nprovider = \"meum\"\nurl = \"https://example.com/hooks/meum\"\nevents = [{events}]\n"
+        )
+    };
+    std::fs::write(&file, meum(r#""order.paid""#)).unwrap();
+    let without = setup.webhooks(&["sync", "plan", "--file", &file]);
+    assert_eq!(without.status.code(), Some(1));
+    assert!(
+        text(&without.stderr).contains("--state"),
+        "{}",
+        text(&without.stderr)
+    );
+
+    let with_state = [
+        "--file",
+        &file,
+        "--secrets-out",
+        &secrets_file,
+        "--state",
+        &state,
+    ];
+    let apply = setup.webhooks(&[&["sync", "apply"][..], &with_state].concat());
+    assert!(apply.status.success(), "{}", text(&apply.stderr));
+    let plan =
+        setup.webhooks(&[&["sync", "plan", "--detailed-exitcode"][..], &with_state].concat());
+    assert_eq!(plan.status.code(), Some(0), "{}", text(&plan.stdout));
+    assert!(text(&plan.stdout).contains("reconciled from the state file"));
+
+    std::fs::write(&file, meum(r#""order.paid", "order.refunded""#)).unwrap();
+    let plan =
+        setup.webhooks(&[&["sync", "plan", "--detailed-exitcode"][..], &with_state].concat());
+    assert_eq!(plan.status.code(), Some(2));
+    assert!(
+        text(&plan.stdout).starts_with("update"),
+        "{}",
+        text(&plan.stdout)
+    );
+    let apply = setup.webhooks(&[&["sync", "apply"][..], &with_state].concat());
+    assert!(apply.status.success(), "{}", text(&apply.stderr));
+    let plan =
+        setup.webhooks(&[&["sync", "plan", "--detailed-exitcode"][..], &with_state].concat());
+    assert_eq!(plan.status.code(), Some(0), "{}", text(&plan.stdout));
+    setup.assert_never_printed(&every_secret(&secrets_file));
+}
