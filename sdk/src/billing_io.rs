@@ -1,4 +1,5 @@
-//! billing.io: register, list, fetch and delete webhook endpoints.
+//! billing.io: register, list, fetch and delete webhook endpoints; read the
+//! event history and catch up on missed events ([`recover`]).
 //!
 //! Authenticates with `Authorization: Bearer sk_live_…` (production) or
 //! `sk_test_…` (sandbox); both use [`BASE_URL`]. The generated [`Client`],
@@ -30,6 +31,7 @@
 #[rustfmt::skip]
 #[allow(clippy::all)]
 mod generated;
+pub mod recover;
 pub mod webhook;
 
 pub use generated::*;
@@ -83,6 +85,24 @@ impl<'a> builder::ListWebhookEndpoints<'a> {
                 at: Self::cursor::<String>,
                 send: Self::send,
                 split: |page: types::WebhookEndpointList| crate::pagination::Page {
+                    next: page.next_cursor.filter(|_| page.has_more),
+                    items: page.data,
+                },
+            },
+        )
+    }
+}
+
+impl<'a> builder::ListEvents<'a> {
+    /// Every event, newest first, following `next_cursor` page after page
+    /// (the next page is requested only when the caller has pulled the current one).
+    pub fn stream(self) -> crate::pagination::ItemStream<'a, types::Event, types::ErrorResponse> {
+        crate::pagination::paginate(
+            self,
+            crate::pagination::Pager {
+                at: Self::cursor::<String>,
+                send: Self::send,
+                split: |page: types::EventList| crate::pagination::Page {
                     next: page.next_cursor.filter(|_| page.has_more),
                     items: page.data,
                 },

@@ -7,6 +7,7 @@
 //! - [`pagination`]: every page of a list as one stream.
 //! - [`receiving`]: verifying deliveries (axum or any framework), rotation, replay, typed events.
 //! - [`commet_versions`]: Commet's two contracts and the modules that read them.
+//! - [`recovery`]: recovering the events a downtime lost (billing.io's event history, `catch_up`, `webhooks events replay`).
 //! - [`sync`]: endpoints as code: `webhooks sync` deploys endpoints from a file, without duplicates or lost secrets.
 //!
 //! Testing all of it without the real APIs is the mock's job: see the
@@ -32,3 +33,6 @@ pub mod commet_versions {}
 
 #[doc = include_str!("../guide/sync.md")]
 pub mod sync {}
+
+#[doc = include_str!("../guide/recovery.md")]
+pub mod recovery {}

@@ -59,6 +59,8 @@
 mod client;
 mod declare;
 mod error;
+#[cfg(any(feature = "sync", feature = "billing-io"))]
+mod files;
 #[cfg(any(
     feature = "billing-io",
     feature = "chargeapi",

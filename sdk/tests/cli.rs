@@ -44,8 +44,14 @@ fn mock_binary() -> PathBuf {
 
 impl Setup {
     fn new(name: &str) -> Self {
+        Self::with(name, &[])
+    }
+
+    /// A mock started with these options too.
+    fn with(name: &str, options: &[&str]) -> Self {
         let mut mock = Command::new(mock_binary())
             .args(["--addr", "127.0.0.1:0"])
+            .args(options)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .spawn()
@@ -113,17 +119,28 @@ impl Setup {
 
     /// The mock's admin API: POST `body` to `path`.
     fn admin(&self, path: &str, body: &str) {
+        let (status, answer) = self.http("POST", path, None, body);
+        assert!((200..300).contains(&status), "{status} {answer}");
+    }
+
+    /// One request to the mock (`bearer`: an API key); its status and JSON body.
+    fn http(&self, method: &str, path: &str, bearer: Option<&str>, body: &str) -> (u16, Value) {
         let mut stream = std::net::TcpStream::connect(&self.addr).unwrap();
+        let auth = bearer
+            .map(|k| format!("Authorization: Bearer {k}\r\n"))
+            .unwrap_or_default();
         write!(
             stream,
-            "POST {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
             self.addr,
             body.len()
         )
         .unwrap();
         let mut answer = String::new();
         stream.read_to_string(&mut answer).unwrap();
-        assert!(answer.starts_with("HTTP/1.1 2"), "{answer}");
+        let status = answer[9..12].parse().unwrap();
+        let json = answer.split_once("\r\n\r\n").map_or("", |(_, b)| b);
+        (status, serde_json::from_str(json).unwrap_or(Value::Null))
     }
 
     /// The endpoints at `provider` for `url`, as `webhooks endpoints list` prints them.
@@ -634,4 +651,238 @@ fn meum_which_lists_nothing_is_reconciled_from_the_state_file() {
         setup.webhooks(&[&["sync", "plan", "--detailed-exitcode"][..], &with_state].concat());
     assert_eq!(plan.status.code(), Some(0), "{}", text(&plan.stdout));
     setup.assert_never_printed(&every_secret(&secrets_file));
+}
+
+/// A webhook receiver that verifies billing.io's documented scheme with its
+/// own HMAC (not the SDK's): `t=<unix>,v1=<hex HMAC-SHA256 of "{t}.{body}">`.
+/// It answers 500 to the event named in `fail`, and records each delivery.
+struct BillingReceiver {
+    url: String,
+    fail: std::sync::Arc<Mutex<Option<String>>>,
+    got: std::sync::Arc<Mutex<Vec<(String, bool, u16)>>>,
+}
+
+impl BillingReceiver {
+    fn start(secret: String) -> Self {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/hooks", listener.local_addr().unwrap());
+        let fail: std::sync::Arc<Mutex<Option<String>>> = Default::default();
+        let got: std::sync::Arc<Mutex<Vec<(String, bool, u16)>>> = Default::default();
+        let (failing, seen) = (fail.clone(), got.clone());
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let mut stream = stream.unwrap();
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let (mut length, mut signature) = (0, String::new());
+                loop {
+                    let mut line = String::new();
+                    reader.read_line(&mut line).unwrap();
+                    let line = line.trim_end();
+                    if line.is_empty() {
+                        break;
+                    }
+                    let (name, value) = line.split_once(':').unwrap_or((line, ""));
+                    match name.to_ascii_lowercase().as_str() {
+                        "content-length" => length = value.trim().parse().unwrap(),
+                        "x-billing-signature" => signature = value.trim().to_string(),
+                        _ => {}
+                    }
+                }
+                let mut body = vec![0; length];
+                reader.read_exact(&mut body).unwrap();
+                let verified = verify(&secret, &signature, &body);
+                let event: Value = serde_json::from_slice(&body).unwrap_or_default();
+                let id = event["event_id"].as_str().unwrap_or_default().to_string();
+                let status = match (
+                    verified,
+                    failing.lock().unwrap().as_deref() == Some(id.as_str()),
+                ) {
+                    (false, _) => 401,
+                    (true, true) => 500,
+                    (true, false) => 200,
+                };
+                seen.lock().unwrap().push((id, verified, status));
+                write!(
+                    stream,
+                    "HTTP/1.1 {status} X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                )
+                .unwrap();
+            }
+        });
+        Self { url, fail, got }
+    }
+}
+
+fn verify(secret: &str, header: &str, body: &[u8]) -> bool {
+    use hmac::{Hmac, Mac};
+    let part = |name: &str| {
+        header
+            .split(',')
+            .find_map(|p| p.strip_prefix(name))
+            .unwrap_or_default()
+            .to_string()
+    };
+    let (t, v1) = (part("t="), part("v1="));
+    let Ok(mut mac) = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()) else {
+        return false;
+    };
+    mac.update(format!("{t}.").as_bytes());
+    mac.update(body);
+    let hex: String = mac
+        .finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    !t.is_empty() && hex == v1
+}
+
+#[test]
+fn missed_events_are_listed_then_replayed_once_oldest_first_resuming_after_a_failure() {
+    let setup = Setup::with("replay", &["--clock", "manual"]);
+    let key = "sk_test_cli";
+    // An endpoint where nothing listens: every attempt fails.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let secret_file = setup.path("secret");
+    let create = setup.webhooks(&[
+        "endpoints",
+        "create",
+        "--provider",
+        "billing-io",
+        "--url",
+        &format!("http://{closed}/hook"),
+        "--event",
+        "checkout.completed",
+        "--event",
+        "checkout.expired",
+        "--secret-out",
+        &secret_file,
+    ]);
+    assert!(create.status.success(), "{}", text(&create.stderr));
+    let mut sent = Vec::new();
+    for event_type in [
+        "checkout.completed",
+        "checkout.expired",
+        "checkout.completed",
+    ] {
+        let body = format!(r#"{{"type": "{event_type}"}}"#);
+        let (status, answer) = setup.http("POST", "/__mock/billing-io/events", Some(key), &body);
+        assert_eq!(status, 202, "{answer}");
+        sent.push(answer["event"].clone());
+    }
+    setup.admin("/__mock/clock", r#"{"advance_seconds": 3600}"#);
+    let (_, attempts) = setup.http("GET", "/__mock/deliveries?provider=billing-io", None, "");
+    let attempts = attempts.as_array().unwrap();
+    assert_eq!(attempts.len(), 9, "three attempts of each of three events");
+    assert!(
+        attempts.iter().all(|a| a["status_code"].is_null()),
+        "none delivered"
+    );
+
+    let base = setup.base_urls["billing-io"]
+        .split_once("//")
+        .unwrap()
+        .1
+        .split_once('/')
+        .unwrap()
+        .1
+        .to_string();
+    let (status, page) = setup.http("GET", &format!("/{base}/events"), Some(key), "");
+    assert_eq!(status, 200);
+    let newest_first: Vec<Value> = sent.iter().rev().cloned().collect();
+    assert_eq!(
+        page["data"].as_array().unwrap(),
+        &newest_first,
+        "the events as delivered, newest first"
+    );
+    let (_, expired) = setup.http(
+        "GET",
+        &format!("/{base}/events?type=checkout.expired"),
+        Some(key),
+        "",
+    );
+    assert_eq!(expired["data"].as_array().unwrap(), &[sent[1].clone()]);
+    let (_, first_two) = setup.http("GET", &format!("/{base}/events?limit=2"), Some(key), "");
+    assert_eq!(
+        (
+            first_two["data"].as_array().unwrap().len(),
+            &first_two["has_more"]
+        ),
+        (2, &Value::Bool(true))
+    );
+    for event in &sent {
+        let (status, got) = setup.http(
+            "GET",
+            &format!("/{base}/events/{}", event["event_id"].as_str().unwrap()),
+            Some(key),
+            "",
+        );
+        assert_eq!((status, &got), (200, event));
+    }
+
+    let secret = std::fs::read_to_string(&secret_file)
+        .unwrap()
+        .trim()
+        .to_string();
+    let receiver = BillingReceiver::start(secret.clone());
+    let id = |i: usize| sent[i]["event_id"].as_str().unwrap().to_string();
+    *receiver.fail.lock().unwrap() = Some(id(1));
+    let checkpoint = setup.path("checkpoint.json");
+    let replay = [
+        "events",
+        "replay",
+        "--provider",
+        "billing-io",
+        "--to",
+        &receiver.url,
+        "--secret-file",
+        &secret_file,
+        "--checkpoint",
+        &checkpoint,
+    ];
+    let stopped = setup.webhooks(&replay);
+    assert_eq!(stopped.status.code(), Some(1), "the second event failed");
+    assert!(
+        text(&stopped.stderr).contains(&id(1)),
+        "{}",
+        text(&stopped.stderr)
+    );
+    *receiver.fail.lock().unwrap() = None;
+    let resumed = setup.webhooks(&[&replay[..], &["--format", "json"]].concat());
+    assert!(resumed.status.success(), "{}", text(&resumed.stderr));
+    let report: Value = serde_json::from_slice(&resumed.stdout).unwrap();
+    let resent: Vec<_> = report["sent"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["event_id"].clone(), s["status"].clone()))
+        .collect();
+    assert_eq!(
+        resent,
+        [
+            (Value::from(id(1)), Value::from(200)),
+            (Value::from(id(2)), Value::from(200))
+        ]
+    );
+    let again = setup.webhooks(&replay);
+    assert!(
+        again.status.success() && again.stdout.is_empty(),
+        "nothing newer: nothing sent"
+    );
+
+    let got = receiver.got.lock().unwrap().clone();
+    let expected = [
+        (id(0), true, 200),
+        (id(1), true, 500),
+        (id(1), true, 200),
+        (id(2), true, 200),
+    ];
+    assert_eq!(
+        got, expected,
+        "oldest first, each verified, the failed one resumed"
+    );
+    setup.assert_never_printed(&[secret]);
 }

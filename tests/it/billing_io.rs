@@ -432,6 +432,29 @@ pub async fn call(
                 .send()
                 .await,
         ),
+        "listEvents" => {
+            let mut request = client.list_events();
+            if let Some(limit) = params.opt::<std::num::NonZeroU64>("limit") {
+                request = request.limit(limit);
+            }
+            if let Some(cursor) = params.opt::<String>("cursor") {
+                request = request.cursor(cursor);
+            }
+            if let Some(event_type) = params.opt::<String>("type") {
+                request = request.type_(EventType::from(event_type));
+            }
+            if let Some(checkout) = params.opt::<String>("checkout_id") {
+                request = request.checkout_id(checkout);
+            }
+            outcome(request.send().await)
+        }
+        "getEvent" => outcome(
+            client
+                .get_event()
+                .event_id(params.get::<String>("event_id"))
+                .send()
+                .await,
+        ),
         other => panic!("no SDK call for billing.io operation {other}"),
     }
 }

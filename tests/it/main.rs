@@ -18,5 +18,6 @@ mod mock;
 mod official_sdks;
 mod proxy;
 mod receiving;
+mod recover;
 mod runtime;
 mod sdk;

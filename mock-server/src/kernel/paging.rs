@@ -43,6 +43,16 @@ pub fn cursor_page<'a, R, P>(
     cursor: Option<&str>,
     limit: usize,
 ) -> Result<(Vec<&'a R>, Option<String>), ApiError<P>> {
+    cursor_page_where(records, cursor, limit, |_| true)
+}
+
+/// [`cursor_page`] over the records `keep` accepts (a list's filters).
+pub fn cursor_page_where<'a, R, P>(
+    records: Option<&'a Collection<R>>,
+    cursor: Option<&str>,
+    limit: usize,
+    keep: impl Fn(&R) -> bool,
+) -> Result<(Vec<&'a R>, Option<String>), ApiError<P>> {
     let before = match cursor {
         None | Some("") => None,
         Some(cursor) => Some(
@@ -52,7 +62,7 @@ pub fn cursor_page<'a, R, P>(
     let Some(records) = records else {
         return Ok((Vec::new(), None));
     };
-    let (page, more) = records.newest_first(before, limit);
+    let (page, more) = records.newest_first_where(before, limit, keep);
     let next = more.then(|| encode_cursor(page.last().map_or(0, |(s, _)| *s)));
     Ok((page.into_iter().map(|(_, r)| r).collect(), next))
 }

@@ -81,6 +81,12 @@ pub trait SignedEvents: MockProvider {
         let _ = (state, tenant, endpoint_id, attempt);
     }
 
+    /// What a new event changes in the tenant's data, at position `seq`
+    /// (an event history, where the provider keeps one).
+    fn on_event(data: &mut Self::TenantData, seq: u64, event: &Event) {
+        let _ = (data, seq, event);
+    }
+
     /// What the end of a delivery changes (auto-disable after failures).
     fn on_done(state: &ProviderState<Self>, tenant: &str, endpoint_id: &str, delivered: bool) {
         let _ = (state, tenant, endpoint_id, delivered);
@@ -142,12 +148,13 @@ pub fn trigger<P: SignedEvents>(
         ));
     }
     let event = P::envelope(&state.env, &tenant, event_type, request.data.clone());
-    let subscribers = state
-        .tenants
-        .lock()
-        .get(&tenant.key)
-        .map(|data| P::subscribers(data, event_type))
-        .unwrap_or_default();
+    let subscribers = {
+        let mut tenants = state.tenants.lock();
+        let seq = tenants.next_seq();
+        let data = tenants.of(&tenant.key);
+        P::on_event(data, seq, &event);
+        P::subscribers(data, event_type)
+    };
     let deliverer = &state.deliverer;
     let endpoints: Vec<String> = subscribers.iter().map(|s| s.endpoint_id.clone()).collect();
     let deliveries: Vec<Value> = subscribers

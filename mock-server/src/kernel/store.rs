@@ -73,8 +73,23 @@ impl<R> Collection<R> {
     /// Up to `limit` records older than `before` (all when `None`), newest
     /// first, and whether more follow.
     pub fn newest_first(&self, before: Option<u64>, limit: usize) -> (Vec<(u64, &R)>, bool) {
+        self.newest_first_where(before, limit, |_| true)
+    }
+
+    /// [`newest_first`](Self::newest_first) over the records `keep` accepts.
+    pub fn newest_first_where(
+        &self,
+        before: Option<u64>,
+        limit: usize,
+        keep: impl Fn(&R) -> bool,
+    ) -> (Vec<(u64, &R)>, bool) {
         let end = before.unwrap_or(u64::MAX);
-        let mut iter = self.items.range(..end).rev().map(|(s, r)| (*s, r));
+        let mut iter = self
+            .items
+            .range(..end)
+            .rev()
+            .filter(|(_, r)| keep(r))
+            .map(|(s, r)| (*s, r));
         let page: Vec<_> = iter.by_ref().take(limit).collect();
         let more = iter.next().is_some();
         (page, more)

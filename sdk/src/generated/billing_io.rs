@@ -107,6 +107,45 @@ pub mod types {
             Default::default()
         }
     }
+    ///An event, as its webhook deliveries carry it (the same `event_id` on every attempt).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct Event {
+        ///The checkout the event is about (`co_…`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub checkout_id: ::std::option::Option<::std::string::String>,
+        ///When the event happened.
+        pub created_at: ::std::string::String,
+        ///The object the event is about (for `checkout.*` events, the whole Checkout).
+        pub data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///Unique identifier (prefixed `evt_`).
+        pub event_id: ::std::string::String,
+        /// The `type` field (see its type).
+        #[serde(rename = "type")]
+        pub type_: crate::billing_io::EventType,
+    }
+    impl Event {
+        /// Starts a builder for `Event`.
+        pub fn builder() -> builder::Event {
+            Default::default()
+        }
+    }
+    ///One page of events, newest first.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct EventList {
+        ///The events on this page.
+        pub data: ::std::vec::Vec<Event>,
+        ///Whether another page follows.
+        pub has_more: bool,
+        ///Cursor for the next page; null on the last page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next_cursor: ::std::option::Option<::std::string::String>,
+    }
+    impl EventList {
+        /// Starts a builder for `EventList`.
+        pub fn builder() -> builder::EventList {
+            Default::default()
+        }
+    }
     ///A registered webhook endpoint.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct WebhookEndpoint {
@@ -366,6 +405,191 @@ pub mod types {
                 }
             }
         }
+        /// Builds a `Event` field by field; `try_into()` checks it.
+        #[derive(Clone, Debug)]
+        pub struct Event {
+            checkout_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<::std::string::String, ::std::string::String>,
+            data: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            event_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            type_: ::std::result::Result<crate::billing_io::EventType, ::std::string::String>,
+        }
+        impl ::std::default::Default for Event {
+            fn default() -> Self {
+                Self {
+                    checkout_id: Ok(Default::default()),
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                    event_id: Err("no value supplied for event_id".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl Event {
+            /// Sets `checkout_id`.
+            pub fn checkout_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.checkout_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for checkout_id: {e}"));
+                self
+            }
+            /// Sets `created_at`.
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
+                self
+            }
+            /// Sets `data`.
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
+                self
+            }
+            /// Sets `event_id`.
+            pub fn event_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.event_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for event_id: {e}"));
+                self
+            }
+            /// Sets `type_`.
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::billing_io::EventType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Event> for super::Event {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Event,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    checkout_id: value.checkout_id?,
+                    created_at: value.created_at?,
+                    data: value.data?,
+                    event_id: value.event_id?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Event> for Event {
+            fn from(value: super::Event) -> Self {
+                Self {
+                    checkout_id: Ok(value.checkout_id),
+                    created_at: Ok(value.created_at),
+                    data: Ok(value.data),
+                    event_id: Ok(value.event_id),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        /// Builds a `EventList` field by field; `try_into()` checks it.
+        #[derive(Clone, Debug)]
+        pub struct EventList {
+            data: ::std::result::Result<::std::vec::Vec<super::Event>, ::std::string::String>,
+            has_more: ::std::result::Result<bool, ::std::string::String>,
+            next_cursor: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for EventList {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    has_more: Err("no value supplied for has_more".to_string()),
+                    next_cursor: Ok(Default::default()),
+                }
+            }
+        }
+        impl EventList {
+            /// Sets `data`.
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Event>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
+                self
+            }
+            /// Sets `has_more`.
+            pub fn has_more<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.has_more = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for has_more: {e}"));
+                self
+            }
+            /// Sets `next_cursor`.
+            pub fn next_cursor<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next_cursor = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for next_cursor: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<EventList> for super::EventList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: EventList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    has_more: value.has_more?,
+                    next_cursor: value.next_cursor?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::EventList> for EventList {
+            fn from(value: super::EventList) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    has_more: Ok(value.has_more),
+                    next_cursor: Ok(value.next_cursor),
+                }
+            }
+        }
         /// Builds a `WebhookEndpoint` field by field; `try_into()` checks it.
         #[derive(Clone, Debug)]
         pub struct WebhookEndpoint {
@@ -617,7 +841,7 @@ pub mod types {
 #[derive(Clone, Debug)]
 /// Client for billing.io webhook endpoints
 ///
-/// Register, list, fetch and remove the endpoints to which billing.io delivers signed event notifications. Hand-written from billing.io's public documentation (the "Create a webhook endpoint" page, its OpenAPI document `openapi/v1.yaml`, and its guides); everything the docs do not state is marked `x-inferred`.
+/// Register, list, fetch and remove the endpoints to which billing.io delivers signed event notifications, and read the event history (to replay missed webhooks). Hand-written from billing.io's public documentation (the "Create a webhook endpoint" page, its OpenAPI document `openapi/v1.yaml`, and its guides); everything the docs do not state is marked `x-inferred`.
 ///
 /// Deliveries carry `X-Billing-Signature: t=<unix seconds>,v1=<hex>`, an HMAC-SHA256 over `{t}.{raw body}` keyed with the endpoint secret.
 ///
@@ -679,6 +903,46 @@ impl ClientInfo<crate::client::ClientSettings> for Client {
 }
 impl ClientHooks<crate::client::ClientSettings> for &Client {}
 impl Client {
+    /// List events
+    ///
+    /// Lists the organization's events, newest first, a page at a time; useful for replaying missed webhooks (a delivery that failed after its three attempts can be seen here). Follow `next_cursor` while `has_more` is true.
+    ///
+    /// Sends a `GET` request to `/events`
+    ///
+    /// Arguments:
+    /// - `checkout_id`: Only events about this checkout (`co_…`).
+    /// - `cursor`: Opaque cursor from a previous page's `next_cursor`; leave out for the newest events.
+    /// - `limit`: How many events to return.
+    /// - `type_`: Only events of this type.
+    /// ```ignore
+    /// let response = client.list_events()
+    ///     .checkout_id(checkout_id)
+    ///     .cursor(cursor)
+    ///     .limit(limit)
+    ///     .type_(type_)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn list_events(&self) -> builder::ListEvents<'_> {
+        builder::ListEvents::new(self)
+    }
+    /// Get an event
+    ///
+    /// Fetches one event by its identifier, as its deliveries carried it.
+    ///
+    /// Sends a `GET` request to `/events/{event_id}`
+    ///
+    /// Arguments:
+    /// - `event_id`: The event identifier (prefixed `evt_`).
+    /// ```ignore
+    /// let response = client.get_event()
+    ///     .event_id(event_id)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn get_event(&self) -> builder::GetEvent<'_> {
+        builder::GetEvent::new(self)
+    }
     /// List webhook endpoints
     ///
     /// Lists the organization's webhook endpoints a page at a time. Follow `next_cursor` while `has_more` is true. Secrets are not included.
@@ -761,6 +1025,219 @@ pub mod builder {
         ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, RequestBuilderExt,
         ResponseValue, encode_path,
     };
+    /// Builder for [`Client::list_events`]
+    ///
+    /// [`Client::list_events`]: super::Client::list_events
+    #[derive(Debug, Clone)]
+    pub struct ListEvents<'a> {
+        client: &'a super::Client,
+        checkout_id: Result<Option<::std::string::String>, String>,
+        cursor: Result<Option<::std::string::String>, String>,
+        limit: Result<Option<::std::num::NonZeroU64>, String>,
+        type_: Result<Option<crate::billing_io::EventType>, String>,
+    }
+    impl<'a> ListEvents<'a> {
+        /// Starts this request for `client` (the `Client` method of the same name does this).
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                checkout_id: Ok(None),
+                cursor: Ok(None),
+                limit: Ok(None),
+                type_: Ok(None),
+            }
+        }
+        /// Sets the `checkout_id` parameter.
+        pub fn checkout_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.checkout_id = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for checkout_id failed".to_string()
+            });
+            self
+        }
+        /// Sets the `cursor` parameter.
+        pub fn cursor<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.cursor = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for cursor failed".to_string()
+            });
+            self
+        }
+        /// Sets the `limit` parameter.
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
+        {
+            self.limit = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for limit failed".to_string()
+            });
+            self
+        }
+        /// Sets the `type_` parameter.
+        pub fn type_<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::billing_io::EventType>,
+        {
+            self.type_ = value.try_into().map(Some).map_err(|_| {
+                "conversion to `crate :: billing_io :: EventType` for type_ failed".to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/events`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::EventList>, Error<types::ErrorResponse>> {
+            let Self {
+                client,
+                checkout_id,
+                cursor,
+                limit,
+                type_,
+            } = self;
+            let checkout_id = checkout_id.map_err(Error::InvalidRequest)?;
+            let cursor = cursor.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let type_ = type_.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/events", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new(
+                    "checkout_id",
+                    &checkout_id,
+                ))
+                .query(&progenitor_client::QueryParam::new("cursor", &cursor))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("type", &type_))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_events",
+            };
+            (crate::client::prepare_request)(&client.inner, &mut request);
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /// Builder for [`Client::get_event`]
+    ///
+    /// [`Client::get_event`]: super::Client::get_event
+    #[derive(Debug, Clone)]
+    pub struct GetEvent<'a> {
+        client: &'a super::Client,
+        event_id: Result<::std::string::String, String>,
+    }
+    impl<'a> GetEvent<'a> {
+        /// Starts this request for `client` (the `Client` method of the same name does this).
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                event_id: Err("event_id was not initialized".to_string()),
+            }
+        }
+        /// Sets the `event_id` parameter.
+        pub fn event_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.event_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for event_id failed".to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/events/{event_id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Event>, Error<types::ErrorResponse>> {
+            let Self { client, event_id } = self;
+            let event_id = event_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/events/{}",
+                client.baseurl,
+                encode_path(&event_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_event",
+            };
+            (crate::client::prepare_request)(&client.inner, &mut request);
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /// Builder for [`Client::list_webhook_endpoints`]
     ///
     /// [`Client::list_webhook_endpoints`]: super::Client::list_webhook_endpoints

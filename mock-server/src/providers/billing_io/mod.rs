@@ -1,11 +1,13 @@
-//! billing.io: `POST/GET /webhooks`, `GET/DELETE /webhooks/{webhook_id}` under `/v1`.
+//! billing.io: `POST/GET /webhooks`, `GET/DELETE /webhooks/{webhook_id}`,
+//! `GET /events`, `GET /events/{event_id}` under `/v1`.
 //!
 //! Keys `sk_test_…` (sandbox: `http://` URLs allowed) and `sk_live_…`
 //! (HTTPS only); IDs `we_` + 24 hex, secrets `whsec_` + 24 hex, returned only
 //! at creation; cursor pagination; `Idempotency-Key` (a UUID) on create;
-//! signed events.
+//! signed events, kept in an event history.
 
 mod signed_events;
+mod event_history;
 mod handlers;
 pub mod wire;
 
@@ -30,6 +32,8 @@ pub struct TenantData {
     /// Signing secrets by endpoint ID: shown once, kept for deliveries.
     secrets: HashMap<String, String>,
     idempotency: IdempotencyKeys,
+    /// Every event triggered for the tenant, as delivered (`GET /events`).
+    events: Collection<serde_json::Value>,
 }
 
 impl MockProvider for BillingIo {
@@ -97,12 +101,15 @@ impl MockProvider for BillingIo {
         }
     }
 
-    /// Its get and delete name the endpoint they did not find.
-    fn operation_error(_: &str, kind: ErrorKind, path: &PathParams) -> Option<ApiError<Self>> {
-        (kind == ErrorKind::NotFound).then(|| handlers::not_found(path.get("webhook_id")))
+    /// Its gets and delete name the endpoint or event they did not find.
+    fn operation_error(operation: &str, kind: ErrorKind, path: &PathParams) -> Option<ApiError<Self>> {
+        (kind == ErrorKind::NotFound).then(|| match operation {
+            "getEvent" => event_history::not_found(path.get("event_id")),
+            _ => handlers::not_found(path.get("webhook_id")),
+        })
     }
 
     fn router() -> OpenApiRouter {
-        handlers::router()
+        handlers::router().merge(event_history::router())
     }
 }

@@ -192,3 +192,53 @@ pub struct ListParams {
     #[param(minimum = 1, maximum = 100, default = 25, nullable = false)]
     pub limit: Option<i64>,
 }
+
+/// An event, as its webhook deliveries carry it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Event {
+    /// Unique identifier (`evt_…`).
+    pub event_id: String,
+    /// The event type.
+    #[serde(rename = "type")]
+    pub type_: EventType,
+    /// The checkout the event is about (`co_…`).
+    #[schema(required = false, nullable = false)]
+    pub checkout_id: Option<String>,
+    /// The object the event is about (for `checkout.*` events, the whole Checkout).
+    #[schema(value_type = Object)]
+    pub data: serde_json::Value,
+    /// When the event happened.
+    #[schema(format = DateTime)]
+    pub created_at: String,
+}
+
+/// One page of events, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventList {
+    /// The events on this page.
+    pub data: Vec<Event>,
+    /// Whether another page follows.
+    pub has_more: bool,
+    /// Cursor for the next page; null on the last page.
+    #[schema(required = false)]
+    pub next_cursor: Option<String>,
+}
+
+/// Query of the event list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EventListParams {
+    /// Opaque cursor from a previous page's `next_cursor`.
+    #[param(nullable = false)]
+    pub cursor: Option<String>,
+    /// How many events to return.
+    #[param(minimum = 1, maximum = 100, default = 25, nullable = false)]
+    pub limit: Option<i64>,
+    /// Only events of this type.
+    #[serde(rename = "type")]
+    #[param(rename = "type", nullable = false)]
+    pub type_: Option<EventType>,
+    /// Only events about this checkout (`co_…`).
+    #[param(nullable = false)]
+    pub checkout_id: Option<String>,
+}

@@ -13,6 +13,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use webhooks_sdk::{AnyClient, Provider};
 
 mod endpoints;
+mod events;
 mod sync;
 
 /// Manage webhook endpoints at five billing providers: one at a time, or
@@ -59,6 +60,9 @@ enum Command {
     /// Make the registered endpoints match a TOML file of `[[endpoint]]` tables.
     #[command(subcommand)]
     Sync(sync::Command),
+    /// Recover the events a receiver missed from the provider's event history.
+    #[command(subcommand)]
+    Events(events::Command),
 }
 
 fn per_provider(value: &str) -> Result<(Provider, String), String> {
@@ -74,6 +78,23 @@ fn per_provider(value: &str) -> Result<(Provider, String), String> {
 impl Shared {
     /// A client for `provider` with its key from the environment or a file.
     fn client(&self, provider: Provider) -> Result<AnyClient, String> {
+        let (key, base_url) = self.key_and_base_url(provider)?;
+        AnyClient::builder(provider, key)
+            .base_url(base_url)
+            .build()
+            .map_err(|e| format!("{provider}: {e}"))
+    }
+
+    /// The typed client `C` of `provider`, as [`Self::client`] builds it.
+    fn typed_client<C: Clone + 'static>(&self, provider: Provider) -> Result<C, String> {
+        let any = self.client(provider)?;
+        any.typed::<C>()
+            .cloned()
+            .ok_or_else(|| format!("{provider}: not this client type"))
+    }
+
+    /// `provider`'s API key and base URL.
+    fn key_and_base_url(&self, provider: Provider) -> Result<(String, &str), String> {
         let variable = format!(
             "WEBHOOKS_{}_API_KEY",
             provider.name().to_uppercase().replace('-', "_")
@@ -99,10 +120,7 @@ impl Shared {
             .rev()
             .find(|(p, _)| *p == provider)
             .map_or(provider.base_url(), |(_, url)| url.as_str());
-        AnyClient::builder(provider, key)
-            .base_url(base_url)
-            .build()
-            .map_err(|e| format!("{provider}: {e}"))
+        Ok((key, base_url))
     }
 
     /// Clients for each of `providers`.
@@ -163,6 +181,7 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Endpoints(command) => endpoints::run(command, &cli.shared).await,
             Command::Sync(command) => sync::run(command, &cli.shared).await,
+            Command::Events(command) => events::run(command, &cli.shared).await,
         }
     });
     match result {
