@@ -59,3 +59,20 @@ impl<'de> Deserialize<'de> for Secret {
         String::deserialize(deserializer).map(Self)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Secret;
+
+    #[test]
+    fn it_keeps_its_value_hides_it_from_debug_and_round_trips_as_a_string() {
+        let from_str = Secret::from("whsec_1");
+        let from_string = Secret::from("whsec_1".to_string());
+        assert_eq!(from_str.expose(), "whsec_1");
+        assert_eq!(from_string, from_str);
+        assert_eq!(format!("{from_str:?}"), "Secret([redacted])");
+        assert_eq!(serde_json::to_string(&from_str).unwrap(), r#""whsec_1""#);
+        let read: Secret = serde_json::from_str(r#""whsec_2""#).unwrap();
+        assert_eq!(read.expose(), "whsec_2");
+    }
+}

@@ -152,6 +152,12 @@ impl MemoryReplayGuard {
         self.len() == 0
     }
 
+    /// How many places the eviction order holds (live and stale): bounded.
+    #[cfg(test)]
+    fn order_len(&self) -> usize {
+        self.lock().order.len()
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         // Every change is made in one step, so a poisoned lock still holds whole state.
         self.state.lock().unwrap_or_else(|p| p.into_inner())
@@ -367,6 +373,106 @@ mod tests {
         assert_eq!(
             guard.claim_now(&key("a"), now + Duration::from_secs(11)),
             Claim::Fresh
+        );
+    }
+
+    #[test]
+    fn a_claim_is_abandoned_exactly_at_the_in_flight_timeout() {
+        let timeout = Duration::from_secs(10);
+        let guard = MemoryReplayGuard::default().in_flight_timeout(timeout);
+        let now = Instant::now();
+        guard.claim_now(&key("a"), now);
+        let just_before = now + timeout - Duration::from_millis(1);
+        assert_eq!(guard.claim_now(&key("a"), just_before), Claim::InFlight);
+        assert_eq!(guard.claim_now(&key("a"), now + timeout), Claim::Fresh);
+    }
+
+    /// A failed handler's event, claimed again later, is kept for the time
+    /// to live of its new claim, not of the first.
+    #[test]
+    fn a_retried_event_lives_from_its_last_claim() {
+        let ttl = Duration::from_secs(60);
+        let guard = MemoryReplayGuard::new(10, ttl);
+        let now = Instant::now();
+        guard.claim_now(&key("a"), now);
+        guard.finish_now(&key("a"), false);
+        let retry = now + Duration::from_secs(50);
+        assert_eq!(guard.claim_now(&key("a"), retry), Claim::Fresh);
+        guard.finish_now(&key("a"), true);
+        assert_eq!(
+            guard.claim_now(&key("a"), now + ttl),
+            Claim::Processed,
+            "the first claim's expiry does not forget the retry"
+        );
+        assert_eq!(guard.claim_now(&key("a"), retry + ttl), Claim::Fresh);
+    }
+
+    /// A full guard forgets the oldest live claim, never a newer claim of an
+    /// event whose first claim was released.
+    #[test]
+    fn a_full_guard_forgets_by_last_claim() {
+        let guard = MemoryReplayGuard::new(2, Duration::from_secs(60));
+        let t = Instant::now();
+        let s = Duration::from_secs(1);
+        guard.claim_now(&key("a"), t);
+        guard.finish_now(&key("a"), false);
+        guard.claim_now(&key("b"), t + s);
+        guard.finish_now(&key("b"), true);
+        guard.claim_now(&key("a"), t + 2 * s);
+        guard.finish_now(&key("a"), true);
+        assert_eq!(guard.claim_now(&key("c"), t + 3 * s), Claim::Fresh);
+        assert_eq!(
+            guard.claim_now(&key("a"), t + 3 * s),
+            Claim::Processed,
+            "claimed last: kept"
+        );
+        assert_eq!(guard.len(), 2);
+        assert_eq!(
+            guard.claim_now(&key("b"), t + 4 * s),
+            Claim::Fresh,
+            "the oldest live claim went"
+        );
+    }
+
+    /// Releasing and claiming one event again and again (a receiver that
+    /// keeps failing) leaves the guard bounded and evicting in order.
+    #[test]
+    fn many_retries_of_one_event_keep_the_guard_bounded_and_in_order() {
+        let guard = MemoryReplayGuard::new(3, Duration::from_secs(3600));
+        let t = Instant::now();
+        let at = |n: u64| t + Duration::from_millis(n);
+        for id in ["a", "b"] {
+            guard.claim_now(&key(id), at(0));
+            guard.finish_now(&key(id), true);
+        }
+        for n in 1..=50 {
+            assert_eq!(guard.claim_now(&key("x"), at(n)), Claim::Fresh);
+            guard.finish_now(&key("x"), false);
+        }
+        guard.claim_now(&key("x"), at(51));
+        guard.finish_now(&key("x"), true);
+        assert_eq!(guard.claim_now(&key("c"), at(52)), Claim::Fresh);
+        assert_eq!(guard.len(), 3, "full: the oldest went");
+        assert_eq!(guard.claim_now(&key("b"), at(53)), Claim::Processed);
+        assert_eq!(guard.claim_now(&key("x"), at(53)), Claim::Processed);
+        assert_eq!(
+            guard.claim_now(&key("a"), at(53)),
+            Claim::Fresh,
+            "a was the oldest"
+        );
+    }
+
+    #[test]
+    fn keys_name_the_provider_and_the_event_and_debug_shows_the_size() {
+        let key = EventKey::new(Provider::BillingIo, "evt_1");
+        assert_eq!(key.as_str(), "billing-io:evt_1");
+        assert_eq!(key.to_string(), "billing-io:evt_1");
+        let guard = MemoryReplayGuard::new(7, Duration::from_secs(60));
+        guard.claim_now(&key, Instant::now());
+        let debug = format!("{guard:?}");
+        assert!(
+            debug.contains("keys: 1") && debug.contains("capacity: 7"),
+            "{debug}"
         );
     }
 
