@@ -246,6 +246,28 @@ mod tests {
     }
 
     #[test]
+    fn backoff_waits_some_time() {
+        let longest = (0..20).map(|_| backoff(3)).max().unwrap();
+        assert!(longest > Duration::ZERO, "jittered, but not always zero");
+    }
+
+    #[test]
+    fn uuids_carry_their_version_and_variant_whatever_the_bytes() {
+        assert_eq!(
+            uuid_text([0; 16], 4),
+            "00000000-0000-4000-8000-000000000000"
+        );
+        assert_eq!(
+            uuid_text([0xff; 16], 4),
+            "ffffffff-ffff-4fff-bfff-ffffffffffff"
+        );
+        assert_eq!(
+            uuid_text([0x5a; 16], 8),
+            "5a5a5a5a-5a5a-8a5a-9a5a-5a5a5a5a5a5a"
+        );
+    }
+
+    #[test]
     fn generated_keys_are_distinct_v4_uuids() {
         let (a, b) = (uuid_v4(), uuid_v4());
         assert_ne!(a, b);
