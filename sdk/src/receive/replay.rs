@@ -460,6 +460,8 @@ mod tests {
             Claim::Fresh,
             "a was the oldest"
         );
+        let places = guard.order_len();
+        assert!(places <= 2 * 3 + 1, "stale places are dropped: {places}");
     }
 
     #[test]
