@@ -7,7 +7,9 @@
 //!   providers on one port, default log level) and with billing.io alone at
 //!   its real base path, against a bare axum server doing the minimum a mock
 //!   must (parse a JSON body, store it in a map under a mutex, answer JSON),
-//!   all driven by the same load generator;
+//!   all driven by the same load generator: `wrk` (Debian's `wrk` package)
+//!   when it is on the PATH, a generator that costs the servers' machine far
+//!   less than they do, else a reqwest client in this process;
 //! - latency, the mock's resident memory after 100,000 creates and after
 //!   1,000,000 further requests, and the mock under slow deliveries.
 //!
@@ -25,6 +27,8 @@ use serde_json::{Value, json};
 const CONNECTIONS: usize = 10;
 /// Requests per measured round of create and get.
 const ROUNDS_OF: usize = 20_000;
+/// Seconds per measured round when `wrk` drives the load.
+const WRK_SECONDS: u64 = 3;
 /// Rounds per server; the best round counts (the machine is shared).
 const ROUNDS: usize = 3;
 /// Endpoints the mock holds when its memory is first read.
@@ -87,25 +91,46 @@ fn run() -> Result<(), String> {
             std::thread::available_parallelism().map_or(1, |n| n.get())
         );
         let body = json!({"url": "https://example.com/hook", "events": ["checkout.completed"]});
+        let wrk = on_path("wrk");
+        println!(
+            "load generator: {}",
+            if wrk {
+                "wrk (1 thread)"
+            } else {
+                "reqwest in this process (install Debian's `wrk` for figures of the servers alone)"
+            }
+        );
         let mut best = HashMap::new();
         let mut ids = HashMap::new();
+        let mut created_on_mock = 0;
         for _ in 0..ROUNDS {
             for server in [&baseline, &default, &mock, &wiremock] {
                 let url = format!("{}/v1/webhooks", server.addr);
-                let body = body.clone();
-                let create = measure_on(&http, server, ROUNDS_OF, move |http, _| {
-                    http.post(&url).header("authorization", KEY).json(&body)
-                })
-                .await?;
+                let create = if wrk {
+                    wrk_on(server, "POST", &url, Some(&body.to_string()))?
+                } else {
+                    let body = body.clone();
+                    measure_on(&http, server, ROUNDS_OF, move |http, _| {
+                        http.post(&url).header("authorization", KEY).json(&body)
+                    })
+                    .await?
+                };
+                if std::ptr::eq(server, &mock) {
+                    created_on_mock += create.count;
+                }
                 let id = match ids.get(&server.addr) {
                     Some(id) => id,
                     None => ids.entry(server.addr.clone()).or_insert(first_id(&http, server).await?),
                 };
                 let url = format!("{}/v1/webhooks/{id}", server.addr);
-                let get = measure_on(&http, server, ROUNDS_OF, move |http, _| {
-                    http.get(&url).header("authorization", KEY)
-                })
-                .await?;
+                let get = if wrk {
+                    wrk_on(server, "GET", &url, None)?
+                } else {
+                    measure_on(&http, server, ROUNDS_OF, move |http, _| {
+                        http.get(&url).header("authorization", KEY)
+                    })
+                    .await?
+                };
                 for (op, figures) in [("create", create), ("get", get)] {
                     let entry = best.entry((op, server.addr.clone())).or_insert(figures);
                     // Each figure's best round: the highest rate, the least CPU.
@@ -156,14 +181,16 @@ fn run() -> Result<(), String> {
         let base = format!("{}/v1", mock.addr);
         let id = ids[&mock.addr].clone();
         // Fill the mock up to STORED endpoints, then read its memory.
-        let have = ROUNDS * ROUNDS_OF;
+        let have = created_on_mock;
+        let stored = have.max(STORED);
         let url = format!("{base}/webhooks");
-        let fill = measure(&http, STORED.saturating_sub(have), {
-            let body = body.clone();
-            move |http, _| http.post(&url).header("authorization", KEY).json(&body)
-        })
-        .await?;
-        let _ = fill;
+        if have < STORED {
+            measure(&http, STORED - have, {
+                let body = body.clone();
+                move |http, _| http.post(&url).header("authorization", KEY).json(&body)
+            })
+            .await?;
+        }
         let after_creates = memory_kib(mock.child.id(), "VmRSS");
         let (page, cursor) = list_page(&http, &base).await?;
         let _ = page;
@@ -172,7 +199,7 @@ fn run() -> Result<(), String> {
             move |http, _| http.get(&url).header("authorization", KEY)
         })
         .await?;
-        print_row("list (25 of 100,000 stored, cursor)", list);
+        print_row(&format!("list (25 of {stored} stored, cursor)"), list);
         // Sustained load: gets, lists and idempotent replays, nothing new stored;
         // memory read after each quarter, to see whether it levels off.
         let mut quarters = Vec::new();
@@ -203,7 +230,7 @@ fn run() -> Result<(), String> {
         print_row("sustained mix (slowest 250,000)", sustained);
         let mib = |kib: Option<u64>| kib.map_or("n/a".to_string(), |k| format!("{:.1} MiB", k as f64 / 1024.0));
         println!(
-            "mock resident memory: {} after {STORED} creates; after each further 250,000 requests: {} (peak {})",
+            "mock resident memory: {} after {stored} creates; after each further 250,000 requests: {} (peak {})",
             mib(after_creates),
             quarters.iter().map(|q| mib(*q)).collect::<Vec<_>>().join(", "),
             mib(memory_kib(mock.child.id(), "VmHWM")),
@@ -491,6 +518,8 @@ struct Figures {
     p50_ms: f64,
     p99_ms: f64,
     failed: usize,
+    /// Requests sent.
+    count: usize,
     /// The server process's CPU time per request, in µs (when measured on one).
     server_us: f64,
     /// This process's (the load generator's) CPU time per request, in µs.
@@ -523,11 +552,117 @@ where
 /// A process's CPU time so far (user + system, in clock ticks), from
 /// `/proc/<pid>/stat` (Linux).
 fn cpu_ticks(pid: &str) -> Option<u64> {
+    stat_fields(pid, [14, 15])
+}
+
+/// The CPU time (clock ticks) of this process's children that have ended
+/// and been waited for: a `wrk` run, once it is over.
+fn children_ticks() -> Option<u64> {
+    stat_fields("self", [16, 17])
+}
+
+/// The sum of two numeric fields of `/proc/<pid>/stat` (1-based, as `man proc` numbers them).
+fn stat_fields(pid: &str, which: [usize; 2]) -> Option<u64> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // After the command name (in parentheses), utime and stime are fields 14 and 15.
+    // After the command name (in parentheses) come fields 3 onwards.
     let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
     let field = |i: usize| fields.get(i - 3)?.parse::<u64>().ok();
-    Some(field(14)? + field(15)?)
+    Some(field(which[0])? + field(which[1])?)
+}
+
+/// Whether a program is on the PATH.
+fn on_path(name: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(name).is_file()))
+}
+
+/// [`WRK_SECONDS`] of `method url` (with `body` as JSON) from `wrk` on one
+/// thread and [`CONNECTIONS`] connections, with the server's CPU time and
+/// wrk's own per request.
+fn wrk_on(server: &Server, method: &str, url: &str, body: Option<&str>) -> Result<Figures, String> {
+    let script = std::env::temp_dir().join(format!("webhooks-bench-{}.lua", std::process::id()));
+    let mut lua = format!("wrk.method = {method:?}\nwrk.headers[\"Authorization\"] = {KEY:?}\n");
+    if let Some(body) = body {
+        lua.push_str(&format!(
+            "wrk.headers[\"Content-Type\"] = \"application/json\"\nwrk.body = {body:?}\n"
+        ));
+    }
+    std::fs::write(&script, lua).map_err(|e| e.to_string())?;
+    let pid = server.child.id().to_string();
+    let (server_before, wrk_before) = (cpu_ticks(&pid), children_ticks());
+    let output = Command::new("wrk")
+        .args([
+            "-t1",
+            &format!("-c{CONNECTIONS}"),
+            &format!("-d{WRK_SECONDS}s"),
+            "--latency",
+            "-s",
+        ])
+        .arg(&script)
+        .arg(url)
+        .output()
+        .map_err(|e| format!("wrk: {e}"))?;
+    let (server_after, wrk_after) = (cpu_ticks(&pid), children_ticks());
+    let _ = std::fs::remove_file(&script);
+    let text = String::from_utf8_lossy(&output.stdout);
+    if !output.status.success() {
+        return Err(format!(
+            "wrk failed: {text}{}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    // "123456 requests in 3.00s, …", "Requests/sec: …", latency percentiles.
+    let requests: f64 = text
+        .lines()
+        .find_map(|l| {
+            l.trim()
+                .split_once(" requests in ")
+                .map(|(n, _)| n.trim().parse().ok())
+        })
+        .flatten()
+        .ok_or_else(|| format!("no request count from wrk: {text}"))?;
+    let word_after = |label: &str| {
+        text.lines().find_map(|l| {
+            l.trim()
+                .strip_prefix(label)
+                .map(|rest| rest.trim().to_string())
+        })
+    };
+    let rate = word_after("Requests/sec:")
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(f64::NAN);
+    let failed = word_after("Non-2xx or 3xx responses:")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    let millis = |label: &str| word_after(label).map_or(f64::NAN, |t| wrk_millis(&t));
+    let per_request = |before: Option<u64>, after: Option<u64>| match (before, after) {
+        // Clock ticks are 100 a second on Linux (USER_HZ): 10,000 µs each.
+        (Some(b), Some(a)) => a.saturating_sub(b) as f64 * 10_000.0 / requests,
+        _ => f64::NAN,
+    };
+    Ok(Figures {
+        rate,
+        p50_ms: millis("50%"),
+        p99_ms: millis("99%"),
+        failed,
+        count: requests as usize,
+        server_us: per_request(server_before, server_after),
+        generator_us: per_request(wrk_before, wrk_after),
+    })
+}
+
+/// wrk's latency text (`812.00us`, `1.20ms`, `2.00s`) in milliseconds.
+fn wrk_millis(text: &str) -> f64 {
+    let (number, factor) = if let Some(n) = text.strip_suffix("us") {
+        (n, 0.001)
+    } else if let Some(n) = text.strip_suffix("ms") {
+        (n, 1.0)
+    } else if let Some(n) = text.strip_suffix('s') {
+        (n, 1000.0)
+    } else {
+        (text, f64::NAN)
+    };
+    number.parse::<f64>().map_or(f64::NAN, |n| n * factor)
 }
 
 /// wiremock-rs as a server process answering the same operations with fixed
@@ -604,6 +739,7 @@ where
         p50_ms: at(0.50).as_secs_f64() * 1000.0,
         p99_ms: at(0.99).as_secs_f64() * 1000.0,
         failed: total - ok,
+        count: total,
         server_us: f64::NAN,
         generator_us: f64::NAN,
     })

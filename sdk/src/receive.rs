@@ -399,6 +399,10 @@ mod tests {
         let mut map = http::HeaderMap::new();
         map.insert("x-commet-signature", "cd".parse().unwrap());
         assert_eq!(map.header("X-Commet-Signature"), Some("cd"));
+        let array = [("X-Billing-Signature", "ef")];
+        assert_eq!(array.header("x-billing-signature"), Some("ef"));
+        assert_eq!((&array).header("X-BILLING-SIGNATURE"), Some("ef"));
+        assert_eq!(array.header("x-other"), None);
     }
 
     #[test]

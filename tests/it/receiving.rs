@@ -563,6 +563,33 @@ fn replay_of(
     }
 }
 
+/// By default a receiver takes a signed body of exactly 1 MiB (what the
+/// receiver check asks every receiver to allow) and refuses one byte more.
+#[tokio::test]
+async fn the_default_body_limit_is_one_mebibyte() {
+    let webhook = Webhook::<BillingIo>::new(["whsec_limit"]).unwrap();
+    let app = Router::new()
+        .route(
+            "/hook",
+            post(|_: Verified<BillingIo>| async { StatusCode::OK }),
+        )
+        .with_state(Receiver::new(webhook.clone()));
+    let url = serve(app).await;
+    let http = crate::mock::http();
+    for (size, status) in [(1024 * 1024, 200), (1024 * 1024 + 1, 413)] {
+        let body = vec![b' '; size];
+        let headers = webhook.sign(&body, std::time::SystemTime::now());
+        let answer = http
+            .post(&url)
+            .headers(headers)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status().as_u16(), status, "{size} bytes");
+    }
+}
+
 /// Refused deliveries get a 4xx and an empty body; an oversized one is
 /// refused from its `Content-Length`, before its body is sent.
 #[tokio::test]
