@@ -401,8 +401,28 @@ mod tests {
         assert_eq!(map.header("X-Commet-Signature"), Some("cd"));
         let array = [("X-Billing-Signature", "ef")];
         assert_eq!(array.header("x-billing-signature"), Some("ef"));
-        assert_eq!((&array).header("X-BILLING-SIGNATURE"), Some("ef"));
         assert_eq!(array.header("x-other"), None);
+        // Borrowed headers work where a function takes any `Headers` by value.
+        fn first<H: Headers>(headers: H, name: &str) -> Option<String> {
+            headers.header(name).map(str::to_string)
+        }
+        assert_eq!(first(&pairs, "X-COMMET-SIGNATURE").as_deref(), Some("ab"));
+        assert_eq!(first(&map, "x-other"), None);
+        assert_eq!((pairs.len(), map.len()), (1, 1), "only borrowed");
+    }
+
+    #[cfg(feature = "billing-io")]
+    #[test]
+    fn a_verifier_shows_its_provider_and_how_many_secrets_never_which() {
+        let webhook =
+            Webhook::<crate::billing_io::webhook::BillingIo>::new(["whsec_new", "whsec_old"])
+                .unwrap();
+        let debug = format!("{webhook:?}");
+        assert!(
+            debug.contains("BillingIo") && debug.contains("[2 redacted]"),
+            "{debug}"
+        );
+        assert!(!debug.contains("whsec"), "{debug}");
     }
 
     #[test]

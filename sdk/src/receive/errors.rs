@@ -80,3 +80,43 @@ impl fmt::Display for VerifyError {
 }
 
 impl std::error::Error for VerifyError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A receiver answers 400 to what is unsigned or malformed and 401 to a
+    /// wrong or stale signature; each error names what is wrong, never a secret.
+    #[test]
+    fn errors_say_what_is_wrong_and_which_are_malformed() {
+        let malformed = [
+            VerifyError::MissingHeader("x-billing-signature"),
+            VerifyError::MalformedHeader("x-billing-signature"),
+        ];
+        for e in &malformed {
+            assert!(e.is_malformed(), "{e}");
+            assert!(e.to_string().contains("x-billing-signature"), "{e}");
+        }
+        let refused = [
+            VerifyError::NoMatchingSignature,
+            VerifyError::TimestampTooOld {
+                age: Duration::from_secs(301),
+            },
+            VerifyError::TimestampInFuture {
+                ahead: Duration::from_secs(302),
+            },
+        ];
+        for e in &refused {
+            assert!(!e.is_malformed(), "{e}");
+        }
+        assert!(refused[1].to_string().contains("301s old"));
+        assert!(refused[2].to_string().contains("302s in the future"));
+        let setup = SetupError::SigningNotDocumented(Provider::Donutwork).to_string();
+        assert!(setup.contains("Donutwork"), "{setup}");
+        assert!(
+            SetupError::NoSecret
+                .to_string()
+                .contains("at least one secret")
+        );
+    }
+}
