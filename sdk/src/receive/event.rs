@@ -251,3 +251,36 @@ impl ReadEvent for NeutralEvent {
         false
     }
 }
+
+#[cfg(all(test, feature = "billing-io"))]
+mod tests {
+    use std::time::SystemTime;
+
+    use crate::billing_io::webhook::Webhook;
+    use crate::receive::EventKey;
+
+    /// What a handler reads of a verified delivery: the bytes as signed,
+    /// their JSON, the key to deduplicate on, and a `Debug` without the body.
+    #[test]
+    fn a_verified_delivery_gives_its_bytes_json_and_replay_key() {
+        let webhook = Webhook::new(["whsec_event"]).unwrap();
+        let body = br#"{"event_id": "evt_1", "type": "checkout.completed", "note": "private"}"#;
+        let headers = webhook.sign(body, SystemTime::now());
+        let delivery = webhook.verify(body, &headers).unwrap();
+        assert_eq!(delivery.body(), body);
+        assert_eq!(delivery.json().unwrap()["type"], "checkout.completed");
+        let key = delivery.replay_key().unwrap();
+        assert_eq!(key, EventKey::new(crate::Provider::BillingIo, "evt_1"));
+        let debug = format!("{delivery:?}");
+        assert!(
+            debug.contains("evt_1") && debug.contains(&body.len().to_string()),
+            "{debug}"
+        );
+        assert!(!debug.contains("private"), "{debug}");
+
+        let not_json = b"not json";
+        let headers = webhook.sign(not_json, SystemTime::now());
+        let delivery = webhook.verify(not_json, &headers).unwrap();
+        assert_eq!((delivery.json(), delivery.replay_key()), (None, None));
+    }
+}
