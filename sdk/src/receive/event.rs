@@ -283,4 +283,35 @@ mod tests {
         let delivery = webhook.verify(not_json, &headers).unwrap();
         assert_eq!((delivery.json(), delivery.replay_key()), (None, None));
     }
+
+    /// The typed read: a documented type with its data is known; an
+    /// undocumented type is unknown; a documented type whose data does not
+    /// read is unrecognised, with why; the neutral view agrees on `known`.
+    #[test]
+    fn events_read_as_known_unknown_or_unrecognised() {
+        let webhook = Webhook::new(["whsec_event"]).unwrap();
+        let read = |body: serde_json::Value| {
+            let body = body.to_string();
+            let headers = webhook.sign(body.as_bytes(), SystemTime::now());
+            webhook.verify(body.as_bytes(), &headers).unwrap()
+        };
+        let checkout = serde_json::json!({"checkout_id": "co_1", "status": "confirmed"});
+        let known = read(serde_json::json!({
+            "event_id": "evt_1", "type": "checkout.completed", "checkout_id": "co_1", "data": checkout,
+        }));
+        assert!(known.event().is_known() && known.neutral().known);
+        assert_eq!(known.event().event_type(), Some("checkout.completed"));
+        let unknown = read(serde_json::json!({
+            "event_id": "evt_2", "type": "checkout.refunded", "checkout_id": "co_1", "data": checkout,
+        }));
+        assert!(matches!(unknown.event(), super::Event::Unknown(_)));
+        assert_eq!(unknown.event().event_type(), Some("checkout.refunded"));
+        assert!(!unknown.neutral().known);
+        let unrecognised =
+            read(serde_json::json!({"event_id": "evt_3", "type": "checkout.completed"}));
+        let event = unrecognised.event();
+        assert!(matches!(&event, super::Event::Unrecognised(raw) if raw.reason.is_some()));
+        assert!(!event.is_known() && !unrecognised.neutral().known);
+        assert_eq!(event.event_type(), Some("checkout.completed"));
+    }
 }
