@@ -94,6 +94,13 @@ impl Setup {
         self.dir.join(name).display().to_string()
     }
 
+    /// An endpoints file holding `contents`, and where its secrets go.
+    fn files(&self, contents: &str) -> (String, String) {
+        let file = self.path("endpoints.toml");
+        std::fs::write(&file, contents).unwrap();
+        (file, self.path("secrets.json"))
+    }
+
     /// Runs `webhooks` with `args`, the mock's base URLs after them, and keys in the environment.
     fn webhooks(&self, args: &[&str]) -> Output {
         let mut command = Command::new(env!("CARGO_BIN_EXE_webhooks"));
@@ -215,13 +222,10 @@ fn text(bytes: &[u8]) -> String {
 #[test]
 fn sync_creates_then_changes_nothing_then_updates_and_replaces_only_when_allowed() {
     let setup = Setup::new("sync");
-    let file = setup.path("endpoints.toml");
-    let secrets_file = setup.path("secrets.json");
-    std::fs::write(
-        &file,
-        desired(r#""checkout.completed""#, r#""subscription.created""#),
-    )
-    .unwrap();
+    let (file, secrets_file) = setup.files(&desired(
+        r#""checkout.completed""#,
+        r#""subscription.created""#,
+    ));
 
     let plan = setup.webhooks(&["sync", "plan", "--file", &file, "--detailed-exitcode"]);
     assert_eq!(plan.status.code(), Some(2), "{}", text(&plan.stderr));
@@ -375,13 +379,10 @@ fn sync_creates_then_changes_nothing_then_updates_and_replaces_only_when_allowed
 #[test]
 fn a_create_whose_answer_is_lost_leaves_one_endpoint() {
     let setup = Setup::new("lost");
-    let file = setup.path("endpoints.toml");
-    let secrets_file = setup.path("secrets.json");
-    std::fs::write(
-        &file,
-        desired(r#""checkout.completed""#, r#""subscription.created""#),
-    )
-    .unwrap();
+    let (file, secrets_file) = setup.files(&desired(
+        r#""checkout.completed""#,
+        r#""subscription.created""#,
+    ));
     // Each create is stored, then its connection closed unanswered.
     for (provider, operation) in [
         ("billing-io", "createWebhookEndpoint"),

@@ -330,10 +330,8 @@ pub fn plan(
         items.push(item);
     }
     if options.prune {
-        for seen in observed
-            .iter()
-            .filter(|o| desired.providers().contains(&o.provider))
-        {
+        let named = desired.providers();
+        for seen in observed.iter().filter(|o| named.contains(&o.provider)) {
             let caps = capabilities(seen.provider);
             for e in seen
                 .endpoints
