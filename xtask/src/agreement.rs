@@ -19,7 +19,7 @@ pub const KNOWN_DIFFERENCES: &[(&str, &str, &str)] = &[];
 /// Compares the mock's document for the spec's provider with the spec.
 pub fn check_agreement(spec: &LoadedSpec) -> Vec<Problem> {
     let Some(emitted) =
-        webhooks_mock::openapi::emitted_for_spec(spec.provider.spec_file.trim_end_matches(".yaml"))
+        webhooks_mock::openapi::emit_for_spec(spec.provider.spec_file.trim_end_matches(".yaml"))
     else {
         return vec![Problem::new(
             spec.name(),

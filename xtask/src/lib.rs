@@ -9,6 +9,8 @@
 pub mod agreement;
 pub mod build_cost;
 pub mod copies;
+#[cfg(feature = "codegen")]
+pub mod emitted;
 pub mod examples;
 #[cfg(feature = "codegen")]
 pub mod generate;
@@ -66,6 +68,9 @@ pub fn generate(root: &Path) -> Result<(), Vec<Problem>> {
             }
             Err(p) => problems.push(p),
         }
+        if let Err(p) = emitted::write(root, loaded) {
+            problems.push(p);
+        }
     }
     if let Err(p) = inferred::write_readme(root, &specs) {
         problems.push(p);
@@ -92,6 +97,7 @@ pub fn check(root: &Path) -> Vec<Problem> {
         problems.extend(spec::check_operations(loaded));
         problems.extend(examples::check_examples(loaded));
         problems.extend(agreement::check_agreement(loaded));
+        problems.extend(emitted::check(root, loaded));
         match generate::generate_code(loaded) {
             Ok(code) => problems.extend(generate::compare_with_file(root, loaded, &code)),
             Err(p) => problems.push(p),

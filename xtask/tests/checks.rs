@@ -29,10 +29,18 @@ impl Scratch {
         ));
         let _ = std::fs::remove_dir_all(&dir);
         let root = repo_root();
-        for sub in ["openapi", "sdk/src/generated", "mock-server/openapi"] {
+        for sub in [
+            "openapi",
+            "sdk/src/generated",
+            "mock-server/openapi",
+            "mock-server/openapi/emitted",
+        ] {
             std::fs::create_dir_all(dir.join(sub)).unwrap();
             for entry in std::fs::read_dir(root.join(sub)).unwrap() {
                 let entry = entry.unwrap();
+                if entry.path().is_dir() {
+                    continue;
+                }
                 std::fs::copy(entry.path(), dir.join(sub).join(entry.file_name())).unwrap();
             }
         }
@@ -470,4 +478,26 @@ fn a_packages_copy_that_differs_from_its_source_fails() {
         "differs from openapi/meum.yaml",
     );
     assert_found(&problems, "sdk/LICENSE-MIT", "missing");
+}
+
+#[test]
+fn an_emitted_spec_that_differs_from_the_annotations_fails() {
+    let scratch = Scratch::new();
+    scratch.edit(
+        "mock-server/openapi/emitted/meum.json",
+        "\"createWebhookEndpoint\"",
+        "\"makeWebhookEndpoint\"",
+    );
+    std::fs::remove_file(scratch.0.join("mock-server/openapi/emitted/donutwork.json")).unwrap();
+    let problems = xtask::check(&scratch.0);
+    assert_found(
+        &problems,
+        "mock-server/openapi/emitted/meum.json",
+        "differs from what the handlers' annotations emit",
+    );
+    assert_found(
+        &problems,
+        "mock-server/openapi/emitted/donutwork.json",
+        "cannot read",
+    );
 }

@@ -99,11 +99,11 @@ pub fn mount<P: MockProvider>(prefix: &str) -> Mounted {
 /// Contract `P`'s routes (its `/openapi.json`, injected failures, its own
 /// 404 and 405), and its emitted spec, for a provider mounted under `prefix`.
 pub fn contract<P: MockProvider>(prefix: &str) -> (Router, Arc<Value>) {
-    let (routes, _) = P::router().split_for_parts();
     let mut spec = (*spec::<P>()).clone();
     let server = if prefix.is_empty() { "/" } else { prefix };
     spec["servers"] = serde_json::json!([{ "url": server }]);
     let ops = documented_operations(&spec);
+    let routes = P::router().router(&ops);
     operations::register(P::NAME, ops.clone());
     let spec = Arc::new(spec);
     let served_spec = spec.clone();

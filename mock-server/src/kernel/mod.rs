@@ -14,6 +14,8 @@ pub mod app;
 pub mod clock;
 pub mod deliveries;
 pub mod delivery_types;
+#[cfg(feature = "openapi")]
+pub mod emit;
 pub mod env;
 pub mod error;
 pub mod expect;
@@ -29,6 +31,7 @@ pub mod provider;
 pub mod registry;
 pub mod render;
 pub mod respond;
+pub mod routes;
 pub mod serve;
 pub mod signed_events;
 pub mod signing;

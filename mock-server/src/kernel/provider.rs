@@ -6,13 +6,13 @@ use std::sync::Arc;
 use axum::http::{HeaderMap, StatusCode};
 use serde::Serialize;
 use serde_json::Value;
-use utoipa_axum::router::OpenApiRouter;
 
 use super::deliveries::{Deliverer, Trigger};
 use super::env::Env;
 use super::error::{ApiError, ErrorKind, RateLimitHeaders};
 use super::operations::PathParams;
 use super::registry::{ProviderStates, Reset};
+use super::routes::Routes;
 use super::store::Shared;
 
 /// Test (sandbox) or live mode, from the key's prefix where the provider has both.
@@ -109,6 +109,7 @@ impl Security {
     }
 
     /// The scheme as the emitted spec declares it.
+    #[cfg(feature = "openapi")]
     pub fn scheme(self) -> utoipa::openapi::security::SecurityScheme {
         use utoipa::openapi::security::{
             ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityScheme,
@@ -133,6 +134,10 @@ pub trait MockProvider: Sized + Send + Sync + 'static {
     /// The hand-written spec (`openapi/<name>.yaml`), whose examples the
     /// emitted document carries.
     const SPEC: &'static str;
+    /// The spec the mock emits (`openapi/emitted/<name>.json`, written by
+    /// `cargo xtask generate` from the handlers' annotations): what routes,
+    /// checks and documents its requests.
+    const EMITTED: &'static str;
     /// How the API key is presented, under the security scheme's name in
     /// the spec.
     const SECURITY: Security;
@@ -172,8 +177,9 @@ pub trait MockProvider: Sized + Send + Sync + 'static {
         None
     }
 
-    /// The provider's routes (relative to its base path) and their spec.
-    fn router() -> OpenApiRouter;
+    /// The provider's routes (relative to its base path), each handler
+    /// bound to the operation named like it.
+    fn router() -> Routes;
 
     /// A second contract on the same paths and store, if the provider has
     /// one (`None` for all but Commet), for a provider mounted under `prefix`.

@@ -89,6 +89,8 @@ pub(crate) struct Facts {
     #[cfg(feature = "proxy")]
     hand_written: fn() -> Vec<HandWritten>,
     emitted: fn() -> std::sync::Arc<Value>,
+    #[cfg(feature = "openapi")]
+    emit: fn() -> Value,
     add_state: fn(&mut ProviderStates),
     mount: fn(&str) -> Mounted,
     sign: fn(&Env, &str, Option<Value>, &str) -> Result<SignedEvent, String>,
@@ -110,6 +112,8 @@ impl Facts {
             #[cfg(feature = "proxy")]
             hand_written: P::hand_written,
             emitted: crate::kernel::spec::spec::<P>,
+            #[cfg(feature = "openapi")]
+            emit: crate::kernel::emit::emit::<P>,
             add_state: P::add_state,
             mount: mount::<P>,
             sign: sign::<P>,
@@ -127,6 +131,13 @@ impl Facts {
     /// The document the mock emits for this contract.
     pub fn emitted(&self) -> std::sync::Arc<Value> {
         (self.emitted)()
+    }
+
+    /// The document this contract's handlers' annotations make now (what
+    /// `cargo xtask generate` commits as the emitted one).
+    #[cfg(feature = "openapi")]
+    pub fn emit(&self) -> Value {
+        (self.emit)()
     }
 
     /// The contract's routes and spec, mounted under `prefix`.

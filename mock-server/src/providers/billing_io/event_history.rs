@@ -5,11 +5,13 @@
 use axum::extract::Path;
 use axum::response::Response;
 use serde_json::{Value, json};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
+use crate::kernel::routes::{Routes, routes};
 
 use super::BillingIo;
-use super::wire::{ErrorResponse, Event, EventList, EventListParams};
+use super::wire::{EventListParams};
+// Named by the handlers' annotations alone.
+#[cfg(feature = "openapi")]
+use super::wire::{ErrorResponse, Event, EventList};
 use crate::kernel::error::{ApiError, ErrorKind};
 use crate::kernel::extract::{Auth, Query, Store};
 use crate::kernel::paging::{bounded, cursor_page_where};
@@ -28,7 +30,7 @@ pub fn not_found(id: &str) -> ApiError<BillingIo> {
 }
 
 /// List events.
-#[utoipa::path(
+#[cfg_attr(feature = "openapi", utoipa::path(
     get,
     path = "/events",
     operation_id = "listEvents",
@@ -42,7 +44,7 @@ pub fn not_found(id: &str) -> ApiError<BillingIo> {
         (status = 503, description = "Briefly unavailable", body = ErrorResponse),
     ),
     security(("BearerAuth" = []))
-)]
+))]
 async fn list_events(
     Store(state): Store<BillingIo>,
     Auth(tenant, ..): Auth<BillingIo>,
@@ -67,7 +69,7 @@ async fn list_events(
 }
 
 /// Get an event.
-#[utoipa::path(
+#[cfg_attr(feature = "openapi", utoipa::path(
     get,
     path = "/events/{event_id}",
     operation_id = "getEvent",
@@ -82,7 +84,7 @@ async fn list_events(
         (status = 503, description = "Briefly unavailable", body = ErrorResponse),
     ),
     security(("BearerAuth" = []))
-)]
+))]
 async fn get_event(
     Store(state): Store<BillingIo>,
     Auth(tenant, ..): Auth<BillingIo>,
@@ -96,8 +98,8 @@ async fn get_event(
 }
 
 /// The event history's routes (paths relative to `/v1`).
-pub fn router() -> OpenApiRouter {
-    OpenApiRouter::new()
+pub fn router() -> Routes {
+    Routes::new()
         .routes(routes!(list_events))
         .routes(routes!(get_event))
 }

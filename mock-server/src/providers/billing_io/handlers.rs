@@ -4,13 +4,12 @@ use axum::extract::Path;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
+use crate::kernel::routes::{Routes, routes};
 
-use super::wire::{
-    CreateWebhookRequest, ErrorResponse, ListParams, SigningSecret, WebhookEndpoint,
-    WebhookEndpointList, WebhookStatus,
-};
+use super::wire::{CreateWebhookRequest, ListParams, SigningSecret, WebhookEndpoint, WebhookEndpointList, WebhookStatus};
+// Named by the handlers' annotations alone.
+#[cfg(feature = "openapi")]
+use super::wire::{ErrorResponse};
 use super::{BillingIo, TenantData};
 use crate::kernel::error::{ApiError, ErrorKind, invalid, missing};
 use crate::kernel::extract::{Auth, JsonBody, Query, Store};
@@ -59,7 +58,7 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError<Billi
 }
 
 /// Create a webhook endpoint.
-#[utoipa::path(
+#[cfg_attr(feature = "openapi", utoipa::path(
     post,
     path = "/webhooks",
     operation_id = "createWebhookEndpoint",
@@ -77,7 +76,7 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError<Billi
         (status = 503, description = "Briefly unavailable", body = ErrorResponse),
     ),
     security(("BearerAuth" = []))
-)]
+))]
 async fn create_webhook_endpoint(
     Store(state): Store<BillingIo>,
     Auth(tenant, ..): Auth<BillingIo>,
@@ -146,7 +145,7 @@ async fn create_webhook_endpoint(
 }
 
 /// List webhook endpoints.
-#[utoipa::path(
+#[cfg_attr(feature = "openapi", utoipa::path(
     get,
     path = "/webhooks",
     operation_id = "listWebhookEndpoints",
@@ -160,7 +159,7 @@ async fn create_webhook_endpoint(
         (status = 503, description = "Briefly unavailable", body = ErrorResponse),
     ),
     security(("BearerAuth" = []))
-)]
+))]
 async fn list_webhook_endpoints(
     Store(state): Store<BillingIo>,
     Auth(tenant, ..): Auth<BillingIo>,
@@ -179,7 +178,7 @@ async fn list_webhook_endpoints(
 }
 
 /// Get a webhook endpoint.
-#[utoipa::path(
+#[cfg_attr(feature = "openapi", utoipa::path(
     get,
     path = "/webhooks/{webhook_id}",
     operation_id = "getWebhookEndpoint",
@@ -194,7 +193,7 @@ async fn list_webhook_endpoints(
         (status = 503, description = "Briefly unavailable", body = ErrorResponse),
     ),
     security(("BearerAuth" = []))
-)]
+))]
 async fn get_webhook_endpoint(
     Store(state): Store<BillingIo>,
     Auth(tenant, ..): Auth<BillingIo>,
@@ -208,7 +207,7 @@ async fn get_webhook_endpoint(
 }
 
 /// Delete a webhook endpoint.
-#[utoipa::path(
+#[cfg_attr(feature = "openapi", utoipa::path(
     delete,
     path = "/webhooks/{webhook_id}",
     operation_id = "deleteWebhookEndpoint",
@@ -223,7 +222,7 @@ async fn get_webhook_endpoint(
         (status = 503, description = "Briefly unavailable", body = ErrorResponse),
     ),
     security(("BearerAuth" = []))
-)]
+))]
 async fn delete_webhook_endpoint(
     Store(state): Store<BillingIo>,
     Auth(tenant, ..): Auth<BillingIo>,
@@ -238,8 +237,8 @@ async fn delete_webhook_endpoint(
 }
 
 /// billing.io's routes (paths relative to its base path `/v1`) and spec.
-pub fn router() -> OpenApiRouter {
-    OpenApiRouter::new()
+pub fn router() -> Routes {
+    Routes::new()
         .routes(routes!(create_webhook_endpoint, list_webhook_endpoints))
         .routes(routes!(get_webhook_endpoint, delete_webhook_endpoint))
 }

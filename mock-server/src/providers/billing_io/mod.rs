@@ -13,7 +13,7 @@ pub mod wire;
 
 use axum::http::StatusCode;
 use std::collections::HashMap;
-use utoipa_axum::router::OpenApiRouter;
+use crate::kernel::routes::Routes;
 
 use crate::kernel::env::Env;
 use crate::kernel::error::{ApiError, ErrorKind, RateLimitHeaders};
@@ -42,6 +42,7 @@ impl MockProvider for BillingIo {
     const BASE_PATH: &'static str = "/v1";
     const SPEC_FILE: &'static str = "billing-io.yaml";
     const SPEC: &'static str = include_str!("../../../openapi/billing-io.yaml");
+    const EMITTED: &'static str = include_str!("../../../openapi/emitted/billing-io.json");
     const SECURITY: Security = Security::bearer("BearerAuth");
     const KEYS: &'static [KeyPrefix] = &[
         KeyPrefix::new("sk_test_", Mode::Test),
@@ -109,7 +110,7 @@ impl MockProvider for BillingIo {
         })
     }
 
-    fn router() -> OpenApiRouter {
+    fn router() -> Routes {
         handlers::router().merge(event_history::router())
     }
 }

@@ -4,13 +4,12 @@ use axum::extract::{OriginalUri, Path, RawQuery};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
+use crate::kernel::routes::{Routes, routes};
 
-use super::wire::{
-    CreateWebhookEndpointRequest, Created, EndpointStatus, Error, ListParams, SigningSecret,
-    UpdateWebhookEndpointRequest, WebhookEndpoint, WebhookEndpointList,
-};
+use super::wire::{CreateWebhookEndpointRequest, Created, EndpointStatus, ListParams, SigningSecret, UpdateWebhookEndpointRequest, WebhookEndpoint, WebhookEndpointList};
+// Named by the handlers' annotations alone.
+#[cfg(feature = "openapi")]
+use super::wire::{Error};
 use super::{Chargeapi, TenantData};
 use crate::kernel::error::{ApiError, ErrorKind, invalid, missing};
 use crate::kernel::extract::{Auth, JsonBody, Query, Store, header_text};
@@ -69,7 +68,7 @@ fn check_events(events: &[String]) -> Result<(), ApiError<Chargeapi>> {
 }
 
 /// Create a webhook endpoint.
-#[utoipa::path(
+#[cfg_attr(feature = "openapi", utoipa::path(
     post,
     path = "/webhook_endpoints",
     operation_id = "createWebhookEndpoint",
@@ -87,7 +86,7 @@ fn check_events(events: &[String]) -> Result<(), ApiError<Chargeapi>> {
         (status = 429, description = "Too many requests", body = Error),
     ),
     security(("BearerAuth" = []))
-)]
+))]
 async fn create_webhook_endpoint(
     Store(state): Store<Chargeapi>,
     Auth(tenant, ..): Auth<Chargeapi>,
@@ -166,7 +165,7 @@ fn parse_page_token(token: &str) -> Option<(char, u64)> {
 }
 
 /// List webhook endpoints.
-#[utoipa::path(
+#[cfg_attr(feature = "openapi", utoipa::path(
     get,
     path = "/webhook_endpoints",
     operation_id = "listWebhookEndpoints",
@@ -179,7 +178,7 @@ fn parse_page_token(token: &str) -> Option<(char, u64)> {
         (status = 429, description = "Too many requests", body = Error),
     ),
     security(("BearerAuth" = []))
-)]
+))]
 async fn list_webhook_endpoints(
     Store(state): Store<Chargeapi>,
     Auth(tenant, ..): Auth<Chargeapi>,
@@ -237,7 +236,7 @@ async fn list_webhook_endpoints(
 }
 
 /// Retrieve a webhook endpoint.
-#[utoipa::path(
+#[cfg_attr(feature = "openapi", utoipa::path(
     get,
     path = "/webhook_endpoints/{id}",
     operation_id = "retrieveWebhookEndpoint",
@@ -254,7 +253,7 @@ async fn list_webhook_endpoints(
         (status = 429, description = "Too many requests", body = Error),
     ),
     security(("BearerAuth" = []))
-)]
+))]
 async fn retrieve_webhook_endpoint(
     Store(state): Store<Chargeapi>,
     Auth(tenant, ..): Auth<Chargeapi>,
@@ -280,7 +279,7 @@ async fn retrieve_webhook_endpoint(
 }
 
 /// Update a webhook endpoint.
-#[utoipa::path(
+#[cfg_attr(feature = "openapi", utoipa::path(
     post,
     path = "/webhook_endpoints/{id}",
     operation_id = "updateWebhookEndpoint",
@@ -300,7 +299,7 @@ async fn retrieve_webhook_endpoint(
         (status = 429, description = "Too many requests", body = Error),
     ),
     security(("BearerAuth" = []))
-)]
+))]
 async fn update_webhook_endpoint(
     Store(state): Store<Chargeapi>,
     Auth(tenant, ..): Auth<Chargeapi>,
@@ -344,8 +343,8 @@ async fn update_webhook_endpoint(
 }
 
 /// Charge's routes (paths relative to its base path `/v1`) and spec.
-pub fn router() -> OpenApiRouter {
-    OpenApiRouter::new()
+pub fn router() -> Routes {
+    Routes::new()
         .routes(routes!(create_webhook_endpoint, list_webhook_endpoints))
         .routes(routes!(retrieve_webhook_endpoint, update_webhook_endpoint))
 }

@@ -11,7 +11,7 @@ mod handlers;
 pub mod wire;
 
 use axum::http::StatusCode;
-use utoipa_axum::router::OpenApiRouter;
+use crate::kernel::routes::Routes;
 
 use crate::kernel::env::Env;
 use crate::kernel::error::{ApiError, ErrorKind};
@@ -36,6 +36,7 @@ impl MockProvider for Chargeapi {
     const BASE_PATH: &'static str = "/v1";
     const SPEC_FILE: &'static str = "chargeapi.yaml";
     const SPEC: &'static str = include_str!("../../../openapi/chargeapi.yaml");
+    const EMITTED: &'static str = include_str!("../../../openapi/emitted/chargeapi.json");
     const SECURITY: Security = Security::bearer("BearerAuth");
     const KEYS: &'static [KeyPrefix] = &[
         KeyPrefix::new("ch_sk_test_", Mode::Test),
@@ -88,7 +89,7 @@ impl MockProvider for Chargeapi {
         (kind == ErrorKind::NotFound).then(|| handlers::not_found(path.get("id")))
     }
 
-    fn router() -> OpenApiRouter {
+    fn router() -> Routes {
         handlers::router()
     }
 }

@@ -7,16 +7,14 @@ use axum::body::Bytes;
 use axum::extract::Path;
 use axum::http::HeaderMap;
 use serde::Serialize;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
+use crate::kernel::routes::{Routes, routes};
 
 use super::Commet;
 use super::operations::{Answer, Contract, create, delete, get, list, test, update};
-use super::wire::{
-    CommetVersion, CreateWebhookRequest, CreatedWebhookResponse, DeletedObjectResponse,
-    ErrorResponse, ListParams, UpdateWebhookRequest, Webhook, WebhookListResponse, WebhookResponse,
-    WebhookTestResponse,
-};
+use super::wire::{CreateWebhookRequest, ListParams, UpdateWebhookRequest, Webhook, WebhookListResponse};
+// Named by the handlers' annotations alone.
+#[cfg(feature = "openapi")]
+use super::wire::{CommetVersion, CreatedWebhookResponse, DeletedObjectResponse, ErrorResponse, WebhookResponse, WebhookTestResponse};
 use crate::kernel::extract::{Auth, JsonBody, Query, Store};
 use crate::kernel::respond::json_bytes;
 
@@ -44,7 +42,7 @@ impl Contract for Commet {
 }
 
 /// Create webhook endpoint.
-#[utoipa::path(
+#[cfg_attr(feature = "openapi", utoipa::path(
     post,
     path = "/webhooks",
     operation_id = "createWebhookEndpoint",
@@ -60,7 +58,7 @@ impl Contract for Commet {
         (status = 429, description = "Rate limited", body = ErrorResponse),
     ),
     security(("ApiKeyAuth" = []))
-)]
+))]
 async fn create_webhook_endpoint(
     state: Store<Commet>,
     auth: Auth<Commet>,
@@ -71,7 +69,7 @@ async fn create_webhook_endpoint(
 }
 
 /// List webhook endpoints.
-#[utoipa::path(
+#[cfg_attr(feature = "openapi", utoipa::path(
     get,
     path = "/webhooks",
     operation_id = "listWebhookEndpoints",
@@ -84,7 +82,7 @@ async fn create_webhook_endpoint(
         (status = 429, description = "Rate limited", body = ErrorResponse),
     ),
     security(("ApiKeyAuth" = []))
-)]
+))]
 async fn list_webhook_endpoints(
     state: Store<Commet>,
     auth: Auth<Commet>,
@@ -94,7 +92,7 @@ async fn list_webhook_endpoints(
 }
 
 /// Get webhook endpoint.
-#[utoipa::path(
+#[cfg_attr(feature = "openapi", utoipa::path(
     get,
     path = "/webhooks/{id}",
     operation_id = "getWebhookEndpoint",
@@ -107,7 +105,7 @@ async fn list_webhook_endpoints(
         (status = 429, description = "Rate limited", body = ErrorResponse),
     ),
     security(("ApiKeyAuth" = []))
-)]
+))]
 async fn get_webhook_endpoint(
     state: Store<Commet>,
     auth: Auth<Commet>,
@@ -117,7 +115,7 @@ async fn get_webhook_endpoint(
 }
 
 /// Update webhook endpoint.
-#[utoipa::path(
+#[cfg_attr(feature = "openapi", utoipa::path(
     put,
     path = "/webhooks/{id}",
     operation_id = "updateWebhookEndpoint",
@@ -137,7 +135,7 @@ async fn get_webhook_endpoint(
         (status = 429, description = "Rate limited", body = ErrorResponse),
     ),
     security(("ApiKeyAuth" = []))
-)]
+))]
 async fn update_webhook_endpoint(
     state: Store<Commet>,
     auth: Auth<Commet>,
@@ -149,7 +147,7 @@ async fn update_webhook_endpoint(
 }
 
 /// Update webhook endpoint by PATCH, as API version 2026-07-31 and later do.
-#[utoipa::path(
+#[cfg_attr(feature = "openapi", utoipa::path(
     patch,
     path = "/webhooks/{id}",
     operation_id = "patchWebhookEndpoint",
@@ -169,7 +167,7 @@ async fn update_webhook_endpoint(
         (status = 429, description = "Rate limited", body = ErrorResponse),
     ),
     security(("ApiKeyAuth" = []))
-)]
+))]
 async fn patch_webhook_endpoint(
     state: Store<Commet>,
     auth: Auth<Commet>,
@@ -181,7 +179,7 @@ async fn patch_webhook_endpoint(
 }
 
 /// Delete webhook endpoint.
-#[utoipa::path(
+#[cfg_attr(feature = "openapi", utoipa::path(
     delete,
     path = "/webhooks/{id}",
     operation_id = "deleteWebhookEndpoint",
@@ -194,7 +192,7 @@ async fn patch_webhook_endpoint(
         (status = 429, description = "Rate limited", body = ErrorResponse),
     ),
     security(("ApiKeyAuth" = []))
-)]
+))]
 async fn delete_webhook_endpoint(
     state: Store<Commet>,
     auth: Auth<Commet>,
@@ -204,7 +202,7 @@ async fn delete_webhook_endpoint(
 }
 
 /// Test webhook endpoint.
-#[utoipa::path(
+#[cfg_attr(feature = "openapi", utoipa::path(
     post,
     path = "/webhooks/{id}/test",
     operation_id = "testWebhookEndpoint",
@@ -222,7 +220,7 @@ async fn delete_webhook_endpoint(
         (status = 429, description = "Rate limited", body = ErrorResponse),
     ),
     security(("ApiKeyAuth" = []))
-)]
+))]
 async fn test_webhook_endpoint(
     state: Store<Commet>,
     auth: Auth<Commet>,
@@ -233,8 +231,8 @@ async fn test_webhook_endpoint(
 }
 
 /// Commet's routes (paths relative to its base path `/api/v1`) and spec.
-pub fn router() -> OpenApiRouter {
-    OpenApiRouter::new()
+pub fn router() -> Routes {
+    Routes::new()
         .routes(routes!(create_webhook_endpoint, list_webhook_endpoints))
         .routes(routes!(
             get_webhook_endpoint,

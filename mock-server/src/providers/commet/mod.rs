@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use axum::http::StatusCode;
 use serde_json::{Value, json};
-use utoipa_axum::router::OpenApiRouter;
+use crate::kernel::routes::Routes;
 
 use crate::kernel::env::Env;
 use crate::kernel::error::{ApiError, ErrorKind, RateLimitHeaders};
@@ -63,6 +63,7 @@ impl MockProvider for Commet {
     const BASE_PATH: &'static str = "/api/v1";
     const SPEC_FILE: &'static str = "commet.yaml";
     const SPEC: &'static str = include_str!("../../../openapi/commet.yaml");
+    const EMITTED: &'static str = include_str!("../../../openapi/emitted/commet.json");
     const SECURITY: Security = Security {
         name: "ApiKeyAuth",
         key_in: KeyIn::Header("x-api-key"),
@@ -130,7 +131,7 @@ impl MockProvider for Commet {
         (kind == ErrorKind::NotFound).then(operations::not_found)
     }
 
-    fn router() -> OpenApiRouter {
+    fn router() -> Routes {
         handlers::router()
     }
 

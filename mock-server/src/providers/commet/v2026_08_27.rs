@@ -11,14 +11,13 @@ use axum::extract::{Path, Request};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use serde::Serialize;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
+use crate::kernel::routes::{Routes, routes};
 
 use super::operations::{Answer, Contract, create, delete, get, list, test, update};
-use super::wire::{
-    BareErrorResponse, CreateWebhookRequest, CreatedWebhook, CurrentCommetVersion, DeletedObject,
-    ListObject, ListParams, UpdateWebhookRequest, Webhook, WebhookList, WebhookTest,
-};
+use super::wire::{BareErrorResponse, CreateWebhookRequest, ListObject, ListParams, UpdateWebhookRequest, Webhook, WebhookList};
+// Named by the handlers' annotations alone.
+#[cfg(feature = "openapi")]
+use super::wire::{CreatedWebhook, CurrentCommetVersion, DeletedObject, WebhookTest};
 use super::{Commet, TenantData, Version};
 use crate::kernel::env::Env;
 use crate::kernel::error::{ApiError, ErrorKind, RateLimitHeaders};
@@ -38,6 +37,7 @@ impl MockProvider for CommetCurrent {
     const BASE_PATH: &'static str = Commet::BASE_PATH;
     const SPEC_FILE: &'static str = "commet-2026-08-27.yaml";
     const SPEC: &'static str = include_str!("../../../openapi/commet-2026-08-27.yaml");
+    const EMITTED: &'static str = include_str!("../../../openapi/emitted/commet-2026-08-27.json");
     const SECURITY: Security = Commet::SECURITY;
     const RATE_LIMIT_HEADERS: Option<RateLimitHeaders> = Commet::RATE_LIMIT_HEADERS;
     const KEYS: &'static [KeyPrefix] = Commet::KEYS;
@@ -71,8 +71,8 @@ impl MockProvider for CommetCurrent {
         (kind == ErrorKind::NotFound).then(super::operations::not_found)
     }
 
-    fn router() -> OpenApiRouter {
-        OpenApiRouter::new()
+    fn router() -> Routes {
+        Routes::new()
             .routes(routes!(create_webhook_endpoint, list_webhook_endpoints))
             .routes(routes!(
                 get_webhook_endpoint,
@@ -126,7 +126,7 @@ pub fn alternate(prefix: &str) -> Alternate {
 }
 
 /// Create webhook endpoint.
-#[utoipa::path(
+#[cfg_attr(feature = "openapi", utoipa::path(
     post,
     path = "/webhooks",
     operation_id = "createWebhookEndpoint",
@@ -142,7 +142,7 @@ pub fn alternate(prefix: &str) -> Alternate {
         (status = 429, description = "Rate limited", body = BareErrorResponse),
     ),
     security(("ApiKeyAuth" = []))
-)]
+))]
 async fn create_webhook_endpoint(
     state: Store<CommetCurrent>,
     auth: Auth<CommetCurrent>,
@@ -153,7 +153,7 @@ async fn create_webhook_endpoint(
 }
 
 /// List webhook endpoints.
-#[utoipa::path(
+#[cfg_attr(feature = "openapi", utoipa::path(
     get,
     path = "/webhooks",
     operation_id = "listWebhookEndpoints",
@@ -166,7 +166,7 @@ async fn create_webhook_endpoint(
         (status = 429, description = "Rate limited", body = BareErrorResponse),
     ),
     security(("ApiKeyAuth" = []))
-)]
+))]
 async fn list_webhook_endpoints(
     state: Store<CommetCurrent>,
     auth: Auth<CommetCurrent>,
@@ -176,7 +176,7 @@ async fn list_webhook_endpoints(
 }
 
 /// Get webhook endpoint.
-#[utoipa::path(
+#[cfg_attr(feature = "openapi", utoipa::path(
     get,
     path = "/webhooks/{id}",
     operation_id = "getWebhookEndpoint",
@@ -189,7 +189,7 @@ async fn list_webhook_endpoints(
         (status = 429, description = "Rate limited", body = BareErrorResponse),
     ),
     security(("ApiKeyAuth" = []))
-)]
+))]
 async fn get_webhook_endpoint(
     state: Store<CommetCurrent>,
     auth: Auth<CommetCurrent>,
@@ -199,7 +199,7 @@ async fn get_webhook_endpoint(
 }
 
 /// Update webhook endpoint.
-#[utoipa::path(
+#[cfg_attr(feature = "openapi", utoipa::path(
     patch,
     path = "/webhooks/{id}",
     operation_id = "updateWebhookEndpoint",
@@ -219,7 +219,7 @@ async fn get_webhook_endpoint(
         (status = 429, description = "Rate limited", body = BareErrorResponse),
     ),
     security(("ApiKeyAuth" = []))
-)]
+))]
 async fn update_webhook_endpoint(
     state: Store<CommetCurrent>,
     auth: Auth<CommetCurrent>,
@@ -231,7 +231,7 @@ async fn update_webhook_endpoint(
 }
 
 /// Delete webhook endpoint.
-#[utoipa::path(
+#[cfg_attr(feature = "openapi", utoipa::path(
     delete,
     path = "/webhooks/{id}",
     operation_id = "deleteWebhookEndpoint",
@@ -244,7 +244,7 @@ async fn update_webhook_endpoint(
         (status = 429, description = "Rate limited", body = BareErrorResponse),
     ),
     security(("ApiKeyAuth" = []))
-)]
+))]
 async fn delete_webhook_endpoint(
     state: Store<CommetCurrent>,
     auth: Auth<CommetCurrent>,
@@ -254,7 +254,7 @@ async fn delete_webhook_endpoint(
 }
 
 /// Test webhook endpoint.
-#[utoipa::path(
+#[cfg_attr(feature = "openapi", utoipa::path(
     post,
     path = "/webhooks/{id}/test",
     operation_id = "testWebhookEndpoint",
@@ -272,7 +272,7 @@ async fn delete_webhook_endpoint(
         (status = 429, description = "Rate limited", body = BareErrorResponse),
     ),
     security(("ApiKeyAuth" = []))
-)]
+))]
 async fn test_webhook_endpoint(
     state: Store<CommetCurrent>,
     auth: Auth<CommetCurrent>,

@@ -1,12 +1,16 @@
 //! Commet's wire types: the docs' envelope around every resource, and what
 //! the emitted spec is made from.
 
+#[cfg(feature = "openapi")]
 use std::borrow::Cow;
 
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
+#[cfg(feature = "openapi")]
 use utoipa::openapi::RefOr;
+#[cfg(feature = "openapi")]
 use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+#[cfg(feature = "openapi")]
 use utoipa::{IntoParams, PartialSchema, ToSchema};
 
 /// The subscribable event types (API 2026-07-31).
@@ -83,6 +87,7 @@ pub const EVENT_TYPES: &[&str] = &[
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct EventType(pub String);
 
+#[cfg(feature = "openapi")]
 impl PartialSchema for EventType {
     fn schema() -> RefOr<Schema> {
         ObjectBuilder::new()
@@ -93,6 +98,7 @@ impl PartialSchema for EventType {
     }
 }
 
+#[cfg(feature = "openapi")]
 impl ToSchema for EventType {
     fn name() -> Cow<'static, str> {
         Cow::Borrowed("EventType")
@@ -100,25 +106,27 @@ impl ToSchema for EventType {
 }
 
 /// The endpoint's signing secret.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct SigningSecret(pub String);
 
 /// A new webhook endpoint.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct CreateWebhookRequest {
     /// Destination URL (HTTPS).
-    #[schema(format = "uri", required = true, nullable = false)]
+    #[cfg_attr(feature = "openapi", schema(format = "uri", required = true, nullable = false))]
     pub url: Option<String>,
     /// Events to subscribe to.
-    #[schema(min_items = 1, required = true, nullable = false)]
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, required = true, nullable = false))]
     pub events: Option<Vec<EventType>>,
     /// A note.
-    #[schema(nullable = false)]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     #[serde(default, deserialize_with = "crate::kernel::extract::non_null")]
     pub description: Option<String>,
     /// API version pin.
-    #[schema(nullable = false, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))]
     #[serde(default, deserialize_with = "crate::kernel::extract::non_null")]
     pub api_version: Option<String>,
 }
@@ -131,33 +139,35 @@ fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
 }
 
 /// The fields to change.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct UpdateWebhookRequest {
     /// New URL.
-    #[schema(format = "uri", nullable = false)]
+    #[cfg_attr(feature = "openapi", schema(format = "uri", nullable = false))]
     #[serde(default, deserialize_with = "crate::kernel::extract::non_null")]
     pub url: Option<String>,
     /// New events.
-    #[schema(nullable = false)]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     #[serde(default, deserialize_with = "crate::kernel::extract::non_null")]
     pub events: Option<Vec<EventType>>,
     /// New note; null clears it.
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>, required = false)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, required = false))]
     pub description: Option<Option<String>>,
     /// Deliver or not.
-    #[schema(nullable = false)]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     #[serde(default, deserialize_with = "crate::kernel::extract::non_null")]
     pub is_active: Option<bool>,
     /// New version pin.
-    #[schema(nullable = false, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))]
     #[serde(default, deserialize_with = "crate::kernel::extract::non_null")]
     pub api_version: Option<String>,
 }
 
 /// A webhook endpoint.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Webhook {
     /// Identifier.
@@ -167,26 +177,27 @@ pub struct Webhook {
     /// Subscribed events.
     pub events: Vec<String>,
     /// A note.
-    #[schema(required = true)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub description: Option<String>,
     /// Whether events are delivered.
     pub is_active: bool,
     /// Version pin.
-    #[schema(required = true)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub api_version: Option<String>,
     /// Creation time.
-    #[schema(format = DateTime)]
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub created_at: String,
     /// Always `webhook`.
-    #[schema(required = false)]
+    #[cfg_attr(feature = "openapi", schema(required = false))]
     pub object: String,
     /// Live or sandbox.
-    #[schema(required = false)]
+    #[cfg_attr(feature = "openapi", schema(required = false))]
     pub livemode: bool,
 }
 
 /// A webhook endpoint with its signing secret.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct CreatedWebhook {
     /// The endpoint.
     #[serde(flatten)]
@@ -197,22 +208,24 @@ pub struct CreatedWebhook {
 }
 
 /// Acknowledges a deletion.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct DeletedObject {
     /// The deleted endpoint.
     pub id: String,
     /// Always true.
     pub deleted: bool,
     /// The deleted object's type.
-    #[schema(required = false)]
+    #[cfg_attr(feature = "openapi", schema(required = false))]
     pub object: String,
     /// Live or sandbox.
-    #[schema(required = false)]
+    #[cfg_attr(feature = "openapi", schema(required = false))]
     pub livemode: bool,
 }
 
 /// The outcome of a test delivery.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct WebhookTest {
     /// Whether the endpoint answered 2xx.
@@ -220,19 +233,21 @@ pub struct WebhookTest {
     /// The delivery's ID.
     pub delivery_id: String,
     /// When it was sent.
-    #[schema(format = DateTime)]
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub delivered_at: String,
     /// Always `webhook_delivery`.
-    #[schema(required = false)]
+    #[cfg_attr(feature = "openapi", schema(required = false))]
     pub object: String,
     /// Live or sandbox.
-    #[schema(required = false)]
+    #[cfg_attr(feature = "openapi", schema(required = false))]
     pub livemode: bool,
 }
 
+/// An envelope the emitted spec describes (the handlers write it generically: `Contract::one`).
 macro_rules! envelope {
     ($name:ident, $data:ty, $doc:literal) => {
         #[doc = $doc]
+        #[cfg(feature = "openapi")]
         #[derive(Debug, Serialize, ToSchema)]
         pub struct $name {
             /// Always true.
@@ -265,7 +280,8 @@ envelope!(
 );
 
 /// Success envelope around a page of endpoints.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct WebhookListResponse {
     /// Always true.
@@ -276,12 +292,13 @@ pub struct WebhookListResponse {
     pub has_more: bool,
     /// Cursor of the next page.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub next_cursor: Option<String>,
 }
 
 /// What went wrong.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct ErrorResponseError {
     /// Error class.
     #[serde(rename = "type")]
@@ -292,18 +309,19 @@ pub struct ErrorResponseError {
     pub message: String,
     /// The parameter at fault.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub param: Option<String>,
     /// More detail.
-    #[schema(required = false)]
+    #[cfg_attr(feature = "openapi", schema(required = false))]
     pub details: Value,
     /// Where the code is documented.
-    #[schema(required = false)]
+    #[cfg_attr(feature = "openapi", schema(required = false))]
     pub doc_url: String,
 }
 
 /// Error envelope.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct ErrorResponse {
     /// Always false.
     pub success: bool,
@@ -312,18 +330,20 @@ pub struct ErrorResponse {
 }
 
 /// Query of the list operation.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
+#[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct ListParams {
     /// Cursor from the previous page.
-    #[param(nullable = false)]
+    #[cfg_attr(feature = "openapi", param(nullable = false))]
     pub cursor: Option<String>,
     /// How many endpoints to return.
-    #[param(minimum = 1, maximum = 100, default = 25, nullable = false)]
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100, default = 25, nullable = false))]
     pub limit: Option<i64>,
 }
 
 /// `object: "list"`.
+#[cfg(feature = "openapi")]
 fn list_object() -> ObjectBuilder {
     ObjectBuilder::new()
         .schema_type(Type::String)
@@ -339,11 +359,12 @@ pub enum ListObject {
 }
 
 /// A page of endpoints in the current contract (2026-07-31 on).
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct WebhookList {
     /// Always `list`.
-    #[schema(schema_with = list_object)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = list_object))]
     pub object: ListObject,
     /// The endpoints.
     pub data: Vec<Webhook>,
@@ -351,13 +372,14 @@ pub struct WebhookList {
     pub has_more: bool,
     /// Cursor of the next page.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub next_cursor: Option<String>,
 }
 
 /// The current contract's error body: the seed's envelope without `success`.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(as = ErrorResponse)]
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = ErrorResponse))]
 pub struct BareErrorResponse {
     /// What went wrong.
     pub error: ErrorResponseError,
@@ -365,32 +387,34 @@ pub struct BareErrorResponse {
 
 /// The `Commet-Version` header of the seed contract's operations: a version
 /// before 2026-07-31 (read by the contract selector; declared for the spec).
-#[derive(IntoParams)]
-#[into_params(parameter_in = Header)]
+#[derive()]
+#[cfg_attr(feature = "openapi", derive(IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Header))]
 #[allow(dead_code)]
 pub struct CommetVersion {
     /// The API version to answer in (`YYYY-MM-DD`), instead of the
     /// organization's; a create without `apiVersion` pins the new endpoint to it.
-    #[param(
+    #[cfg_attr(feature = "openapi", param(
         rename = "Commet-Version",
         pattern = r"^(([01][0-9]{3}|20[01][0-9]|202[0-5])-[0-9]{2}-[0-9]{2}|2026-0[0-6]-[0-9]{2}|2026-07-([0-2][0-9]|30))$",
         nullable = false
-    )]
+    ))]
     commet_version: Option<String>,
 }
 
 /// The `Commet-Version` header of the current contract's operations: a
 /// version from 2026-07-31 on.
-#[derive(IntoParams)]
-#[into_params(parameter_in = Header)]
+#[derive()]
+#[cfg_attr(feature = "openapi", derive(IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Header))]
 #[allow(dead_code)]
 pub struct CurrentCommetVersion {
     /// The API version to answer in (`YYYY-MM-DD`), instead of the
     /// organization's; a create without `apiVersion` pins the new endpoint to it.
-    #[param(
+    #[cfg_attr(feature = "openapi", param(
         rename = "Commet-Version",
         pattern = r"^(2026-07-(3[1-9]|[4-9][0-9])|2026-(0[89]|[1-9][0-9])-[0-9]{2}|(202[7-9]|20[3-9][0-9]|2[1-9][0-9]{2}|[3-9][0-9]{3})-[0-9]{2}-[0-9]{2})$",
         nullable = false
-    )]
+    ))]
     commet_version: Option<String>,
 }

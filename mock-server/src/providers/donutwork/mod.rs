@@ -11,7 +11,7 @@ mod handlers;
 pub mod wire;
 
 use axum::http::StatusCode;
-use utoipa_axum::router::OpenApiRouter;
+use crate::kernel::routes::Routes;
 
 use crate::kernel::env::Env;
 use crate::kernel::error::{ApiError, ErrorKind};
@@ -35,6 +35,7 @@ impl MockProvider for Donutwork {
     const BASE_PATH: &'static str = "/2026-02-01";
     const SPEC_FILE: &'static str = "donutwork.yaml";
     const SPEC: &'static str = include_str!("../../../openapi/donutwork.yaml");
+    const EMITTED: &'static str = include_str!("../../../openapi/emitted/donutwork.json");
     const SECURITY: Security = Security::bearer("BearerAuth");
     /// Any non-empty key: Donutwork documents no prefix.
     const KEYS: &'static [KeyPrefix] = &[KeyPrefix::new("", Mode::Live)];
@@ -75,7 +76,7 @@ impl MockProvider for Donutwork {
         (kind == ErrorKind::NotFound).then(|| error(kind, message))
     }
 
-    fn router() -> OpenApiRouter {
+    fn router() -> Routes {
         handlers::router()
     }
 }

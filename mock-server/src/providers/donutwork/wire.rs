@@ -2,8 +2,11 @@
 //! what the emitted spec is made from.
 
 use serde::{Deserialize, Serialize};
+#[cfg(feature = "openapi")]
 use utoipa::openapi::RefOr;
+#[cfg(feature = "openapi")]
 use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, OneOfBuilder, Schema, Type};
+#[cfg(feature = "openapi")]
 use utoipa::{IntoParams, PartialSchema, ToSchema};
 
 /// The event names a company may subscribe to (the docs' example list).
@@ -13,7 +16,8 @@ pub const SUPPORTED_EVENTS: &[&str] = &[
 ];
 
 /// Token of a subscription: real at creation, `redacted` later.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct WebhookToken(pub String);
 
 /// Subscribed event names; a single name is accepted too. Each must be one
@@ -28,12 +32,14 @@ pub enum EventNames {
 }
 
 /// An event name: one of the documented names.
+#[cfg(feature = "openapi")]
 fn event_name() -> ObjectBuilder {
     ObjectBuilder::new()
         .schema_type(Type::String)
         .enum_values(Some(SUPPORTED_EVENTS.iter().copied()))
 }
 
+#[cfg(feature = "openapi")]
 impl PartialSchema for EventNames {
     fn schema() -> RefOr<Schema> {
         OneOfBuilder::new()
@@ -43,43 +49,47 @@ impl PartialSchema for EventNames {
     }
 }
 
+#[cfg(feature = "openapi")]
 impl ToSchema for EventNames {}
 
 /// The subscription to create.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct WebhookInput {
     /// Display name.
-    #[schema(min_length = 1, required = true, nullable = false)]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, required = true, nullable = false))]
     pub name: Option<String>,
     /// Free text.
-    #[schema(nullable = false)]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     #[serde(default, deserialize_with = "crate::kernel::extract::non_null")]
     pub description: Option<String>,
     /// HTTPS endpoint.
-    #[schema(
+    #[cfg_attr(feature = "openapi", schema(
         format = "uri",
         pattern = "^https://",
         required = true,
         nullable = false
-    )]
+    ))]
     pub url: Option<String>,
     /// Event names.
-    #[schema(required = true, nullable = false)]
+    #[cfg_attr(feature = "openapi", schema(required = true, nullable = false))]
     pub events: Option<EventNames>,
 }
 
 /// Create bodies wrap the resource in `webhook`.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateWebhookRequest {
     /// The subscription.
-    #[schema(required = true, nullable = false)]
+    #[cfg_attr(feature = "openapi", schema(required = true, nullable = false))]
     pub webhook: Option<WebhookInput>,
 }
 
 /// A webhook subscription.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct Webhook {
     /// Unique identifier.
     pub id: String,
@@ -87,19 +97,20 @@ pub struct Webhook {
     pub name: String,
     /// Free text.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub description: Option<String>,
     /// Where payloads go.
     pub url: String,
     /// Subscribed event names.
     pub events: Vec<String>,
     /// The token.
-    #[schema(required = false)]
+    #[cfg_attr(feature = "openapi", schema(required = false))]
     pub token: WebhookToken,
 }
 
 /// Where a page sits.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct Pages {
     /// This page, from 1.
     pub current: i64,
@@ -108,16 +119,17 @@ pub struct Pages {
 }
 
 /// One page of subscriptions.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct WebhookList {
     /// Always `Webhook`.
-    #[schema(required = false)]
+    #[cfg_attr(feature = "openapi", schema(required = false))]
     pub entities: String,
     /// Subscriptions in all.
-    #[schema(required = false)]
+    #[cfg_attr(feature = "openapi", schema(required = false))]
     pub count: i64,
     /// Page size used.
-    #[schema(required = false)]
+    #[cfg_attr(feature = "openapi", schema(required = false))]
     pub per_page: i64,
     /// Page position.
     pub pages: Pages,
@@ -126,31 +138,34 @@ pub struct WebhookList {
 }
 
 /// Acknowledges a deletion.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct DeletedWebhook {
     /// The deleted subscription.
-    #[schema(required = false)]
+    #[cfg_attr(feature = "openapi", schema(required = false))]
     pub id: String,
     /// Always true.
-    #[schema(required = false)]
+    #[cfg_attr(feature = "openapi", schema(required = false))]
     pub deleted: bool,
 }
 
 /// Every error body.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct Error {
     /// What went wrong.
     pub error: String,
 }
 
 /// Query of the list operation.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
+#[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct ListParams {
     /// Records per page.
-    #[param(minimum = 1, maximum = 100, nullable = false)]
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100, nullable = false))]
     pub size: Option<i64>,
     /// Page index, from 1.
-    #[param(minimum = 1, nullable = false)]
+    #[cfg_attr(feature = "openapi", param(minimum = 1, nullable = false))]
     pub page: Option<i64>,
 }

@@ -3,14 +3,12 @@
 
 use axum::extract::Path;
 use axum::response::Response;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
+use crate::kernel::routes::{Routes, routes};
 
-use super::wire::{
-    CreateWebhookEndpointRequest, CreatedWebhookEndpoint, DeliveriesParams, EndpointStatus,
-    ErrorResponse, PublicId, SigningSecret, UpdateWebhookEndpointRequest, WebhookDeliveryDetail,
-    WebhookDeliveryList, WebhookEndpoint,
-};
+use super::wire::{CreateWebhookEndpointRequest, CreatedWebhookEndpoint, DeliveriesParams, EndpointStatus, PublicId, SigningSecret, UpdateWebhookEndpointRequest, WebhookDeliveryList, WebhookEndpoint};
+// Named by the handlers' annotations alone.
+#[cfg(feature = "openapi")]
+use super::wire::{ErrorResponse, WebhookDeliveryDetail};
 use super::{DEFAULT_EVENTS, Meum, StoredEndpoint};
 use crate::kernel::error::{ApiError, ErrorKind, invalid, missing};
 use crate::kernel::extract::{Auth, JsonBody, Query, Store};
@@ -37,7 +35,7 @@ fn check_name(name: &str) -> Result<(), ApiError<Meum>> {
 }
 
 /// Create webhook endpoint.
-#[utoipa::path(
+#[cfg_attr(feature = "openapi", utoipa::path(
     post,
     path = "/v1/webhook-endpoints",
     operation_id = "createWebhookEndpoint",
@@ -51,7 +49,7 @@ fn check_name(name: &str) -> Result<(), ApiError<Meum>> {
         (status = 403, description = "Insufficient scope", body = ErrorResponse),
     ),
     security(("bearerAuth" = []))
-)]
+))]
 async fn create_webhook_endpoint(
     Store(state): Store<Meum>,
     Auth(tenant, ..): Auth<Meum>,
@@ -101,7 +99,7 @@ async fn create_webhook_endpoint(
 }
 
 /// Update webhook endpoint.
-#[utoipa::path(
+#[cfg_attr(feature = "openapi", utoipa::path(
     patch,
     path = "/v1/webhook-endpoints/{id}",
     operation_id = "updateWebhookEndpoint",
@@ -116,7 +114,7 @@ async fn create_webhook_endpoint(
         (status = 404, description = "No such endpoint", body = ErrorResponse),
     ),
     security(("bearerAuth" = []))
-)]
+))]
 async fn update_webhook_endpoint(
     Store(state): Store<Meum>,
     Auth(tenant, ..): Auth<Meum>,
@@ -158,7 +156,7 @@ async fn update_webhook_endpoint(
 }
 
 /// List webhook deliveries.
-#[utoipa::path(
+#[cfg_attr(feature = "openapi", utoipa::path(
     get,
     path = "/v1/webhook-endpoints/{id}/deliveries",
     operation_id = "listWebhookDeliveries",
@@ -171,7 +169,7 @@ async fn update_webhook_endpoint(
         (status = 404, description = "No such endpoint", body = ErrorResponse),
     ),
     security(("bearerAuth" = []))
-)]
+))]
 async fn list_webhook_deliveries(
     Store(state): Store<Meum>,
     Auth(tenant, ..): Auth<Meum>,
@@ -217,7 +215,7 @@ async fn list_webhook_deliveries(
 }
 
 /// Get webhook delivery.
-#[utoipa::path(
+#[cfg_attr(feature = "openapi", utoipa::path(
     get,
     path = "/v1/webhook-deliveries/{id}",
     operation_id = "getWebhookDelivery",
@@ -229,7 +227,7 @@ async fn list_webhook_deliveries(
         (status = 404, description = "No such delivery", body = ErrorResponse),
     ),
     security(("bearerAuth" = []))
-)]
+))]
 async fn get_webhook_delivery(
     Store(state): Store<Meum>,
     Auth(tenant, ..): Auth<Meum>,
@@ -244,8 +242,8 @@ async fn get_webhook_delivery(
 }
 
 /// meum.io's routes (its base path is the root) and spec.
-pub fn router() -> OpenApiRouter {
-    OpenApiRouter::new()
+pub fn router() -> Routes {
+    Routes::new()
         .routes(routes!(create_webhook_endpoint))
         .routes(routes!(update_webhook_endpoint))
         .routes(routes!(list_webhook_deliveries))

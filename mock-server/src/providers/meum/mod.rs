@@ -11,7 +11,7 @@ mod handlers;
 pub mod wire;
 
 use axum::http::StatusCode;
-use utoipa_axum::router::OpenApiRouter;
+use crate::kernel::routes::Routes;
 
 use crate::kernel::env::Env;
 use crate::kernel::error::{ApiError, ErrorKind};
@@ -60,6 +60,7 @@ impl MockProvider for Meum {
     const BASE_PATH: &'static str = "";
     const SPEC_FILE: &'static str = "meum.yaml";
     const SPEC: &'static str = include_str!("../../../openapi/meum.yaml");
+    const EMITTED: &'static str = include_str!("../../../openapi/emitted/meum.json");
     const SECURITY: Security = Security::bearer("bearerAuth");
     /// Store-scoped live keys: meum.io documents no other.
     const KEYS: &'static [KeyPrefix] = &[KeyPrefix::new("sk_live_", Mode::Live)];
@@ -109,7 +110,7 @@ impl MockProvider for Meum {
         (kind == ErrorKind::NotFound).then(|| handlers::not_found(what))
     }
 
-    fn router() -> OpenApiRouter {
+    fn router() -> Routes {
         handlers::router()
     }
 }
