@@ -4,7 +4,8 @@
 //! wiremock-rs, plus the mock as its README tells a test suite to add it
 //! (`default-features = false`). Each is built cold (`cargo test --no-run`,
 //! its own empty target folder, crates already downloaded) one after the
-//! other in one run; the figure is the build's CPU time (user + system, as
+//! other in one run, as many rounds as asked (`--rounds N`, medians
+//! reported); the figure is the build's CPU time (user + system, as
 //! the kernel accounts its processes), which varies far less between runs on
 //! a shared machine than wall time.
 
@@ -37,31 +38,38 @@ const VARIANTS: &[Variant] = &[
     },
 ];
 
-/// Builds the three crates cold and prints each one's build CPU time, what
-/// the dev-dependency adds to it and the mock's addition as a ratio of
-/// wiremock-rs's.
-pub fn run(root: &Path) -> Result<(), String> {
+/// Builds the three crates cold, `rounds` times one after the other, and
+/// prints each build's CPU time, the medians, what each dev-dependency adds
+/// and the mock's addition as a ratio of wiremock-rs's.
+pub fn run(root: &Path, rounds: usize) -> Result<(), String> {
     let scratch = root.join("target/build-cost");
-    let _ = std::fs::remove_dir_all(&scratch);
-    let mut figures = Vec::new();
-    for variant in VARIANTS {
-        let dir = scratch.join(variant.name);
-        write_crate(root, &dir, variant)?;
-        // Resolve (and download) before the clock starts: only the build is counted.
-        cargo(&dir, &["fetch", "--quiet"])?;
-        let before = children_cpu_seconds()?;
-        let started = Instant::now();
-        cargo(&dir, &["test", "--no-run", "--quiet"])?;
-        let cpu = children_cpu_seconds()? - before;
-        let wall = started.elapsed().as_secs_f64();
-        println!(
-            "{:<18} build CPU {cpu:7.1} s   wall {wall:6.1} s",
-            variant.name
-        );
-        figures.push(cpu);
+    let mut figures = vec![Vec::new(); VARIANTS.len()];
+    for round in 1..=rounds.max(1) {
+        let _ = std::fs::remove_dir_all(&scratch);
+        for (variant, cpus) in VARIANTS.iter().zip(&mut figures) {
+            let dir = scratch.join(variant.name);
+            write_crate(root, &dir, variant)?;
+            // Resolve (and download) before the clock starts: only the build is counted.
+            cargo(&dir, &["fetch", "--quiet"])?;
+            let before = children_cpu_seconds()?;
+            let started = Instant::now();
+            cargo(&dir, &["test", "--no-run", "--quiet"])?;
+            let cpu = children_cpu_seconds()? - before;
+            let wall = started.elapsed().as_secs_f64();
+            println!(
+                "round {round}: {:<18} build CPU {cpu:7.1} s   wall {wall:6.1} s",
+                variant.name
+            );
+            cpus.push(cpu);
+        }
     }
-    let (sdk, wiremock, mock) = (figures[0], figures[1], figures[2]);
+    let medians: Vec<f64> = figures.iter().map(|cpus| median(cpus)).collect();
+    let (sdk, wiremock, mock) = (medians[0], medians[1], medians[2]);
     println!();
+    println!("medians of {} round(s):", rounds.max(1));
+    for (variant, cpu) in VARIANTS.iter().zip(&medians) {
+        println!("{:<18} build CPU {cpu:7.1} s", variant.name);
+    }
     println!("wiremock-rs adds {:.1} s of build CPU", wiremock - sdk);
     println!("webhooks-mock adds {:.1} s of build CPU", mock - sdk);
     println!(
@@ -69,6 +77,18 @@ pub fn run(root: &Path) -> Result<(), String> {
         (mock - sdk) / (wiremock - sdk)
     );
     Ok(())
+}
+
+/// The median of some figures (the mean of the middle two for an even count).
+fn median(figures: &[f64]) -> f64 {
+    let mut sorted = figures.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let middle = sorted.len() / 2;
+    if sorted.len().is_multiple_of(2) {
+        (sorted[middle - 1] + sorted[middle]) / 2.0
+    } else {
+        sorted[middle]
+    }
 }
 
 fn write_crate(root: &Path, dir: &Path, variant: &Variant) -> Result<(), String> {
