@@ -9,15 +9,9 @@
 //! [`apply`] makes it so; applied twice, the second run changes nothing.
 //!
 //! What each provider allows follows from its
-//! [`Capabilities`](crate::endpoints::Capabilities):
-//!
-//! | provider | update | delete | list | idempotent create |
-//! |---|---|---|---|---|
-//! | billing.io | no: replace | yes | yes | yes |
-//! | chargeapi.co | yes | no: disabled instead | yes | yes |
-//! | Donutwork | no: replace | yes | yes | no: found again by URL |
-//! | meum.io | yes | no: disabled instead | no: a state file | no |
-//! | Commet | yes | yes | yes | yes |
+//! [`Capabilities`](crate::endpoints::Capabilities) (update or replace,
+//! delete or disable, list or a state file, an idempotent create or finding
+//! a lost create again by URL); the [guide](crate::guide::sync) has the table.
 //!
 //! **Matching** is by provider and URL, compared in the WHATWG URL
 //! serialisation ([`normalise_url`]): scheme and host in lower case, the
@@ -87,7 +81,7 @@ pub struct Desired {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DesiredEndpoint {
-    /// The provider (`billing-io`, `chargeapi`, `donutwork`, `meum`, `commet`).
+    /// The provider, by its [name](Provider::name) (`billing-io`, …).
     pub provider: Provider,
     /// Where events are delivered; with the provider, what identifies it.
     pub url: String,

@@ -14,7 +14,7 @@
 //! events sent while an endpoint is disabled are not replayed, and lists no
 //! events; meum.io lists an endpoint's delivery attempts (status, response
 //! code), not the events' bodies, so it tells you what failed but not what
-//! to process; chargeapi.co and Donutwork document no event history.
+//! to process; the other two document no event history.
 //!
 //! ```
 //! use webhooks_sdk::billing_io::recover::{CheckpointFile, catch_up};

@@ -111,8 +111,9 @@ mod tests {
         }
         assert!(refused[1].to_string().contains("301s old"));
         assert!(refused[2].to_string().contains("302s in the future"));
-        let setup = SetupError::SigningNotDocumented(Provider::Donutwork).to_string();
-        assert!(setup.contains("Donutwork"), "{setup}");
+        let provider = Provider::ALL[0];
+        let setup = SetupError::SigningNotDocumented(provider).to_string();
+        assert!(setup.contains(provider.title()), "{setup}");
         assert!(
             SetupError::NoSecret
                 .to_string()

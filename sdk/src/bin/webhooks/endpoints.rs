@@ -29,7 +29,7 @@ pub enum Command {
 
 #[derive(Args)]
 pub struct Which {
-    /// The provider (billing-io, chargeapi, donutwork, meum, commet).
+    /// The provider, by its name (billing-io, …; an unknown name is answered with the list).
     #[arg(long)]
     provider: Provider,
 }

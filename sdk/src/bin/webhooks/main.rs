@@ -1,6 +1,6 @@
-//! `webhooks`: manage the webhook endpoints of billing.io, chargeapi.co,
-//! Donutwork, meum.io and Commet from the command line, one at a time
-//! (`endpoints`) or from a file (`sync plan|apply`).
+//! `webhooks`: manage the webhook endpoints of every provider the SDK
+//! knows from the command line, one at a time (`endpoints`) or from a file
+//! (`sync plan|apply`).
 //!
 //! API keys come from `WEBHOOKS_<PROVIDER>_API_KEY` or `--api-key-file`,
 //! never from an argument; secrets go to files, never to the terminal.
@@ -28,8 +28,8 @@ struct Cli {
 }
 
 const KEYS: &str = "\
-API keys: WEBHOOKS_<PROVIDER>_API_KEY (WEBHOOKS_BILLING_IO_API_KEY, WEBHOOKS_CHARGEAPI_API_KEY,
-WEBHOOKS_DONUTWORK_API_KEY, WEBHOOKS_MEUM_API_KEY, WEBHOOKS_COMMET_API_KEY) or --api-key-file.
+API keys: WEBHOOKS_<PROVIDER>_API_KEY, the provider's name in capitals with `_` for `-`
+(WEBHOOKS_BILLING_IO_API_KEY, WEBHOOKS_COMMET_API_KEY, ...), or --api-key-file.
 Secrets are written to files (mode 0600), never printed.";
 
 /// Options every command takes, before or after the subcommand.
