@@ -36,15 +36,49 @@ pub struct DocumentedOperation {
     pub statuses: Vec<u16>,
     /// The query parameters it takes.
     pub query: Vec<String>,
+    /// The template's segments, read once: a request is matched against them.
+    segments: Vec<Segment>,
+}
+
+/// One segment of a path template.
+#[derive(Debug, Clone)]
+enum Segment {
+    /// Text a request's segment must equal.
+    Literal(String),
+    /// A parameter, with the text around it in the segment (`{webhookId}.json`).
+    Parameter { before: String, after: String },
+}
+
+impl Segment {
+    fn of(template: &str) -> Self {
+        match (template.find('{'), template.rfind('}')) {
+            (Some(open), Some(close)) => Self::Parameter {
+                before: template[..open].to_string(),
+                after: template[close + 1..].to_string(),
+            },
+            _ => Self::Literal(template.to_string()),
+        }
+    }
+
+    fn matches(&self, segment: &str) -> bool {
+        match self {
+            Self::Literal(text) => text == segment,
+            Self::Parameter { before, after } => {
+                segment.len() > before.len() + after.len()
+                    && segment.starts_with(before.as_str())
+                    && segment.ends_with(after.as_str())
+            }
+        }
+    }
 }
 
 impl DocumentedOperation {
     /// Whether `path` fits this operation's template.
     fn fits(&self, path: &str) -> bool {
         let mut segments = path.split('/');
-        self.template
+        self.segments
             .iter()
-            .all(|t| segments.next().is_some_and(|s| segment_matches(t, s)))
+            .all(|t| segments.next().is_some_and(|s| t.matches(s)))
             && segments.next().is_none()
     }
 
@@ -101,6 +135,7 @@ pub fn documented_operations(json: &Value) -> Operations {
                 method,
                 operation_id: Arc::from(op["operationId"].as_str().unwrap_or_default()),
                 template: path.split('/').map(str::to_string).collect(),
+                segments: path.split('/').map(Segment::of).collect(),
                 statuses,
             });
         }
@@ -120,15 +155,7 @@ pub fn find<'a>(
 
 /// Whether `segment` fits a template segment such as `{id}` or `{webhookId}.json`.
 pub(crate) fn segment_matches(template: &str, segment: &str) -> bool {
-    match (template.find('{'), template.rfind('}')) {
-        (Some(open), Some(close)) => {
-            let (before, after) = (&template[..open], &template[close + 1..]);
-            segment.len() > before.len() + after.len()
-                && segment.starts_with(before)
-                && segment.ends_with(after)
-        }
-        _ => template == segment,
-    }
+    Segment::of(template).matches(segment)
 }
 
 /// Every served provider's operations in this process, by provider name
@@ -182,17 +209,9 @@ mod tests {
 
     #[test]
     fn requests_find_their_operation_and_path_parameters() {
-        let op = DocumentedOperation {
-            method: Method::GET,
-            template: "/webhooks/{webhookId}.json"
-                .split('/')
-                .map(str::to_string)
-                .collect(),
-            operation_id: "getWebhook".into(),
-            statuses: vec![200],
-            query: vec![],
-        };
-        let ops = [op];
+        let ops = documented_operations(&serde_json::json!({"paths": {
+            "/webhooks/{webhookId}.json": {"get": {"operationId": "getWebhook", "responses": {"200": {}}}}
+        }}));
         assert!(find(&ops, &Method::GET, "/webhooks/abc.json").is_some());
         assert!(find(&ops, &Method::GET, "/webhooks/abc.json/x").is_none());
         assert!(find(&ops, &Method::GET, "/webhooks").is_none());
