@@ -78,7 +78,9 @@ impl<'a> builder::ListWebhookEndpoints<'a> {
     /// let endpoints: Vec<_> = client.list_webhook_endpoints().limit(100).stream().try_collect().await?;
     /// # let _ = endpoints; Ok(()) }
     /// ```
-    pub fn stream(self) -> crate::pagination::ItemStream<'a, types::WebhookEndpoint, types::ErrorResponse> {
+    pub fn stream(
+        self,
+    ) -> crate::pagination::ItemStream<'a, types::WebhookEndpoint, types::ErrorResponse> {
         crate::pagination::paginate(
             self,
             crate::pagination::Pager {
@@ -215,7 +217,11 @@ mod neutral {
     }
 
     pub async fn delete(client: &Client, id: &str) -> Result<(), Error> {
-        client.delete_webhook_endpoint().webhook_id(id).send().await?;
+        client
+            .delete_webhook_endpoint()
+            .webhook_id(id)
+            .send()
+            .await?;
         Ok(())
     }
 

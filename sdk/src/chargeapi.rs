@@ -209,7 +209,11 @@ mod neutral {
         update(client, id, change).await
     }
 
-    pub async fn update(client: &Client, id: &str, change: EndpointUpdate) -> Result<Endpoint, Error> {
+    pub async fn update(
+        client: &Client,
+        id: &str,
+        change: EndpointUpdate,
+    ) -> Result<Endpoint, Error> {
         let status = change.enabled.map(|enabled| {
             if enabled {
                 EndpointStatus::Enabled

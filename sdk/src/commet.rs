@@ -235,7 +235,12 @@ macro_rules! contract_operations {
             }
 
             pub async fn get(client: &Client, id: &str) -> Result<Endpoint, Error> {
-                let $answer = client.get_webhook_endpoint().id(id).send().await?.into_inner();
+                let $answer = client
+                    .get_webhook_endpoint()
+                    .id(id)
+                    .send()
+                    .await?
+                    .into_inner();
                 Ok(endpoint($resource))
             }
 

@@ -61,7 +61,9 @@ impl<'a> builder::ListWebhookDeliveries<'a> {
     /// Every delivery attempt of the endpoint, passing the last item's `id`
     /// as `starting_after` page after page until a page comes back empty (the
     /// next page is requested only when the caller has pulled the current one).
-    pub fn stream(self) -> crate::pagination::ItemStream<'a, types::WebhookDelivery, types::ErrorResponse> {
+    pub fn stream(
+        self,
+    ) -> crate::pagination::ItemStream<'a, types::WebhookDelivery, types::ErrorResponse> {
         crate::pagination::paginate(
             self,
             crate::pagination::Pager {
@@ -117,7 +119,11 @@ mod neutral {
     }
 
     /// The description, if any, becomes the endpoint's name.
-    pub async fn update(client: &Client, id: &str, change: EndpointUpdate) -> Result<Endpoint, Error> {
+    pub async fn update(
+        client: &Client,
+        id: &str,
+        change: EndpointUpdate,
+    ) -> Result<Endpoint, Error> {
         let name: Option<types::UpdateWebhookEndpointRequestName> =
             checked("description", change.description)?;
         let status = change.enabled.map(|enabled| {

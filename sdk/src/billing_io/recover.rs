@@ -194,7 +194,10 @@ where
                     .await
                     .map_err(CatchUpError::Guard)?;
                 if let Err(error) = handled {
-                    return Err(CatchUpError::Handler { event_id: id, error });
+                    return Err(CatchUpError::Handler {
+                        event_id: id,
+                        error,
+                    });
                 }
                 report.handled.push(id.clone());
             }

@@ -2,13 +2,13 @@
 //! type or checkout) and `GET /events/{event_id}`, served from the events
 //! triggered for the tenant, delivered or not, as their deliveries carried them.
 
+use crate::kernel::routes::{Routes, routes};
 use axum::extract::Path;
 use axum::response::Response;
 use serde_json::{Value, json};
-use crate::kernel::routes::{Routes, routes};
 
 use super::BillingIo;
-use super::wire::{EventListParams};
+use super::wire::EventListParams;
 // Named by the handlers' annotations alone.
 #[cfg(feature = "openapi")]
 use super::wire::{ErrorResponse, Event, EventList};

@@ -1,15 +1,18 @@
 //! billing.io's operations: create, list, get and delete webhook endpoints.
 
+use crate::kernel::routes::{Routes, routes};
 use axum::extract::Path;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
-use crate::kernel::routes::{Routes, routes};
 
-use super::wire::{CreateWebhookRequest, ListParams, SigningSecret, WebhookEndpoint, WebhookEndpointList, WebhookStatus};
+use super::wire::{
+    CreateWebhookRequest, ListParams, SigningSecret, WebhookEndpoint, WebhookEndpointList,
+    WebhookStatus,
+};
 // Named by the handlers' annotations alone.
 #[cfg(feature = "openapi")]
-use super::wire::{ErrorResponse};
+use super::wire::ErrorResponse;
 use super::{BillingIo, TenantData};
 use crate::kernel::error::{ApiError, ErrorKind, invalid, missing};
 use crate::kernel::extract::{Auth, JsonBody, Query, Store};

@@ -6,14 +6,14 @@
 //! at creation; cursor pagination; `Idempotency-Key` (a UUID) on create;
 //! signed events, kept in an event history.
 
-mod signed_events;
 mod event_history;
 mod handlers;
+mod signed_events;
 pub mod wire;
 
+use crate::kernel::routes::Routes;
 use axum::http::StatusCode;
 use std::collections::HashMap;
-use crate::kernel::routes::Routes;
 
 use crate::kernel::env::Env;
 use crate::kernel::error::{ApiError, ErrorKind, RateLimitHeaders};
@@ -103,7 +103,11 @@ impl MockProvider for BillingIo {
     }
 
     /// Its gets and delete name the endpoint or event they did not find.
-    fn operation_error(operation: &str, kind: ErrorKind, path: &PathParams) -> Option<ApiError<Self>> {
+    fn operation_error(
+        operation: &str,
+        kind: ErrorKind,
+        path: &PathParams,
+    ) -> Option<ApiError<Self>> {
         (kind == ErrorKind::NotFound).then(|| match operation {
             "getEvent" => event_history::not_found(path.get("event_id")),
             _ => handlers::not_found(path.get("webhook_id")),

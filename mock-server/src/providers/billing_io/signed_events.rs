@@ -8,8 +8,8 @@ use serde_json::{Value, json};
 use super::wire::{EventType, WebhookStatus};
 use super::{BillingIo, TenantData};
 use crate::kernel::env::Env;
-use crate::kernel::signed_events::{Event, SignedEvents, Subscriber};
 use crate::kernel::provider::Tenant;
+use crate::kernel::signed_events::{Event, SignedEvents, Subscriber};
 use crate::kernel::signing;
 
 /// Three attempts: at once, 5 minutes later, 30 minutes after the first.
@@ -69,7 +69,8 @@ impl SignedEvents for BillingIo {
 
     /// Kept for `GET /events`, as delivered.
     fn on_event(data: &mut TenantData, seq: u64, event: &Event) {
-        data.events.insert(seq, event.id.clone(), event.envelope.clone());
+        data.events
+            .insert(seq, event.id.clone(), event.envelope.clone());
     }
 
     fn signed_headers(

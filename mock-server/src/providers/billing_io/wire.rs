@@ -97,10 +97,16 @@ pub struct SigningSecret(pub String);
 #[serde(deny_unknown_fields)]
 pub struct CreateWebhookRequest {
     /// HTTPS URL that receives the events (sandbox keys may use HTTP).
-    #[cfg_attr(feature = "openapi", schema(format = "uri", required = true, nullable = false))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(format = "uri", required = true, nullable = false)
+    )]
     pub url: Option<String>,
     /// The event types to subscribe to.
-    #[cfg_attr(feature = "openapi", schema(min_items = 1, required = true, nullable = false))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_items = 1, required = true, nullable = false)
+    )]
     pub events: Option<Vec<EventType>>,
     /// A label for people.
     #[cfg_attr(feature = "openapi", schema(max_length = 256, nullable = false))]
@@ -200,7 +206,10 @@ pub struct ListParams {
     #[cfg_attr(feature = "openapi", param(nullable = false))]
     pub cursor: Option<String>,
     /// How many endpoints to return.
-    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100, default = 25, nullable = false))]
+    #[cfg_attr(
+        feature = "openapi",
+        param(minimum = 1, maximum = 100, default = 25, nullable = false)
+    )]
     pub limit: Option<i64>,
 }
 
@@ -248,7 +257,10 @@ pub struct EventListParams {
     #[cfg_attr(feature = "openapi", param(nullable = false))]
     pub cursor: Option<String>,
     /// How many events to return.
-    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100, default = 25, nullable = false))]
+    #[cfg_attr(
+        feature = "openapi",
+        param(minimum = 1, maximum = 100, default = 25, nullable = false)
+    )]
     pub limit: Option<i64>,
     /// Only events of this type.
     #[serde(rename = "type")]

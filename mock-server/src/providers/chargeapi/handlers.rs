@@ -1,15 +1,18 @@
 //! Charge's operations: create, list, retrieve and update webhook endpoints.
 
+use crate::kernel::routes::{Routes, routes};
 use axum::extract::{OriginalUri, Path, RawQuery};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
-use crate::kernel::routes::{Routes, routes};
 
-use super::wire::{CreateWebhookEndpointRequest, Created, EndpointStatus, ListParams, SigningSecret, UpdateWebhookEndpointRequest, WebhookEndpoint, WebhookEndpointList};
+use super::wire::{
+    CreateWebhookEndpointRequest, Created, EndpointStatus, ListParams, SigningSecret,
+    UpdateWebhookEndpointRequest, WebhookEndpoint, WebhookEndpointList,
+};
 // Named by the handlers' annotations alone.
 #[cfg(feature = "openapi")]
-use super::wire::{Error};
+use super::wire::Error;
 use super::{Chargeapi, TenantData};
 use crate::kernel::error::{ApiError, ErrorKind, invalid, missing};
 use crate::kernel::extract::{Auth, JsonBody, Query, Store, header_text};

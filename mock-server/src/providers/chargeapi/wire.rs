@@ -84,7 +84,10 @@ fn subscribed_event_types() -> utoipa::openapi::schema::ArrayBuilder {
 #[serde(deny_unknown_fields)]
 pub struct CreateWebhookEndpointRequest {
     /// Public HTTPS URL that receives the event POSTs.
-    #[cfg_attr(feature = "openapi", schema(format = "uri", required = true, nullable = false))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(format = "uri", required = true, nullable = false)
+    )]
     pub url: Option<String>,
     /// Event types to subscribe to.
     #[cfg_attr(feature = "openapi", schema(schema_with = subscribed_event_types, required = true, nullable = false))]
@@ -217,7 +220,10 @@ pub struct Error {
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct ListParams {
     /// How many endpoints to return.
-    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100, default = 10, nullable = false))]
+    #[cfg_attr(
+        feature = "openapi",
+        param(minimum = 1, maximum = 100, default = 10, nullable = false)
+    )]
     pub limit: Option<i64>,
     /// Opaque page token from `next_page_url` / `previous_page_url`.
     #[cfg_attr(feature = "openapi", param(nullable = false))]

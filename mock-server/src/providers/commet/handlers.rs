@@ -3,18 +3,23 @@
 //! The operations themselves are in `operations.rs`, shared with the current
 //! contract.
 
+use crate::kernel::routes::{Routes, routes};
 use axum::body::Bytes;
 use axum::extract::Path;
 use axum::http::HeaderMap;
 use serde::Serialize;
-use crate::kernel::routes::{Routes, routes};
 
 use super::Commet;
 use super::operations::{Answer, Contract, create, delete, get, list, test, update};
-use super::wire::{CreateWebhookRequest, ListParams, UpdateWebhookRequest, Webhook, WebhookListResponse};
+use super::wire::{
+    CreateWebhookRequest, ListParams, UpdateWebhookRequest, Webhook, WebhookListResponse,
+};
 // Named by the handlers' annotations alone.
 #[cfg(feature = "openapi")]
-use super::wire::{CommetVersion, CreatedWebhookResponse, DeletedObjectResponse, ErrorResponse, WebhookResponse, WebhookTestResponse};
+use super::wire::{
+    CommetVersion, CreatedWebhookResponse, DeletedObjectResponse, ErrorResponse, WebhookResponse,
+    WebhookTestResponse,
+};
 use crate::kernel::extract::{Auth, JsonBody, Query, Store};
 use crate::kernel::respond::json_bytes;
 

@@ -8,9 +8,9 @@
 //! events. The test operation really POSTs a signed `webhook.test` event to
 //! the endpoint.
 
-mod signed_events;
 mod handlers;
 mod operations;
+mod signed_events;
 mod v2026_08_27;
 pub mod wire;
 
@@ -18,9 +18,9 @@ pub use v2026_08_27::CommetCurrent;
 
 use std::sync::Arc;
 
+use crate::kernel::routes::Routes;
 use axum::http::StatusCode;
 use serde_json::{Value, json};
-use crate::kernel::routes::Routes;
 
 use crate::kernel::env::Env;
 use crate::kernel::error::{ApiError, ErrorKind, RateLimitHeaders};
@@ -78,7 +78,8 @@ impl MockProvider for Commet {
         KeyPrefix::new("ck_", Mode::Live),
     ];
     const CREATE: &'static str = "createWebhookEndpoint";
-    const VERSION: Option<(&'static str, &'static str)> = Some(("Commet-Version", DEFAULT_API_VERSION));
+    const VERSION: Option<(&'static str, &'static str)> =
+        Some(("Commet-Version", DEFAULT_API_VERSION));
     const EVENTS: Option<EventHooks<Self>> = Some(crate::kernel::signed_events::hooks::<Self>());
     const RATE_LIMIT_HEADERS: Option<RateLimitHeaders> = Some(RateLimitHeaders {
         limit: "ratelimit-limit",

@@ -18,11 +18,11 @@ use super::wire::{
 };
 use super::{Commet, EVENT_TYPES, StoredWebhook, TenantData};
 use crate::kernel::error::{ApiError, ErrorKind, invalid, missing};
-use crate::kernel::signed_events::{SignedEvents, Subscriber, delivery};
 use crate::kernel::extract::{Auth, JsonBody, Query, Store, header_text};
 use crate::kernel::paging::{bounded, cursor_page};
 use crate::kernel::provider::{MockProvider, Mode};
 use crate::kernel::respond::json_bytes_response;
+use crate::kernel::signed_events::{SignedEvents, Subscriber, delivery};
 use crate::kernel::store::{IdempotencyKeys, Idempotent, Replay, Saved, write_once};
 use crate::kernel::urls::check_url;
 

@@ -10,8 +10,8 @@ use serde_json::{Value, json};
 
 use super::{Commet, TenantData};
 use crate::kernel::env::Env;
-use crate::kernel::signed_events::{Event, SignedEvents, Subscriber};
 use crate::kernel::provider::{Mode, ProviderState, Tenant};
+use crate::kernel::signed_events::{Event, SignedEvents, Subscriber};
 use crate::kernel::signing;
 
 /// Eight attempts: at once, then after 1 min, 5 min, 15 min, 30 min, 1 h,

@@ -6,15 +6,18 @@
 
 use std::sync::Arc;
 
+use crate::kernel::routes::{Routes, routes};
 use axum::body::Bytes;
 use axum::extract::{Path, Request};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use serde::Serialize;
-use crate::kernel::routes::{Routes, routes};
 
 use super::operations::{Answer, Contract, create, delete, get, list, test, update};
-use super::wire::{BareErrorResponse, CreateWebhookRequest, ListObject, ListParams, UpdateWebhookRequest, Webhook, WebhookList};
+use super::wire::{
+    BareErrorResponse, CreateWebhookRequest, ListObject, ListParams, UpdateWebhookRequest, Webhook,
+    WebhookList,
+};
 // Named by the handlers' annotations alone.
 #[cfg(feature = "openapi")]
 use super::wire::{CreatedWebhook, CurrentCommetVersion, DeletedObject, WebhookTest};
@@ -42,7 +45,8 @@ impl MockProvider for CommetCurrent {
     const RATE_LIMIT_HEADERS: Option<RateLimitHeaders> = Commet::RATE_LIMIT_HEADERS;
     const KEYS: &'static [KeyPrefix] = Commet::KEYS;
     const CREATE: &'static str = Commet::CREATE;
-    const VERSION: Option<(&'static str, &'static str)> = Some(("Commet-Version", CURRENT_API_VERSION));
+    const VERSION: Option<(&'static str, &'static str)> =
+        Some(("Commet-Version", CURRENT_API_VERSION));
 
     type TenantData = TenantData;
     type ErrorBody = BareErrorResponse;

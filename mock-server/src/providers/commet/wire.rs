@@ -116,17 +116,26 @@ pub struct SigningSecret(pub String);
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct CreateWebhookRequest {
     /// Destination URL (HTTPS).
-    #[cfg_attr(feature = "openapi", schema(format = "uri", required = true, nullable = false))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(format = "uri", required = true, nullable = false)
+    )]
     pub url: Option<String>,
     /// Events to subscribe to.
-    #[cfg_attr(feature = "openapi", schema(min_items = 1, required = true, nullable = false))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_items = 1, required = true, nullable = false)
+    )]
     pub events: Option<Vec<EventType>>,
     /// A note.
     #[cfg_attr(feature = "openapi", schema(nullable = false))]
     #[serde(default, deserialize_with = "crate::kernel::extract::non_null")]
     pub description: Option<String>,
     /// API version pin.
-    #[cfg_attr(feature = "openapi", schema(nullable = false, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(nullable = false, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+    )]
     #[serde(default, deserialize_with = "crate::kernel::extract::non_null")]
     pub api_version: Option<String>,
 }
@@ -160,7 +169,10 @@ pub struct UpdateWebhookRequest {
     #[serde(default, deserialize_with = "crate::kernel::extract::non_null")]
     pub is_active: Option<bool>,
     /// New version pin.
-    #[cfg_attr(feature = "openapi", schema(nullable = false, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(nullable = false, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+    )]
     #[serde(default, deserialize_with = "crate::kernel::extract::non_null")]
     pub api_version: Option<String>,
 }
@@ -338,7 +350,10 @@ pub struct ListParams {
     #[cfg_attr(feature = "openapi", param(nullable = false))]
     pub cursor: Option<String>,
     /// How many endpoints to return.
-    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100, default = 25, nullable = false))]
+    #[cfg_attr(
+        feature = "openapi",
+        param(minimum = 1, maximum = 100, default = 25, nullable = false)
+    )]
     pub limit: Option<i64>,
 }
 
@@ -394,11 +409,14 @@ pub struct BareErrorResponse {
 pub struct CommetVersion {
     /// The API version to answer in (`YYYY-MM-DD`), instead of the
     /// organization's; a create without `apiVersion` pins the new endpoint to it.
-    #[cfg_attr(feature = "openapi", param(
-        rename = "Commet-Version",
-        pattern = r"^(([01][0-9]{3}|20[01][0-9]|202[0-5])-[0-9]{2}-[0-9]{2}|2026-0[0-6]-[0-9]{2}|2026-07-([0-2][0-9]|30))$",
-        nullable = false
-    ))]
+    #[cfg_attr(
+        feature = "openapi",
+        param(
+            rename = "Commet-Version",
+            pattern = r"^(([01][0-9]{3}|20[01][0-9]|202[0-5])-[0-9]{2}-[0-9]{2}|2026-0[0-6]-[0-9]{2}|2026-07-([0-2][0-9]|30))$",
+            nullable = false
+        )
+    )]
     commet_version: Option<String>,
 }
 
@@ -411,10 +429,13 @@ pub struct CommetVersion {
 pub struct CurrentCommetVersion {
     /// The API version to answer in (`YYYY-MM-DD`), instead of the
     /// organization's; a create without `apiVersion` pins the new endpoint to it.
-    #[cfg_attr(feature = "openapi", param(
-        rename = "Commet-Version",
-        pattern = r"^(2026-07-(3[1-9]|[4-9][0-9])|2026-(0[89]|[1-9][0-9])-[0-9]{2}|(202[7-9]|20[3-9][0-9]|2[1-9][0-9]{2}|[3-9][0-9]{3})-[0-9]{2}-[0-9]{2})$",
-        nullable = false
-    ))]
+    #[cfg_attr(
+        feature = "openapi",
+        param(
+            rename = "Commet-Version",
+            pattern = r"^(2026-07-(3[1-9]|[4-9][0-9])|2026-(0[89]|[1-9][0-9])-[0-9]{2}|(202[7-9]|20[3-9][0-9]|2[1-9][0-9]{2}|[3-9][0-9]{3})-[0-9]{2}-[0-9]{2})$",
+            nullable = false
+        )
+    )]
     commet_version: Option<String>,
 }

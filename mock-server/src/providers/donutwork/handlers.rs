@@ -1,16 +1,19 @@
 //! Donutwork's operations: list and create webhooks, list event types, get
 //! and delete a webhook.
 
+use crate::kernel::routes::{Routes, routes};
 use axum::extract::Path;
 use axum::response::Response;
 use axum::routing::get;
 use serde_json::json;
-use crate::kernel::routes::{Routes, routes};
 
-use super::wire::{CreateWebhookRequest, DeletedWebhook, EventNames, ListParams, Pages, Webhook, WebhookList, WebhookToken};
+use super::wire::{
+    CreateWebhookRequest, DeletedWebhook, EventNames, ListParams, Pages, Webhook, WebhookList,
+    WebhookToken,
+};
 // Named by the handlers' annotations alone.
 #[cfg(feature = "openapi")]
-use super::wire::{Error};
+use super::wire::Error;
 use super::{Donutwork, SUPPORTED_EVENTS, error};
 use crate::kernel::error::{ApiError, ErrorKind};
 use crate::kernel::extract::{Auth, JsonBody, Query, Store};

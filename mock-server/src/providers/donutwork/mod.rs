@@ -10,8 +10,8 @@
 mod handlers;
 pub mod wire;
 
-use axum::http::StatusCode;
 use crate::kernel::routes::Routes;
+use axum::http::StatusCode;
 
 use crate::kernel::env::Env;
 use crate::kernel::error::{ApiError, ErrorKind};

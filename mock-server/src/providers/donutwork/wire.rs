@@ -58,19 +58,25 @@ impl ToSchema for EventNames {}
 #[serde(deny_unknown_fields)]
 pub struct WebhookInput {
     /// Display name.
-    #[cfg_attr(feature = "openapi", schema(min_length = 1, required = true, nullable = false))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, required = true, nullable = false)
+    )]
     pub name: Option<String>,
     /// Free text.
     #[cfg_attr(feature = "openapi", schema(nullable = false))]
     #[serde(default, deserialize_with = "crate::kernel::extract::non_null")]
     pub description: Option<String>,
     /// HTTPS endpoint.
-    #[cfg_attr(feature = "openapi", schema(
-        format = "uri",
-        pattern = "^https://",
-        required = true,
-        nullable = false
-    ))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            format = "uri",
+            pattern = "^https://",
+            required = true,
+            nullable = false
+        )
+    )]
     pub url: Option<String>,
     /// Event names.
     #[cfg_attr(feature = "openapi", schema(required = true, nullable = false))]
@@ -163,7 +169,10 @@ pub struct Error {
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct ListParams {
     /// Records per page.
-    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100, nullable = false))]
+    #[cfg_attr(
+        feature = "openapi",
+        param(minimum = 1, maximum = 100, nullable = false)
+    )]
     pub size: Option<i64>,
     /// Page index, from 1.
     #[cfg_attr(feature = "openapi", param(minimum = 1, nullable = false))]

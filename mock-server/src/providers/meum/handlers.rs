@@ -1,11 +1,14 @@
 //! meum.io's operations: create and update webhook endpoints, list an
 //! endpoint's deliveries, get one delivery.
 
+use crate::kernel::routes::{Routes, routes};
 use axum::extract::Path;
 use axum::response::Response;
-use crate::kernel::routes::{Routes, routes};
 
-use super::wire::{CreateWebhookEndpointRequest, CreatedWebhookEndpoint, DeliveriesParams, EndpointStatus, PublicId, SigningSecret, UpdateWebhookEndpointRequest, WebhookDeliveryList, WebhookEndpoint};
+use super::wire::{
+    CreateWebhookEndpointRequest, CreatedWebhookEndpoint, DeliveriesParams, EndpointStatus,
+    PublicId, SigningSecret, UpdateWebhookEndpointRequest, WebhookDeliveryList, WebhookEndpoint,
+};
 // Named by the handlers' annotations alone.
 #[cfg(feature = "openapi")]
 use super::wire::{ErrorResponse, WebhookDeliveryDetail};

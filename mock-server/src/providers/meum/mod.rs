@@ -6,12 +6,12 @@
 //! only at creation; errors `{"error": {code, message}}` (our inference);
 //! signed events, whose attempts its deliveries operations list.
 
-mod signed_events;
 mod handlers;
+mod signed_events;
 pub mod wire;
 
-use axum::http::StatusCode;
 use crate::kernel::routes::Routes;
+use axum::http::StatusCode;
 
 use crate::kernel::env::Env;
 use crate::kernel::error::{ApiError, ErrorKind};

@@ -11,8 +11,8 @@ use super::wire::{EndpointStatus, PublicId, WebhookDelivery, WebhookDeliveryDeta
 use super::{DEFAULT_EVENTS, Meum, TenantData};
 use crate::kernel::deliveries::Attempt;
 use crate::kernel::env::Env;
-use crate::kernel::signed_events::{Event, SignedEvents, Subscriber};
 use crate::kernel::provider::{ProviderState, Tenant};
+use crate::kernel::signed_events::{Event, SignedEvents, Subscriber};
 use crate::kernel::signing;
 
 /// meum.io documents no retry schedule: three attempts like billing.io's (our inference).

@@ -8,7 +8,10 @@ use utoipa::{IntoParams, ToSchema};
 /// A public object ID (`wh_…`, `whd_…`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
-#[cfg_attr(feature = "openapi", schema(pattern = r"^(inv_|txn_|plink_|wh_|whd_|evt_|int_)[0-9a-z]{20,32}$"))]
+#[cfg_attr(
+    feature = "openapi",
+    schema(pattern = r"^(inv_|txn_|plink_|wh_|whd_|evt_|int_)[0-9a-z]{20,32}$")
+)]
 pub struct PublicId(pub String);
 
 /// Signing secret (64 hex characters), shown once.
@@ -33,10 +36,16 @@ pub enum EndpointStatus {
 #[serde(deny_unknown_fields)]
 pub struct CreateWebhookEndpointRequest {
     /// HTTPS URL that accepts POSTs.
-    #[cfg_attr(feature = "openapi", schema(format = "uri", required = true, nullable = false))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(format = "uri", required = true, nullable = false)
+    )]
     pub url: Option<String>,
     /// Dashboard label.
-    #[cfg_attr(feature = "openapi", schema(min_length = 1, default = "Default", nullable = false))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, default = "Default", nullable = false)
+    )]
     #[serde(default, deserialize_with = "crate::kernel::extract::non_null")]
     pub name: Option<String>,
     /// Events to send.
@@ -189,7 +198,10 @@ pub struct ErrorResponse {
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct DeliveriesParams {
     /// How many attempts to return.
-    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100, default = 20, nullable = false))]
+    #[cfg_attr(
+        feature = "openapi",
+        param(minimum = 1, maximum = 100, default = 20, nullable = false)
+    )]
     pub limit: Option<i64>,
     /// The last item's `id` from the previous page: any delivery ID the API
     /// issued (`whd_…` or a UUID), so no pattern.
