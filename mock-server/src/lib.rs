@@ -25,6 +25,13 @@
 //! [`openapi`] the specs (hand-written and emitted), and `proxy` (feature
 //! `proxy`) the validation proxy.
 //!
+//! Features: `cli` (on by default) is the `webhooks-mock` binary, with
+//! `proxy`, `swagger-ui` (the `/docs` page), `tls` (deliveries and the
+//! proxy's upstream over HTTPS) and `openapi` (utoipa: making the emitted
+//! specs from the handlers' annotations, and reading YAML). A test suite
+//! takes `default-features = false`: the in-process mock alone, which
+//! serves the emitted specs as they were made.
+//!
 //! Layout: `kernel/` is what every provider shares and never names one;
 //! `providers/<name>/` is one provider's whole story (its `MockProvider`
 //! implementation, wire types, handlers and, where documented, signed

@@ -304,7 +304,7 @@ pub fn label_at(root: &Value, at: &str) -> String {
     label(root, &keys)
 }
 
-/// A YAML document as JSON.
+/// A YAML document as JSON (feature `openapi`).
 #[cfg(feature = "openapi")]
 pub fn parse_yaml(text: &str) -> Result<Value, String> {
     yaml_serde::from_str(text).map_err(|e| e.to_string())
