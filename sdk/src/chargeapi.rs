@@ -68,7 +68,7 @@ crate::declare::declare_provider! {
         create: neutral::create,
         list: neutral::list,
         get: neutral::get,
-        set_enabled: neutral::set_enabled,
+        set_enabled: crate::endpoints::set_enabled_by_update,
         update: neutral::update,
     },
 }
@@ -199,14 +199,6 @@ mod neutral {
     pub async fn get(client: &Client, id: &str) -> Result<Endpoint, Error> {
         let found = client.retrieve_webhook_endpoint().id(id).send().await?;
         Ok(endpoint(found.into_inner()))
-    }
-
-    pub async fn set_enabled(client: &Client, id: &str, enabled: bool) -> Result<Endpoint, Error> {
-        let change = EndpointUpdate {
-            enabled: Some(enabled),
-            ..EndpointUpdate::default()
-        };
-        update(client, id, change).await
     }
 
     pub async fn update(

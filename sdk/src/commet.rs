@@ -157,7 +157,7 @@ crate::declare::declare_provider! {
         list: neutral::list,
         get: neutral::get,
         delete: neutral::delete,
-        set_enabled: neutral::set_enabled,
+        set_enabled: crate::endpoints::set_enabled_by_update,
         update: neutral::update,
     },
     any_client: contract_for_version,
@@ -247,18 +247,6 @@ macro_rules! contract_operations {
             pub async fn delete(client: &Client, id: &str) -> Result<(), Error> {
                 client.delete_webhook_endpoint().id(id).send().await?;
                 Ok(())
-            }
-
-            pub async fn set_enabled(
-                client: &Client,
-                id: &str,
-                enabled: bool,
-            ) -> Result<Endpoint, Error> {
-                let change = EndpointUpdate {
-                    enabled: Some(enabled),
-                    ..EndpointUpdate::default()
-                };
-                update(client, id, change).await
             }
 
             /// By the contract's own update (PUT in the seed's, PATCH in the current one).

@@ -320,3 +320,17 @@ pub(crate) fn listed<'a, T: 'a, E: ErrorBody + 'a>(
 ) -> BoxStream<'a, Result<Endpoint, Error>> {
     items.map(move |item| Ok(endpoint(item?))).boxed()
 }
+
+/// [`Endpoints::set_enabled`] for a provider whose update changes the state:
+/// an update of the state alone.
+pub(crate) async fn set_enabled_by_update<C: Endpoints + Sync>(
+    client: &C,
+    id: &str,
+    enabled: bool,
+) -> Result<Endpoint, Error> {
+    let change = EndpointUpdate {
+        enabled: Some(enabled),
+        ..EndpointUpdate::default()
+    };
+    client.update(id, change).await
+}

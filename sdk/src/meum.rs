@@ -51,7 +51,7 @@ crate::declare::declare_provider! {
     // meum.io documents no list, get or delete of endpoints.
     endpoints: {
         create: neutral::create,
-        set_enabled: neutral::set_enabled,
+        set_enabled: crate::endpoints::set_enabled_by_update,
         update: neutral::update,
     },
     webhook: webhook::Meum,
@@ -108,14 +108,6 @@ mod neutral {
             description: created.name,
             secret: Some(created.secret),
         })
-    }
-
-    pub async fn set_enabled(client: &Client, id: &str, enabled: bool) -> Result<Endpoint, Error> {
-        let change = EndpointUpdate {
-            enabled: Some(enabled),
-            ..EndpointUpdate::default()
-        };
-        update(client, id, change).await
     }
 
     /// The description, if any, becomes the endpoint's name.

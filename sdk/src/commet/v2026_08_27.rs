@@ -74,7 +74,7 @@ crate::declare::declare_provider! {
         list: neutral::list,
         get: neutral::get,
         delete: neutral::delete,
-        set_enabled: neutral::set_enabled,
+        set_enabled: crate::endpoints::set_enabled_by_update,
         update: neutral::update,
     },
     webhook: super::webhook::Commet,
