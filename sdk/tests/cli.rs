@@ -102,6 +102,13 @@ impl Setup {
     }
 
     /// Runs `webhooks` with `args`, the mock's base URLs after them, and keys in the environment.
+    /// `webhooks sync apply --file FILE --secrets-out SECRETS`, and `extra` arguments.
+    fn apply(&self, file: &str, secrets: &str, extra: &[&str]) -> Output {
+        let mut args = vec!["sync", "apply", "--file", file, "--secrets-out", secrets];
+        args.extend_from_slice(extra);
+        self.webhooks(&args)
+    }
+
     fn webhooks(&self, args: &[&str]) -> Output {
         let mut command = Command::new(env!("CARGO_BIN_EXE_webhooks"));
         command.args(args);
@@ -236,14 +243,7 @@ fn sync_creates_then_changes_nothing_then_updates_and_replaces_only_when_allowed
         text(&plan.stdout)
     );
 
-    let apply = setup.webhooks(&[
-        "sync",
-        "apply",
-        "--file",
-        &file,
-        "--secrets-out",
-        &secrets_file,
-    ]);
+    let apply = setup.apply(&file, &secrets_file, &[]);
     assert!(apply.status.success(), "{}", text(&apply.stderr));
     let first = secrets(&secrets_file);
     assert_eq!(first.len(), 3);
@@ -322,14 +322,7 @@ fn sync_creates_then_changes_nothing_then_updates_and_replaces_only_when_allowed
         "{actions:?}"
     );
 
-    let refused = setup.webhooks(&[
-        "sync",
-        "apply",
-        "--file",
-        &file,
-        "--secrets-out",
-        &secrets_file,
-    ]);
+    let refused = setup.apply(&file, &secrets_file, &[]);
     assert!(!refused.status.success());
     assert_eq!(
         secrets(&secrets_file),
@@ -337,15 +330,7 @@ fn sync_creates_then_changes_nothing_then_updates_and_replaces_only_when_allowed
         "a refused apply changes nothing"
     );
 
-    let apply = setup.webhooks(&[
-        "sync",
-        "apply",
-        "--file",
-        &file,
-        "--secrets-out",
-        &secrets_file,
-        "--allow-replace",
-    ]);
+    let apply = setup.apply(&file, &secrets_file, &["--allow-replace"]);
     assert!(apply.status.success(), "{}", text(&apply.stderr));
     let second = secrets(&secrets_file);
     let key = format!("billing-io {BILLING}");
@@ -393,14 +378,7 @@ fn a_create_whose_answer_is_lost_leaves_one_endpoint() {
         );
         setup.admin("/__mock/faults", &fault);
     }
-    let apply = setup.webhooks(&[
-        "sync",
-        "apply",
-        "--file",
-        &file,
-        "--secrets-out",
-        &secrets_file,
-    ]);
+    let apply = setup.apply(&file, &secrets_file, &[]);
     assert!(apply.status.success(), "{}", text(&apply.stderr));
     let written = secrets(&secrets_file);
 
@@ -551,14 +529,7 @@ fn a_run_that_dies_with_its_create_unanswered_is_resumed_by_the_next_with_the_sa
         r#"{{"provider": "billing-io", "kind": "reset", "after_handler": true, "count": {attempts}, "operation": "createWebhookEndpoint"}}"#
     );
     setup.admin("/__mock/faults", &fault);
-    let failed = setup.webhooks(&[
-        "sync",
-        "apply",
-        "--file",
-        &file,
-        "--secrets-out",
-        &secrets_file,
-    ]);
+    let failed = setup.apply(&file, &secrets_file, &[]);
     assert_eq!(failed.status.code(), Some(1));
     let pending = secrets(&secrets_file);
     let record = &pending[&format!("billing-io {BILLING}")];
@@ -580,14 +551,7 @@ fn a_run_that_dies_with_its_create_unanswered_is_resumed_by_the_next_with_the_sa
         "{}",
         text(&plan.stdout)
     );
-    let resumed = setup.webhooks(&[
-        "sync",
-        "apply",
-        "--file",
-        &file,
-        "--secrets-out",
-        &secrets_file,
-    ]);
+    let resumed = setup.apply(&file, &secrets_file, &[]);
     assert!(resumed.status.success(), "{}", text(&resumed.stderr));
     let billing = setup.endpoints_at("billing-io", BILLING);
     assert_eq!(
