@@ -45,14 +45,19 @@ pub struct DocumentedOperation {
 enum Segment {
     /// Text a request's segment must equal.
     Literal(String),
-    /// A parameter, with the text around it in the segment (`{webhookId}.json`).
-    Parameter { before: String, after: String },
+    /// A parameter, named, with the text around it in the segment (`{webhookId}.json`).
+    Parameter {
+        name: String,
+        before: String,
+        after: String,
+    },
 }
 
 impl Segment {
     fn of(template: &str) -> Self {
         match (template.find('{'), template.rfind('}')) {
             (Some(open), Some(close)) => Self::Parameter {
+                name: template[open + 1..close].to_string(),
                 before: template[..open].to_string(),
                 after: template[close + 1..].to_string(),
             },
@@ -63,12 +68,28 @@ impl Segment {
     fn matches(&self, segment: &str) -> bool {
         match self {
             Self::Literal(text) => text == segment,
-            Self::Parameter { before, after } => {
+            Self::Parameter { before, after, .. } => {
                 segment.len() > before.len() + after.len()
                     && segment.starts_with(before.as_str())
                     && segment.ends_with(after.as_str())
             }
         }
+    }
+
+    /// The parameter's name and value in `segment`, if this is a parameter it fits.
+    fn value(&self, segment: &str) -> Option<(String, String)> {
+        let Self::Parameter {
+            name,
+            before,
+            after,
+        } = self
+        else {
+            return None;
+        };
+        let value = segment
+            .strip_prefix(before.as_str())?
+            .strip_suffix(after.as_str())?;
+        Some((name.clone(), value.to_string()))
     }
 }
 
@@ -85,15 +106,10 @@ impl DocumentedOperation {
     /// The path parameters of `path`, which fits this operation's template.
     pub fn path_params(&self, path: &str) -> PathParams {
         let params = self
-            .template
+            .segments
             .iter()
             .zip(path.split('/'))
-            .filter_map(|(template, segment)| {
-                let (open, close) = (template.find('{')?, template.rfind('}')?);
-                let (before, after) = (&template[..open], &template[close + 1..]);
-                let value = segment.strip_prefix(before)?.strip_suffix(after)?;
-                Some((template[open + 1..close].to_string(), value.to_string()))
-            })
+            .filter_map(|(template, segment)| template.value(segment))
             .collect();
         PathParams(params)
     }
