@@ -6,6 +6,8 @@
 
 use std::path::Path;
 
+use serde_json::Value;
+
 use crate::Problem;
 use crate::spec::LoadedSpec;
 
@@ -17,33 +19,35 @@ pub fn path(spec: &LoadedSpec) -> String {
     )
 }
 
-/// The emitted spec's text as the annotations make it now.
-fn text(spec: &LoadedSpec) -> Result<String, Problem> {
+/// What the annotations make now for the spec's contract, or the problem
+/// that the mock has no contract of its name.
+pub fn emit(spec: &LoadedSpec) -> Result<Value, Problem> {
     let stem = spec.provider.spec_file.trim_end_matches(".yaml");
-    let json = webhooks_mock::openapi::emit_for_spec(stem)
-        .ok_or_else(|| Problem::new(spec.name(), "the mock has no contract of this name"))?;
-    let pretty = serde_json::to_string_pretty(&json).expect("JSON serialises");
-    Ok(format!("{pretty}\n"))
+    webhooks_mock::openapi::emit_for_spec(stem)
+        .ok_or_else(|| Problem::new(spec.name(), "the mock has no contract of this name"))
+}
+
+/// The committed file's text for `emitted`.
+fn text(emitted: &Value) -> String {
+    let pretty = serde_json::to_string_pretty(emitted).expect("JSON serialises");
+    format!("{pretty}\n")
 }
 
 /// Writes the contract's emitted spec.
 pub fn write(root: &Path, spec: &LoadedSpec) -> Result<(), Problem> {
     let file = path(spec);
-    let text = text(spec)?;
+    let text = text(&emit(spec)?);
     std::fs::create_dir_all(root.join(&file).parent().expect("a file in a folder"))
         .and_then(|()| std::fs::write(root.join(&file), text))
         .map_err(|e| Problem::new(&file, format!("cannot write: {e}")))
 }
 
-/// A problem if the committed emitted spec differs from what the annotations make.
-pub fn check(root: &Path, spec: &LoadedSpec) -> Option<Problem> {
+/// A problem if the committed emitted spec differs from `emitted`, what the
+/// annotations make now.
+pub fn check(root: &Path, spec: &LoadedSpec, emitted: &Value) -> Option<Problem> {
     let file = path(spec);
-    let text = match text(spec) {
-        Ok(text) => text,
-        Err(problem) => return Some(problem),
-    };
     match std::fs::read_to_string(root.join(&file)) {
-        Ok(committed) if committed == text => None,
+        Ok(committed) if committed == text(emitted) => None,
         Ok(_) => Some(Problem::new(
             &file,
             "differs from what the handlers' annotations emit: run `cargo xtask generate`",

@@ -96,8 +96,14 @@ pub fn check(root: &Path) -> Vec<Problem> {
         problems.extend(spec::check_structure(loaded));
         problems.extend(spec::check_operations(loaded));
         problems.extend(examples::check_examples(loaded));
-        problems.extend(agreement::check_agreement(loaded));
-        problems.extend(emitted::check(root, loaded));
+        // Made once: the agreement and the committed file are checked against it.
+        match emitted::emit(loaded) {
+            Ok(emitted) => {
+                problems.extend(agreement::check_agreement(loaded, &emitted));
+                problems.extend(emitted::check(root, loaded, &emitted));
+            }
+            Err(p) => problems.push(p),
+        }
         match generate::generate_code(loaded) {
             Ok(code) => problems.extend(generate::compare_with_file(root, loaded, &code)),
             Err(p) => problems.push(p),
