@@ -19,6 +19,7 @@ use crate::Provider;
 use crate::kernel;
 use crate::kernel::app::{Mounted, Scoped};
 use crate::kernel::deliveries::DeliveryConfig;
+use crate::kernel::dispatch::Dispatch;
 use crate::kernel::state::{MockState, Served, Settings};
 
 pub use crate::kernel::error::{DEFAULT_RETRY_AFTER, MAX_BODY_BYTES};
@@ -64,7 +65,7 @@ pub(crate) fn scoped(only: Option<Provider>, settings: &Settings) -> Scoped {
             provider.contract().add_state(states);
         }
     });
-    Scoped::new(routes.router.clone(), Arc::new(state))
+    Scoped::new(routes.app.clone(), Arc::new(state))
 }
 
 /// The providers `only` chooses (all without it).
@@ -77,7 +78,7 @@ fn served(only: Option<Provider>) -> impl Iterator<Item = Provider> {
 /// What a process serves for one choice of providers: the same for every
 /// mock of that choice, so it is built once.
 struct Routes {
-    router: Router,
+    app: Dispatch,
     served: Vec<Served>,
 }
 
@@ -93,7 +94,8 @@ fn routes(only: Option<Provider>) -> &'static Routes {
 }
 
 fn build(only: Option<Provider>) -> Routes {
-    let mut router = Router::new();
+    let mut providers = Vec::new();
+    let mut own = Router::new();
     let mut spec_urls = Vec::new();
     let mut admin = kernel::admin::router();
     let mut served = Vec::new();
@@ -105,11 +107,7 @@ fn build(only: Option<Provider>) -> Routes {
         let mounted: Mounted = provider.contract().mount(&prefix);
         spec_urls.extend(mounted.spec_urls);
         served.push(mounted.served);
-        router = if prefix.is_empty() {
-            router.merge(mounted.api)
-        } else {
-            router.nest(&prefix, mounted.api)
-        };
+        providers.push(mounted.api);
         admin = admin.merge(mounted.admin);
     }
     #[cfg(feature = "swagger-ui")]
@@ -121,16 +119,17 @@ fn build(only: Option<Provider>) -> Routes {
         // No validator: it would send the spec's URL to a public service.
         let swagger = utoipa_swagger_ui::SwaggerUi::new("/docs")
             .config(utoipa_swagger_ui::Config::new(urls).validator_url("none"));
-        router = router.merge(swagger);
+        own = own.merge(swagger);
     }
     #[cfg(not(feature = "swagger-ui"))]
     let _ = spec_urls;
+    // `with_state` turns handlers into routes once, not on every request.
+    let own = own
+        .merge(kernel::admin::guarded(admin))
+        .merge(kernel::admin::open_router())
+        .with_state(());
     Routes {
-        // `with_state` turns handlers into routes once, not on every request.
-        router: router
-            .merge(kernel::admin::guarded(admin))
-            .merge(kernel::admin::open_router())
-            .with_state(()),
+        app: Dispatch::new(providers, own),
         served,
     }
 }

@@ -12,12 +12,12 @@ use axum::Router;
 use axum::extract::Request;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use futures_util::future::BoxFuture;
 use serde_json::Value;
 use tower::ServiceExt;
 
+use super::dispatch::{Answer, Dispatch, Mount};
 use super::error::{ApiError, ErrorKind};
-use super::layers::{inject, journal};
+use super::layers::{Inject, journal};
 use super::operations::{self, Operations, documented_operations};
 use super::provider::MockProvider;
 use super::spec::spec;
@@ -25,8 +25,9 @@ use super::state::{MockState, Served};
 
 /// A provider ready to serve.
 pub struct Mounted {
-    /// Its API (paths relative to `prefix`), `/openapi.json` included.
-    pub api: Router,
+    /// Its API at full paths under its prefix, `/openapi.json` included,
+    /// and the journal requests meet first.
+    pub api: Mount,
     /// Its admin routes (`/__mock/<name>/events`).
     pub admin: Router,
     /// Where its emitted specs are served, each with its name on the docs
@@ -44,7 +45,7 @@ pub fn mount<P: MockProvider>(prefix: &str) -> Mounted {
         spec_urls.push((alternate.title, format!("{prefix}{}", alternate.spec_path)));
         let served_spec = alternate.spec.clone();
         api = api.route(
-            alternate.spec_path,
+            &format!("{prefix}{}", alternate.spec_path),
             get(move || async move { axum::Json((*served_spec).clone()) }),
         );
         // Chosen before either contract matches a route, so each extracts its own path parameters.
@@ -63,16 +64,18 @@ pub fn mount<P: MockProvider>(prefix: &str) -> Mounted {
                 .cloned()
                 .collect(),
         );
+        let prefix = prefix.to_string();
         api = Router::new().fallback(move |req: Request| {
             let (seed, other, selects) = (seed.clone(), other.clone(), selects.clone());
             let routed = routed.clone();
+            let documented = {
+                let path = req.uri().path();
+                let relative = path.strip_prefix(prefix.as_str()).unwrap_or(path);
+                operations::find(&routed, req.method(), relative).is_some()
+            };
             async move {
                 match selects(&req) {
-                    Err(answer)
-                        if operations::find(&routed, req.method(), req.uri().path()).is_some() =>
-                    {
-                        *answer
-                    }
+                    Err(answer) if documented => *answer,
                     Err(_) | Ok(false) => seed.oneshot(req).await.into_response(),
                     Ok(true) => other.oneshot(req).await.into_response(),
                 }
@@ -85,7 +88,12 @@ pub fn mount<P: MockProvider>(prefix: &str) -> Mounted {
         .map(|op| format!("{prefix}{}", op.path()))
         .expect("every provider documents its create operation");
     Mounted {
-        api: api.layer(axum::middleware::from_fn(journal::<P>)),
+        api: Mount {
+            prefix: prefix.to_string(),
+            // `with_state` turns handlers into routes once, not on every request.
+            api: api.with_state(()),
+            journaled: |request, api| Box::pin(async move { Ok(journal::<P>(request, api).await) }),
+        },
         admin: super::admin::events_router::<P>(),
         spec_urls,
         served: Served {
@@ -96,25 +104,25 @@ pub fn mount<P: MockProvider>(prefix: &str) -> Mounted {
     }
 }
 
-/// Contract `P`'s routes (its `/openapi.json`, injected failures, its own
-/// 404 and 405), and its emitted spec, for a provider mounted under `prefix`.
+/// Contract `P`'s routes at full paths under `prefix` (its `/openapi.json`,
+/// injected failures, its own 404 and 405), and its emitted spec.
 pub fn contract<P: MockProvider>(prefix: &str) -> (Router, Arc<Value>) {
     let mut spec = (*spec::<P>()).clone();
     let server = if prefix.is_empty() { "/" } else { prefix };
     spec["servers"] = serde_json::json!([{ "url": server }]);
     let ops = documented_operations(&spec);
-    let routes = P::router().router(&ops);
     operations::register(P::NAME, ops.clone());
+    let inject = Inject::<P>::new(ops.clone(), prefix.len());
+    let routes = P::router().router(&ops, prefix, |route, op| {
+        route.route_layer(inject.route(op))
+    });
     let spec = Arc::new(spec);
     let served_spec = spec.clone();
     let router = routes
         .route(
-            "/openapi.json",
+            &format!("{prefix}/openapi.json"),
             get(move || async move { axum::Json((*served_spec).clone()) }),
         )
-        .route_layer(axum::middleware::from_fn(move |req, next| {
-            inject::<P>(ops.clone(), req, next)
-        }))
         .fallback(|| async { no_route::<P>() })
         .method_not_allowed_fallback(|| async { wrong_method::<P>() });
     (router, spec)
@@ -137,15 +145,15 @@ fn wrong_method<P>() -> ApiError<P> {
 /// The app, serving one mock's state: every request carries it.
 #[derive(Clone)]
 pub struct Scoped {
-    router: Router,
+    dispatch: Dispatch,
     state: Arc<MockState>,
 }
 
 impl Scoped {
-    /// `router` serving `state` (which learns the router, for fixtures).
-    pub fn new(router: Router, state: Arc<MockState>) -> Self {
-        state.serve_with(router.clone());
-        Self { router, state }
+    /// `dispatch` serving `state` (which learns it, for fixtures).
+    pub fn new(dispatch: Dispatch, state: Arc<MockState>) -> Self {
+        state.serve_with(dispatch.clone());
+        Self { dispatch, state }
     }
 
     /// The state it serves.
@@ -161,7 +169,7 @@ where
 {
     type Response = Response;
     type Error = Infallible;
-    type Future = BoxFuture<'static, Result<Response, Infallible>>;
+    type Future = Answer;
 
     fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
         Poll::Ready(Ok(()))
@@ -170,6 +178,6 @@ where
     fn call(&mut self, request: http::Request<B>) -> Self::Future {
         let mut request = request.map(axum::body::Body::new);
         request.extensions_mut().insert(self.state.clone());
-        Box::pin(self.router.clone().oneshot(request))
+        self.dispatch.call(request)
     }
 }

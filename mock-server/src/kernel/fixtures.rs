@@ -6,7 +6,6 @@ use axum::body::Body;
 use axum::http::Request;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
-use tower::ServiceExt;
 
 use super::state::MockState;
 
@@ -29,8 +28,8 @@ pub struct Step {
 /// Runs `steps` in order against `mock`; answers every step's response by
 /// its name, or which step failed and why (with the answers so far).
 pub async fn run(mock: &std::sync::Arc<MockState>, steps: Vec<Step>) -> Result<Value, Value> {
-    let router = mock
-        .router()
+    let app = mock
+        .app()
         .ok_or_else(|| json!({"error": "the mock is not serving yet"}))?;
     let mut answers = Map::new();
     for step in steps {
@@ -62,11 +61,7 @@ pub async fn run(mock: &std::sync::Arc<MockState>, steps: Vec<Step>) -> Result<V
                 .insert(header, token.parse().expect("a token is a header value"));
         }
         request.extensions_mut().insert(mock.clone());
-        let response = router
-            .clone()
-            .oneshot(request)
-            .await
-            .expect("the router is infallible");
+        let response = app.call(request).await.expect("the router is infallible");
         let status = response.status();
         let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
             .await

@@ -2,13 +2,19 @@
 //! enforces the body limit), and injected failures (unknown query
 //! parameters, scheduled faults, `Prefer: code=NNN`).
 
+use std::convert::Infallible;
+use std::marker::PhantomData;
 use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
+use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::Request;
-use axum::middleware::Next;
+use axum::http::HeaderName;
 use axum::response::{IntoResponse, Response};
+use futures_util::future::{BoxFuture, Either};
+use tower::{Layer, Service, ServiceExt};
 
 use super::error::{ApiError, ErrorKind, MAX_BODY_BYTES, too_large, unsupported_media_type};
 use super::faults::{Fault, FaultKind};
@@ -77,7 +83,7 @@ impl Drop for Journaling {
 /// Reads the body (refusing more than [`MAX_BODY_BYTES`] with the
 /// provider's 413), logs one line, and records the exchange in the mock's
 /// journal (and for its expectations).
-pub async fn journal<P: MockProvider>(request: Request, next: Next) -> Response {
+pub async fn journal<P: MockProvider>(request: Request, api: Router) -> Response {
     let started = Instant::now();
     let (mut parts, body) = request.into_parts();
     let uri = parts
@@ -118,9 +124,7 @@ pub async fn journal<P: MockProvider>(request: Request, next: Next) -> Response 
                 // A copy, not a slice: a slice would keep hyper's whole read buffer alive.
                 recorded.request = Bytes::copy_from_slice(&bytes);
             }
-            let response = next
-                .run(Request::from_parts(parts, Body::from(bytes)))
-                .await;
+            let response = run(api, Request::from_parts(parts, Body::from(bytes))).await;
             // An error's body is written here, where the mock's IDs and time are known.
             let response = render_pending(response, &env);
             // Mock responses are small JSON documents: keep a copy for the journal.
@@ -155,26 +159,160 @@ fn recording(journaling: &mut Option<Journaling>) -> Option<&mut Recorded> {
     journaling.as_mut().and_then(|j| j.recorded.as_mut())
 }
 
-/// Finds the request's operation (for the journal), then, in this order:
-/// refuses a query parameter the operation does not take, applies a
-/// scheduled fault that matches, or answers a `Prefer: code=NNN` with that
-/// documented status and the operation's own error body.
-pub async fn inject<P: MockProvider>(ops: Operations, request: Request, next: Next) -> Response {
-    let Some(op) = operations::find(&ops, request.method(), request.uri().path()) else {
-        return next.run(request).await;
-    };
+/// `service`'s answer to `request`.
+async fn run<S>(service: S, request: Request) -> Response
+where
+    S: Service<Request, Response = Response, Error = Infallible>,
+{
+    match service.oneshot(request).await {
+        Ok(response) => response,
+    }
+}
+
+/// Injected failures, around one route: notes the request's operation (for
+/// the journal), then, in this order, refuses a query parameter the
+/// operation does not take, applies a scheduled fault that matches, or
+/// answers a `Prefer: code=NNN` with that documented status and the
+/// operation's own error body.
+pub struct Inject<P> {
+    ops: Operations,
+    /// The route's operation, by index in `ops`; `None` for a route made by
+    /// hand, whose operation is found per request.
+    op: Option<usize>,
+    /// The length of the provider's prefix, which operations' paths leave out.
+    prefix: usize,
+    provider: PhantomData<fn() -> P>,
+}
+
+impl<P> Clone for Inject<P> {
+    fn clone(&self) -> Self {
+        Self {
+            ops: self.ops.clone(),
+            op: self.op,
+            prefix: self.prefix,
+            provider: PhantomData,
+        }
+    }
+}
+
+impl<P> Inject<P> {
+    /// For the routes of `ops` under a prefix `prefix` bytes long.
+    pub fn new(ops: Operations, prefix: usize) -> Self {
+        Self {
+            ops,
+            op: None,
+            prefix,
+            provider: PhantomData,
+        }
+    }
+
+    /// For the route of operation `op` (by index), or of any (`None`).
+    pub fn route(&self, op: Option<usize>) -> Self {
+        Self { op, ..self.clone() }
+    }
+}
+
+impl<P, S> Layer<S> for Inject<P> {
+    type Service = Injecting<P, S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        Injecting {
+            inject: self.clone(),
+            inner,
+        }
+    }
+}
+
+/// A route with [`Inject`] around it.
+pub struct Injecting<P, S> {
+    inject: Inject<P>,
+    inner: S,
+}
+
+impl<P, S: Clone> Clone for Injecting<P, S> {
+    fn clone(&self) -> Self {
+        Self {
+            inject: self.inject.clone(),
+            inner: self.inner.clone(),
+        }
+    }
+}
+
+impl<P, S> Service<Request> for Injecting<P, S>
+where
+    P: MockProvider,
+    S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Either<S::Future, BoxFuture<'static, Result<Response, Infallible>>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        let Inject {
+            ops, op, prefix, ..
+        } = &self.inject;
+        let path = request.uri().path();
+        let relative = path.get(*prefix..).unwrap_or(path);
+        let Some(op) = op.or_else(|| operations::position(ops, request.method(), relative)) else {
+            return Either::Left(self.inner.call(request));
+        };
+        if let Some(note) = request.extensions().get::<Note>() {
+            note.operation(ops[op].operation_id.clone());
+        }
+        // Most requests meet no query, fault or `Prefer`: they go straight on.
+        let plain = request.uri().query().is_none()
+            && !request.headers().contains_key(PREFER)
+            && request
+                .extensions()
+                .get::<Arc<MockState>>()
+                .is_none_or(|mock| mock.faults.is_empty());
+        if plain {
+            return Either::Left(self.inner.call(request));
+        }
+        // The service polled ready is the one that serves; a clone stays.
+        let inner = self.inner.clone();
+        let inner = std::mem::replace(&mut self.inner, inner);
+        let (ops, prefix) = (ops.clone(), *prefix);
+        Either::Right(Box::pin(async move {
+            Ok(inject::<P, S>(&ops, op, prefix, request, inner).await)
+        }))
+    }
+}
+
+/// The `Prefer` header, which asks for a documented status.
+const PREFER: HeaderName = HeaderName::from_static("prefer");
+
+/// What [`Inject`] does to a request that has a query, a fault waiting or
+/// a `Prefer` header.
+async fn inject<P, S>(
+    ops: &[DocumentedOperation],
+    op: usize,
+    prefix: usize,
+    request: Request,
+    next: S,
+) -> Response
+where
+    P: MockProvider,
+    S: Service<Request, Response = Response, Error = Infallible>,
+{
+    let op = &ops[op];
     let note = request
         .extensions()
         .get::<Note>()
         .cloned()
         .unwrap_or_default();
-    note.operation(op.operation_id.clone());
     if let Some(query) = request.uri().query()
-        && let Some(error) = unknown_query_parameter::<P>(&ops, op, query)
+        && let Some(error) = unknown_query_parameter::<P>(ops, op, query)
     {
         return error.into_response();
     }
-    let path = request.uri().path().to_string();
+    let full = request.uri().path();
+    let path = full.get(prefix..).unwrap_or(full).to_string();
     let fault = request
         .extensions()
         .get::<Arc<MockState>>()
@@ -186,11 +324,11 @@ pub async fn inject<P: MockProvider>(ops: Operations, request: Request, next: Ne
         });
     if let Some(fault) = fault {
         note.fault(fault.kind.name());
-        return with_fault::<P>(fault, op, &path, request, next).await;
+        return with_fault::<P, S>(fault, op, &path, request, next).await;
     }
     let Some(code) = request
         .headers()
-        .get("prefer")
+        .get(PREFER)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| {
             v.split([';', ','])
@@ -198,7 +336,7 @@ pub async fn inject<P: MockProvider>(ops: Operations, request: Request, next: Ne
         })
         .map(str::to_string)
     else {
-        return next.run(request).await;
+        return run(next, request).await;
     };
     let status = code
         .trim()
@@ -210,14 +348,13 @@ pub async fn inject<P: MockProvider>(ops: Operations, request: Request, next: Ne
             note.fault("prefer");
             injected::<P>(status, None, op, &path).into_response()
         }
-        Some(_) => next.run(request).await,
+        Some(_) => run(next, request).await,
         None => ApiError::<P>::new(
             ErrorKind::BadRequest,
             "invalid_prefer_code",
             format!(
-                "Prefer: code={code} is not a documented response of {} {}; documented: {:?}.",
+                "Prefer: code={code} is not a documented response of {} {path}; documented: {:?}.",
                 request.method(),
-                request.uri().path(),
                 op.statuses
             ),
         )
@@ -226,35 +363,39 @@ pub async fn inject<P: MockProvider>(ops: Operations, request: Request, next: Ne
 }
 
 /// What `fault` makes of the request.
-async fn with_fault<P: MockProvider>(
+async fn with_fault<P, S>(
     fault: Fault,
     op: &DocumentedOperation,
     path: &str,
     request: Request,
-    next: Next,
-) -> Response {
+    next: S,
+) -> Response
+where
+    P: MockProvider,
+    S: Service<Request, Response = Response, Error = Infallible>,
+{
     match fault.kind {
         FaultKind::Status => {
             if fault.after_handler {
-                drop(next.run(request).await);
+                drop(run(next, request).await);
             }
             let status = fault.status.expect("a status fault has a status");
             injected::<P>(status, fault.retry_after, op, path).into_response()
         }
         FaultKind::Delay => {
             tokio::time::sleep(Duration::from_millis(fault.delay_ms.unwrap_or_default())).await;
-            next.run(request).await
+            run(next, request).await
         }
         FaultKind::Reset => {
             if fault.after_handler {
-                drop(next.run(request).await);
+                drop(run(next, request).await);
             }
             let mut response = Response::new(Body::empty());
             response.extensions_mut().insert(ResetConnection);
             response
         }
         FaultKind::Malformed => {
-            let (parts, body) = next.run(request).await.into_parts();
+            let (parts, body) = run(next, request).await.into_parts();
             let bytes = axum::body::to_bytes(body, usize::MAX)
                 .await
                 .unwrap_or_default();

@@ -5,7 +5,7 @@
 //! `operations`, `faults`, `deliveries`), one mock's state (`state`, and
 //! `env`, the part of it a provider's code is handed), the seam a provider plugs into (`provider`, `signed_events`), what
 //! requests meet (`extract`, `layers`, `urls`, `signing`), and serving
-//! (`spec`, `admin`, `fixtures`, `app`, `serve`).
+//! (`spec`, `admin`, `fixtures`, `app`, `dispatch`, `serve`).
 //! A provider plugs in through [`provider::MockProvider`] (and
 //! [`signed_events::SignedEvents`] where its signing is documented).
 
@@ -14,6 +14,7 @@ pub mod app;
 pub mod clock;
 pub mod deliveries;
 pub mod delivery_types;
+pub mod dispatch;
 #[cfg(feature = "openapi")]
 pub mod emit;
 pub mod env;

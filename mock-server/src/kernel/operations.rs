@@ -166,7 +166,13 @@ pub fn find<'a>(
     method: &Method,
     path: &str,
 ) -> Option<&'a DocumentedOperation> {
-    ops.iter().find(|op| op.method == method && op.fits(path))
+    position(ops, method, path).map(|index| &ops[index])
+}
+
+/// Where in `ops` the operation `method` `path` is, if any.
+pub fn position(ops: &[DocumentedOperation], method: &Method, path: &str) -> Option<usize> {
+    ops.iter()
+        .position(|op| op.method == method && op.fits(path))
 }
 
 /// Whether `segment` fits a template segment such as `{id}` or `{webhookId}.json`.

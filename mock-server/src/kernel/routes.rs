@@ -43,7 +43,7 @@ pub(crate) use routes;
 /// (feature `openapi`) the document their annotations make.
 pub struct Routes {
     named: Vec<(&'static str, Binder)>,
-    by_hand: Router,
+    by_hand: Vec<(String, MethodRouter)>,
     #[cfg(feature = "openapi")]
     annotated: utoipa_axum::router::OpenApiRouter,
 }
@@ -59,7 +59,7 @@ impl Routes {
     pub fn new() -> Self {
         Self {
             named: Vec::new(),
-            by_hand: Router::new(),
+            by_hand: Vec::new(),
             #[cfg(feature = "openapi")]
             annotated: utoipa_axum::router::OpenApiRouter::new(),
         }
@@ -86,14 +86,14 @@ impl Routes {
 
     /// Adds a route made by hand (a path axum cannot match as the spec writes it).
     pub fn route(mut self, path: &str, method_router: MethodRouter) -> Self {
-        self.by_hand = self.by_hand.route(path, method_router);
+        self.by_hand.push((path.to_string(), method_router));
         self
     }
 
     /// Adds another set of routes.
     pub fn merge(mut self, other: Routes) -> Self {
         self.named.extend(other.named);
-        self.by_hand = self.by_hand.merge(other.by_hand);
+        self.by_hand.extend(other.by_hand);
         #[cfg(feature = "openapi")]
         {
             self.annotated = self.annotated.merge(other.annotated);
@@ -101,23 +101,35 @@ impl Routes {
         self
     }
 
-    /// The router: each named handler at the method and path of the
-    /// operation in `operations` whose ID it is named after.
+    /// The router: each named handler at `prefix` and the path of the
+    /// operation in `operations` whose ID it is named after, wrapped by
+    /// `layer` with that operation's index (routes made by hand with `None`:
+    /// they may serve several operations).
     ///
     /// # Panics
     /// If a handler's operation is not among `operations`: the committed
     /// emitted spec is out of date (`cargo xtask generate`).
-    pub fn router(self, operations: &[DocumentedOperation]) -> Router {
-        let mut router = self.by_hand;
+    pub fn router(
+        self,
+        operations: &[DocumentedOperation],
+        prefix: &str,
+        layer: impl Fn(MethodRouter, Option<usize>) -> MethodRouter,
+    ) -> Router {
+        let mut router = Router::new();
+        for (path, method_router) in self.by_hand {
+            router = router.route(&format!("{prefix}{path}"), layer(method_router, None));
+        }
         for (name, bind) in self.named {
             let id = operation_id(name);
-            let operation = operations
+            let index = operations
                 .iter()
-                .find(|op| *op.operation_id == id)
+                .position(|op| *op.operation_id == id)
                 .unwrap_or_else(|| panic!("handler {name}: no operation {id} in the emitted spec"));
+            let operation = &operations[index];
             let filter = MethodFilter::try_from(operation.method.clone())
                 .unwrap_or_else(|e| panic!("operation {id}: {e}"));
-            router = router.route(&operation.path(), bind(filter));
+            let path = format!("{prefix}{}", operation.path());
+            router = router.route(&path, layer(bind(filter), Some(index)));
         }
         router
     }

@@ -4,7 +4,7 @@
 
 use std::sync::{Arc, OnceLock};
 
-use axum::Router;
+use super::dispatch::Dispatch;
 
 use super::clock::Clock;
 use super::deliveries::{Deliverer, DeliveryConfig};
@@ -73,7 +73,7 @@ pub struct MockState {
     /// The providers it serves.
     pub served: Vec<Served>,
     /// The app serving this state (for fixtures, which go through it).
-    router: OnceLock<Router>,
+    app: OnceLock<Dispatch>,
 }
 
 impl MockState {
@@ -112,7 +112,7 @@ impl MockState {
             providers,
             admin_token: settings.admin_token.clone(),
             served,
-            router: OnceLock::new(),
+            app: OnceLock::new(),
         }
     }
 
@@ -136,12 +136,12 @@ impl MockState {
     }
 
     /// Remembers the app serving this state.
-    pub fn serve_with(&self, router: Router) {
-        let _ = self.router.set(router);
+    pub fn serve_with(&self, app: Dispatch) {
+        let _ = self.app.set(app);
     }
 
     /// The app serving this state, once set.
-    pub fn router(&self) -> Option<Router> {
-        self.router.get().cloned()
+    pub fn app(&self) -> Option<Dispatch> {
+        self.app.get().cloned()
     }
 }
