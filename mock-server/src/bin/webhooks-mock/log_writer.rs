@@ -1,85 +1,83 @@
 //! Log lines written to stdout by a thread of their own, in batches: a
-//! request pays for formatting its line and a channel send, not for a
-//! write system call or a thread wake-up (one line per request at the
-//! default level).
+//! request pays for formatting its line and appending it to a shared
+//! buffer, not for a write system call, an allocation or a wake-up of
+//! another thread (one line per request at the default level).
 
 use std::io::Write;
-use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use tracing::field::{Field, Visit};
-use tracing::{Event, Subscriber};
+use tracing::{Event, Level, Subscriber};
 use tracing_subscriber::fmt::format::Writer;
 use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields, MakeWriter};
 use tracing_subscriber::registry::LookupSpan;
 
-/// Lines waiting for the writer; a full queue makes requests wait rather
-/// than lose lines.
-const QUEUE: usize = 16_384;
+/// Bytes of lines that may wait; past it, the request that logs writes
+/// them itself (so a stdout nobody reads slows requests rather than
+/// losing lines or growing without end).
+const BACKLOG: usize = 1 << 20;
 
 /// How long lines may wait before they are written.
 const BATCH_EVERY: Duration = Duration::from_millis(2);
 
-enum Message {
-    Line(Vec<u8>),
-    /// Write everything queued so far, then answer.
-    Flush(SyncSender<()>),
-}
-
-/// A `MakeWriter` for tracing whose lines go to stdout through one thread.
+/// A `MakeWriter` for tracing whose lines go to stdout in batches.
 #[derive(Clone)]
-pub struct BatchedStdout(SyncSender<Message>);
+pub struct BatchedStdout(Arc<Mutex<Vec<u8>>>);
 
 impl BatchedStdout {
     /// Starts the writer thread.
     pub fn start() -> Self {
-        let (tx, rx) = sync_channel(QUEUE);
-        std::thread::spawn(move || write_batches(rx));
-        Self(tx)
-    }
-
-    /// Returns once every line logged so far is written.
-    pub fn flush(&self) {
-        let (done, wait) = sync_channel(1);
-        if self.0.send(Message::Flush(done)).is_ok() {
-            let _ = wait.recv();
-        }
-    }
-}
-
-/// Writes queued lines in batches every few milliseconds (a sleeping
-/// writer costs a sender no wake-up); a closed stdout (a parent that
-/// stopped reading) drops lines instead of failing.
-fn write_batches(rx: Receiver<Message>) {
-    let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout());
-    loop {
-        loop {
-            match rx.try_recv() {
-                Ok(Message::Line(line)) => {
-                    let _ = out.write_all(&line);
-                }
-                Ok(Message::Flush(done)) => {
-                    let _ = out.flush();
-                    let _ = done.send(());
-                }
-                Err(TryRecvError::Empty) => break,
-                Err(TryRecvError::Disconnected) => {
-                    let _ = out.flush();
-                    return;
-                }
+        let log = Self(Arc::default());
+        let writer = log.clone();
+        std::thread::spawn(move || {
+            // Buffers are swapped, not dropped: a fresh one would grow again
+            // into pages the kernel must zero.
+            let mut spare = Vec::new();
+            loop {
+                std::thread::sleep(BATCH_EVERY);
+                writer.write_out(&mut spare);
             }
+        });
+        log
+    }
+
+    /// Writes every line logged so far.
+    pub fn flush(&self) {
+        self.write_out(&mut Vec::new());
+    }
+
+    /// Writes the lines logged so far, taking them in exchange for `spare`
+    /// (emptied, to be the next spare). stdout is locked before the lines
+    /// are taken, so batches reach it in the order they were logged; a
+    /// closed stdout (a parent that stopped reading) drops them instead of
+    /// failing.
+    fn write_out(&self, spare: &mut Vec<u8>) {
+        let mut stdout = std::io::stdout().lock();
+        std::mem::swap(&mut *self.lines(), spare);
+        if !spare.is_empty() {
+            let _ = stdout.write_all(spare).and_then(|()| stdout.flush());
         }
-        let _ = out.flush();
-        std::thread::sleep(BATCH_EVERY);
+        spare.clear();
+    }
+
+    fn lines(&self) -> MutexGuard<'_, Vec<u8>> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 
-/// One log event's text, sent to the writer thread when tracing drops it.
-pub struct Line(Vec<u8>, SyncSender<Message>);
+/// Appends one event's text (tracing formats an event whole, then writes it once).
+pub struct Line<'a>(&'a BatchedStdout);
 
-impl Write for Line {
+impl Write for Line<'_> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.extend_from_slice(buf);
+        let mut lines = self.0.lines();
+        if lines.len() + buf.len() > BACKLOG {
+            drop(lines);
+            self.0.flush();
+            lines = self.0.lines();
+        }
+        lines.extend_from_slice(buf);
         Ok(buf.len())
     }
 
@@ -88,17 +86,11 @@ impl Write for Line {
     }
 }
 
-impl Drop for Line {
-    fn drop(&mut self) {
-        let _ = self.1.send(Message::Line(std::mem::take(&mut self.0)));
-    }
-}
-
 impl<'a> MakeWriter<'a> for BatchedStdout {
-    type Writer = Line;
+    type Writer = Line<'a>;
 
-    fn make_writer(&'a self) -> Line {
-        Line(Vec::with_capacity(128), self.0.clone())
+    fn make_writer(&'a self) -> Line<'a> {
+        Line(self)
     }
 }
 
@@ -126,16 +118,63 @@ where
         if !plain {
             return self.0.format_event(ctx, writer, event);
         }
-        let time = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
-        write!(writer, "{time} {:>5} ", event.metadata().level())?;
+        write_time(&mut writer, std::time::SystemTime::now())?;
+        writer.write_str(match *event.metadata().level() {
+            Level::ERROR => " ERROR ",
+            Level::WARN => "  WARN ",
+            Level::INFO => "  INFO ",
+            Level::DEBUG => " DEBUG ",
+            Level::TRACE => " TRACE ",
+        })?;
         let mut fields = Fields {
             writer: &mut writer,
             result: Ok(()),
         };
         event.record(&mut fields);
         fields.result?;
-        writeln!(writer)
+        writer.write_char('\n')
     }
+}
+
+/// Writes `time` as RFC 3339 in UTC with microseconds
+/// (`2026-12-03T13:03:18.171527Z`), as chrono would, without allocating.
+fn write_time(writer: &mut Writer<'_>, time: std::time::SystemTime) -> std::fmt::Result {
+    let since = time
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let seconds = since.as_secs();
+    let (days, of_day) = ((seconds / 86_400) as i64, seconds % 86_400);
+    let (year, month, day) = civil_from_days(days);
+    let mut text = *b"0000-00-00T00:00:00.000000Z";
+    let mut put = |at: usize, width: usize, mut value: u64| {
+        for i in (at..at + width).rev() {
+            text[i] = b'0' + (value % 10) as u8;
+            value /= 10;
+        }
+    };
+    put(0, 4, year as u64);
+    put(5, 2, month);
+    put(8, 2, day);
+    put(11, 2, of_day / 3600);
+    put(14, 2, of_day / 60 % 60);
+    put(17, 2, of_day % 60);
+    put(20, 6, u64::from(since.subsec_micros()));
+    writer.write_str(std::str::from_utf8(&text).map_err(|_| std::fmt::Error)?)
+}
+
+/// The proleptic Gregorian date of a day counted from 1970-01-01 (Howard
+/// Hinnant's `civil_from_days`).
+fn civil_from_days(days: i64) -> (i64, u64, u64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u64;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u64;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
 }
 
 /// Writes the message as it is and each other field as ` name=value`
@@ -154,6 +193,21 @@ impl Visit for Fields<'_, '_> {
             } else {
                 write!(self.writer, " {}={value:?}", field.name())
             };
+        }
+    }
+
+    fn record_str(&mut self, field: &Field, value: &str) {
+        // A text Debug would write unchanged (a provider's name) is written straight.
+        let plain = value
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\' || b == b' ');
+        if !plain || field.name() == "message" {
+            return self.record_debug(field, &value);
+        }
+        if self.result.is_ok() {
+            self.result = [" ", field.name(), "=\"", value, "\""]
+                .into_iter()
+                .try_for_each(|part| self.writer.write_str(part));
         }
     }
 }
@@ -203,6 +257,8 @@ mod tests {
                 200,
                 31
             );
+            // A field Debug would escape takes the general path.
+            tracing::info!(target: webhooks_mock::app::REQUEST_LOG_TARGET, provider = "we\"ird\\", "x");
             tracing::warn!(key = "va\"lue", "something \u{1b}[31melse");
         };
         if straight {
@@ -224,6 +280,25 @@ mod tests {
                 rest.to_string()
             })
             .collect()
+    }
+
+    #[test]
+    fn times_are_written_as_chrono_writes_them() {
+        use std::time::{Duration, UNIX_EPOCH};
+        // The epoch, leap days of 2000 and 2024, the last microsecond of a year, 2100.
+        let seconds = [0, 951_782_400, 1_709_164_800, 1_798_761_599, 4_102_444_800];
+        for (second, micros) in seconds.into_iter().zip([0, 7, 123_456, 999_999, 500_000]) {
+            let time = UNIX_EPOCH + Duration::from_secs(second) + Duration::from_micros(micros);
+            let mut ours = String::new();
+            super::write_time(
+                &mut tracing_subscriber::fmt::format::Writer::new(&mut ours),
+                time,
+            )
+            .unwrap();
+            let chrono = chrono::DateTime::<chrono::Utc>::from(time)
+                .to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+            assert_eq!(ours, chrono);
+        }
     }
 
     #[test]
