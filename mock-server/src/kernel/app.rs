@@ -17,7 +17,8 @@ use tower::ServiceExt;
 
 use super::dispatch::{Answer, Dispatch, Mount};
 use super::error::{ApiError, ErrorKind};
-use super::layers::{Inject, journal};
+use super::inject::Inject;
+use super::layers::journal;
 use super::operations::{self, Operations, documented_operations};
 use super::provider::MockProvider;
 use super::spec::spec;

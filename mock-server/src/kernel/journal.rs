@@ -197,7 +197,12 @@ impl Journal {
 /// headers share the connection's read buffer, which a journal entry must
 /// not keep alive).
 pub fn header_lines(headers: &HeaderMap) -> Vec<u8> {
-    let mut lines = Vec::with_capacity(512);
+    // Sized exactly: the journal keeps thousands of these.
+    let size = headers
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len() + 3)
+        .sum();
+    let mut lines = Vec::with_capacity(size);
     for (name, value) in headers {
         lines.extend_from_slice(name.as_str().as_bytes());
         lines.extend_from_slice(b": ");

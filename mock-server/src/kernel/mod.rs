@@ -24,6 +24,7 @@ pub mod extract;
 pub mod faults;
 pub mod fixtures;
 pub mod ids;
+pub mod inject;
 pub mod journal;
 pub mod layers;
 pub mod operations;

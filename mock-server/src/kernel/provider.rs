@@ -95,7 +95,13 @@ impl Security {
 
     /// The API key a request presents this way, if any.
     pub fn key(self, headers: &HeaderMap) -> Option<&str> {
-        let value = headers.get(self.header())?.to_str().ok()?;
+        let value = match self.key_in {
+            // A constant name is not parsed again on every request.
+            KeyIn::Bearer => headers.get(axum::http::header::AUTHORIZATION),
+            KeyIn::Header(name) => headers.get(name),
+        }?
+        .to_str()
+        .ok()?;
         let key = match self.key_in {
             KeyIn::Bearer => {
                 let (scheme, token) = value.split_once(' ')?;

@@ -10,8 +10,10 @@ use super::store::Saved;
 
 /// `body` as a JSON response with this status.
 pub fn respond<T: Serialize + ?Sized>(status: u16, body: &T) -> Response {
-    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
-    (status, axum::Json(body)).into_response()
+    // Most answers fit: encoded once, without growing and copying the buffer.
+    let mut bytes = Vec::with_capacity(256);
+    serde_json::to_writer(&mut bytes, body).expect("mock types serialise");
+    json_bytes_response(status, Bytes::from(bytes))
 }
 
 /// `body` encoded as JSON, to answer now or to replay later.
