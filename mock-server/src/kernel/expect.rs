@@ -198,7 +198,7 @@ impl Expectations {
                     r.seq,
                     r.provider,
                     r.method,
-                    r.uri.path(),
+                    r.path(),
                     r.status,
                     r.operation.as_deref().unwrap_or("no operation")
                 );

@@ -12,7 +12,8 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::error::{ApiError, ErrorKind, too_large, unsupported_media_type};
+use super::error::{ApiError, ErrorKind, MAX_BODY_BYTES, too_large, unsupported_media_type};
+use super::layers::read_body;
 use super::provider::{MockProvider, ProviderState, Tenant, authenticate};
 use super::state::MockState;
 
@@ -85,7 +86,7 @@ impl RawJson {
 impl<P: MockProvider, T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<P, T> {
     type Rejection = ApiError<P>;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError<P>> {
+    async fn from_request(req: Request, _: &S) -> Result<Self, ApiError<P>> {
         let is_json = req
             .headers()
             .get(header::CONTENT_TYPE)
@@ -99,9 +100,9 @@ impl<P: MockProvider, T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Js
         if !is_json {
             return Err(unsupported_media_type());
         }
-        let bytes = axum::body::Bytes::from_request(req, state)
+        let bytes = read_body(req.into_body(), MAX_BODY_BYTES)
             .await
-            .map_err(|_| too_large())?;
+            .ok_or_else(too_large)?;
         // Every request body is an object (serde would also read a struct from an array).
         let is_object = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
         // The common case in one pass; errors are worded from the slower path below.

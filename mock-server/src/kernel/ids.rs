@@ -115,16 +115,14 @@ fn os_random(text: &mut String, alphabet: &[u8], len: usize) {
     }
     POOL.with(|pool| {
         let (bytes, used) = &mut *pool.borrow_mut();
-        text.extend((0..len).map(|_| {
-            if *used == bytes.len() {
-                bytes.resize(4096, 0);
-                getrandom::fill(bytes).expect("the OS random source works");
-                *used = 0;
-            }
-            let b = bytes[*used];
-            *used += 1;
-            pick(alphabet, u64::from(b))
-        }));
+        if bytes.len() - *used < len {
+            bytes.resize(4096.max(len), 0);
+            getrandom::fill(bytes).expect("the OS random source works");
+            *used = 0;
+        }
+        let drawn = &bytes[*used..*used + len];
+        *used += len;
+        text.extend(drawn.iter().map(|&b| pick(alphabet, u64::from(b))));
     })
 }
 

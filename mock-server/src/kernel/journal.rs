@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::body::Bytes;
-use axum::http::{HeaderMap, Method, Uri, header};
+use axum::http::{HeaderMap, Method, header};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -62,8 +62,10 @@ pub struct Recorded {
     pub operation: Option<std::sync::Arc<str>>,
     /// Method and URI as sent.
     pub method: Method,
-    /// The URI as sent.
-    pub uri: Uri,
+    /// The path and query as sent (`/v1/webhooks?limit=2`), in its own
+    /// memory: the request's URI is a slice of the connection's read buffer,
+    /// which an entry would keep alive.
+    pub target: Box<str>,
     /// `name: value` lines in one allocation (rendered when read).
     pub headers: Vec<u8>,
     /// The answer's status (0: none).
@@ -77,6 +79,18 @@ pub struct Recorded {
 }
 
 impl Recorded {
+    /// The path the request was sent to.
+    pub fn path(&self) -> &str {
+        self.target
+            .split_once('?')
+            .map_or(&self.target, |(path, _)| path)
+    }
+
+    /// The query, if the request had one.
+    pub fn query(&self) -> Option<&str> {
+        self.target.split_once('?').map(|(_, query)| query)
+    }
+
     /// The entry as read: headers redacted, bodies parsed.
     pub fn entry(&self) -> JournalEntry {
         JournalEntry {
@@ -85,8 +99,8 @@ impl Recorded {
             provider: self.provider,
             operation: self.operation.as_deref().map(str::to_string),
             method: self.method.to_string(),
-            path: self.uri.path().to_string(),
-            query: self.uri.query().map(str::to_string),
+            path: self.path().to_string(),
+            query: self.query().map(str::to_string),
             headers: redacted_headers(&self.headers, self.auth_header),
             body: body_value(&self.request),
             status: self.status,

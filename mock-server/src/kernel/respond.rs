@@ -10,15 +10,15 @@ use super::store::Saved;
 
 /// `body` as a JSON response with this status.
 pub fn respond<T: Serialize + ?Sized>(status: u16, body: &T) -> Response {
-    // Most answers fit: encoded once, without growing and copying the buffer.
-    let mut bytes = Vec::with_capacity(256);
-    serde_json::to_writer(&mut bytes, body).expect("mock types serialise");
-    json_bytes_response(status, Bytes::from(bytes))
+    json_bytes_response(status, json_bytes(body))
 }
 
 /// `body` encoded as JSON, to answer now or to replay later.
 pub fn json_bytes<T: Serialize + ?Sized>(body: &T) -> Bytes {
-    Bytes::from(serde_json::to_vec(body).expect("mock types serialise"))
+    // Most answers fit: encoded once, without growing and copying the buffer.
+    let mut bytes = Vec::with_capacity(256);
+    serde_json::to_writer(&mut bytes, body).expect("mock types serialise");
+    Bytes::from(bytes)
 }
 
 /// Encoded JSON as a response with this status.
