@@ -113,10 +113,8 @@ pub fn contract<P: MockProvider>(prefix: &str) -> (Router, Arc<Value>) {
     spec["servers"] = serde_json::json!([{ "url": server }]);
     let ops = documented_operations(&spec);
     operations::register(P::NAME, ops.clone());
-    let inject = Inject::<P>::new(ops.clone(), prefix.len());
-    let routes = P::router().router(&ops, prefix, |route, op| {
-        route.route_layer(inject.route(op))
-    });
+    let inject = Inject::new::<P>(ops.clone(), prefix.len());
+    let routes = P::router().router(&ops, prefix, &inject);
     let spec = Arc::new(spec);
     let served_spec = spec.clone();
     let router = routes

@@ -2,13 +2,13 @@
 //! query parameters, scheduled faults, `Prefer: code=NNN`.
 
 use std::convert::Infallible;
-use std::marker::PhantomData;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::Request;
+use axum::handler::Handler;
 use axum::http::HeaderName;
 use axum::response::{IntoResponse, Response};
 use futures_util::future::{BoxFuture, Either};
@@ -25,36 +25,37 @@ use super::state::MockState;
 /// the journal), then, in this order, refuses a query parameter the
 /// operation does not take, applies a scheduled fault that matches, or
 /// answers a `Prefer: code=NNN` with that documented status and the
-/// operation's own error body.
-pub struct Inject<P> {
+/// operation's own error body. Wraps a handler ([`Inject::around`]) or, for
+/// routes made by hand, a route (as a tower layer).
+#[derive(Clone)]
+pub struct Inject {
     ops: Operations,
     /// The route's operation, by index in `ops`; `None` for a route made by
     /// hand, whose operation is found per request.
     op: Option<usize>,
     /// The length of the provider's prefix, which operations' paths leave out.
     prefix: usize,
-    provider: PhantomData<fn() -> P>,
+    /// What a request that has a query, a `Prefer` or a fault waiting meets
+    /// (the provider's own errors).
+    slow: SlowPath,
 }
 
-impl<P> Clone for Inject<P> {
-    fn clone(&self) -> Self {
-        Self {
-            ops: self.ops.clone(),
-            op: self.op,
-            prefix: self.prefix,
-            provider: PhantomData,
-        }
-    }
-}
+/// What serves the request after [`Inject`] (the handler or the route).
+pub type Next = Box<dyn FnOnce(Request) -> BoxFuture<'static, Response> + Send>;
 
-impl<P> Inject<P> {
-    /// For the routes of `ops` under a prefix `prefix` bytes long.
-    pub fn new(ops: Operations, prefix: usize) -> Self {
+/// [`inject`] for one provider.
+type SlowPath = fn(Operations, usize, usize, Request, Next) -> BoxFuture<'static, Response>;
+
+impl Inject {
+    /// For provider `P`'s routes of `ops` under a prefix `prefix` bytes long.
+    pub fn new<P: MockProvider>(ops: Operations, prefix: usize) -> Self {
         Self {
             ops,
             op: None,
             prefix,
-            provider: PhantomData,
+            slow: |ops, op, prefix, request, next| {
+                Box::pin(async move { inject::<P>(&ops, op, prefix, request, next).await })
+            },
         }
     }
 
@@ -62,10 +63,66 @@ impl<P> Inject<P> {
     pub fn route(&self, op: Option<usize>) -> Self {
         Self { op, ..self.clone() }
     }
+
+    /// `handler` with injected failures (for a route of one operation): no
+    /// route of its own around it, so a request pays for no more than a check.
+    pub fn around<H>(self, handler: H) -> Injected<H> {
+        Injected {
+            inject: self,
+            handler,
+        }
+    }
+
+    /// Notes `request`'s operation; its index when the request needs the
+    /// slow path. Most requests meet no query, fault or `Prefer`: they go
+    /// straight on.
+    fn operation(&self, request: &Request) -> Option<usize> {
+        let path = request.uri().path();
+        let relative = path.get(self.prefix..).unwrap_or(path);
+        let op = self
+            .op
+            .or_else(|| operations::position(&self.ops, request.method(), relative))?;
+        if let Some(note) = request.extensions().get::<Note>() {
+            note.operation(self.ops[op].operation_id.clone());
+        }
+        let plain = request.uri().query().is_none()
+            && !request.headers().contains_key(PREFER)
+            && request
+                .extensions()
+                .get::<Arc<MockState>>()
+                .is_none_or(|mock| mock.faults.is_empty());
+        (!plain).then_some(op)
+    }
+
+    fn slow(self, op: usize, request: Request, next: Next) -> BoxFuture<'static, Response> {
+        (self.slow)(self.ops, op, self.prefix, request, next)
+    }
 }
 
-impl<P, S> Layer<S> for Inject<P> {
-    type Service = Injecting<P, S>;
+/// A handler with [`Inject`] around it.
+#[derive(Clone)]
+pub struct Injected<H> {
+    inject: Inject,
+    handler: H,
+}
+
+impl<H: Handler<T, ()>, T> Handler<T, ()> for Injected<H> {
+    type Future = Either<H::Future, BoxFuture<'static, Response>>;
+
+    fn call(self, request: Request, state: ()) -> Self::Future {
+        match self.inject.operation(&request) {
+            None => Either::Left(self.handler.call(request, state)),
+            Some(op) => {
+                let handler = self.handler;
+                let next: Next = Box::new(move |request| Box::pin(handler.call(request, ())));
+                Either::Right(self.inject.slow(op, request, next))
+            }
+        }
+    }
+}
+
+impl<S> Layer<S> for Inject {
+    type Service = Injecting<S>;
 
     fn layer(&self, inner: S) -> Self::Service {
         Injecting {
@@ -75,24 +132,15 @@ impl<P, S> Layer<S> for Inject<P> {
     }
 }
 
-/// A route with [`Inject`] around it.
-pub struct Injecting<P, S> {
-    inject: Inject<P>,
+/// A route (made by hand) with [`Inject`] around it.
+#[derive(Clone)]
+pub struct Injecting<S> {
+    inject: Inject,
     inner: S,
 }
 
-impl<P, S: Clone> Clone for Injecting<P, S> {
-    fn clone(&self) -> Self {
-        Self {
-            inject: self.inject.clone(),
-            inner: self.inner.clone(),
-        }
-    }
-}
-
-impl<P, S> Service<Request> for Injecting<P, S>
+impl<S> Service<Request> for Injecting<S>
 where
-    P: MockProvider,
     S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
     S::Future: Send + 'static,
 {
@@ -105,34 +153,15 @@ where
     }
 
     fn call(&mut self, request: Request) -> Self::Future {
-        let Inject {
-            ops, op, prefix, ..
-        } = &self.inject;
-        let path = request.uri().path();
-        let relative = path.get(*prefix..).unwrap_or(path);
-        let Some(op) = op.or_else(|| operations::position(ops, request.method(), relative)) else {
+        let Some(op) = self.inject.operation(&request) else {
             return Either::Left(self.inner.call(request));
         };
-        if let Some(note) = request.extensions().get::<Note>() {
-            note.operation(ops[op].operation_id.clone());
-        }
-        // Most requests meet no query, fault or `Prefer`: they go straight on.
-        let plain = request.uri().query().is_none()
-            && !request.headers().contains_key(PREFER)
-            && request
-                .extensions()
-                .get::<Arc<MockState>>()
-                .is_none_or(|mock| mock.faults.is_empty());
-        if plain {
-            return Either::Left(self.inner.call(request));
-        }
         // The service polled ready is the one that serves; a clone stays.
         let inner = self.inner.clone();
         let inner = std::mem::replace(&mut self.inner, inner);
-        let (ops, prefix) = (ops.clone(), *prefix);
-        Either::Right(Box::pin(async move {
-            Ok(inject::<P, S>(&ops, op, prefix, request, inner).await)
-        }))
+        let next: Next = Box::new(move |request| Box::pin(run(inner, request)));
+        let answer = self.inject.clone().slow(op, request, next);
+        Either::Right(Box::pin(async move { Ok(answer.await) }))
     }
 }
 
@@ -141,17 +170,13 @@ const PREFER: HeaderName = HeaderName::from_static("prefer");
 
 /// What [`Inject`] does to a request that has a query, a fault waiting or
 /// a `Prefer` header.
-async fn inject<P, S>(
+async fn inject<P: MockProvider>(
     ops: &[DocumentedOperation],
     op: usize,
     prefix: usize,
     request: Request,
-    next: S,
-) -> Response
-where
-    P: MockProvider,
-    S: Service<Request, Response = Response, Error = Infallible>,
-{
+    next: Next,
+) -> Response {
     let op = &ops[op];
     let note = request
         .extensions()
@@ -176,7 +201,7 @@ where
         });
     if let Some(fault) = fault {
         note.fault(fault.kind.name());
-        return with_fault::<P, S>(fault, op, &path, request, next).await;
+        return with_fault::<P>(fault, op, &path, request, next).await;
     }
     let Some(code) = request
         .headers()
@@ -188,7 +213,7 @@ where
         })
         .map(str::to_string)
     else {
-        return run(next, request).await;
+        return next(request).await;
     };
     let status = code
         .trim()
@@ -200,7 +225,7 @@ where
             note.fault("prefer");
             injected::<P>(status, None, op, &path).into_response()
         }
-        Some(_) => run(next, request).await,
+        Some(_) => next(request).await,
         None => ApiError::<P>::new(
             ErrorKind::BadRequest,
             "invalid_prefer_code",
@@ -215,39 +240,35 @@ where
 }
 
 /// What `fault` makes of the request.
-async fn with_fault<P, S>(
+async fn with_fault<P: MockProvider>(
     fault: Fault,
     op: &DocumentedOperation,
     path: &str,
     request: Request,
-    next: S,
-) -> Response
-where
-    P: MockProvider,
-    S: Service<Request, Response = Response, Error = Infallible>,
-{
+    next: Next,
+) -> Response {
     match fault.kind {
         FaultKind::Status => {
             if fault.after_handler {
-                drop(run(next, request).await);
+                drop(next(request).await);
             }
             let status = fault.status.expect("a status fault has a status");
             injected::<P>(status, fault.retry_after, op, path).into_response()
         }
         FaultKind::Delay => {
             tokio::time::sleep(Duration::from_millis(fault.delay_ms.unwrap_or_default())).await;
-            run(next, request).await
+            next(request).await
         }
         FaultKind::Reset => {
             if fault.after_handler {
-                drop(run(next, request).await);
+                drop(next(request).await);
             }
             let mut response = Response::new(Body::empty());
             response.extensions_mut().insert(ResetConnection);
             response
         }
         FaultKind::Malformed => {
-            let (parts, body) = run(next, request).await.into_parts();
+            let (parts, body) = next(request).await.into_parts();
             let bytes = axum::body::to_bytes(body, usize::MAX)
                 .await
                 .unwrap_or_default();

@@ -9,10 +9,12 @@
 use axum::Router;
 use axum::routing::{MethodFilter, MethodRouter};
 
+use super::inject::Inject;
 use super::operations::DocumentedOperation;
 
-/// Makes a handler's method router for the method its operation has.
-pub type Binder = Box<dyn FnOnce(MethodFilter) -> MethodRouter + Send>;
+/// Makes a handler's method router for the method its operation has, with
+/// injected failures around the handler.
+pub type Binder = Box<dyn FnOnce(MethodFilter, Inject) -> MethodRouter + Send>;
 
 /// Handlers named by [`routes!`](crate::kernel::routes::routes), with (feature
 /// `openapi`) what their annotations document.
@@ -30,7 +32,9 @@ macro_rules! routes {
         $crate::kernel::routes::Named {
             handlers: vec![$((
                 stringify!($handler),
-                Box::new(|filter| axum::routing::on(filter, $handler)) as $crate::kernel::routes::Binder,
+                Box::new(|filter, inject: $crate::kernel::inject::Inject| {
+                    axum::routing::on(filter, inject.around($handler))
+                }) as $crate::kernel::routes::Binder,
             )),+],
             #[cfg(feature = "openapi")]
             annotated: utoipa_axum::routes!($($handler),+),
@@ -102,9 +106,9 @@ impl Routes {
     }
 
     /// The router: each named handler at `prefix` and the path of the
-    /// operation in `operations` whose ID it is named after, wrapped by
-    /// `layer` with that operation's index (routes made by hand with `None`:
-    /// they may serve several operations).
+    /// operation in `operations` whose ID it is named after, with `inject`
+    /// around it for that operation (around routes made by hand, for
+    /// whichever operation a request is).
     ///
     /// # Panics
     /// If a handler's operation is not among `operations`: the committed
@@ -113,11 +117,12 @@ impl Routes {
         self,
         operations: &[DocumentedOperation],
         prefix: &str,
-        layer: impl Fn(MethodRouter, Option<usize>) -> MethodRouter,
+        inject: &Inject,
     ) -> Router {
         let mut router = Router::new();
         for (path, method_router) in self.by_hand {
-            router = router.route(&format!("{prefix}{path}"), layer(method_router, None));
+            let method_router = method_router.route_layer(inject.route(None));
+            router = router.route(&format!("{prefix}{path}"), method_router);
         }
         for (name, bind) in self.named {
             let id = operation_id(name);
@@ -129,7 +134,7 @@ impl Routes {
             let filter = MethodFilter::try_from(operation.method.clone())
                 .unwrap_or_else(|e| panic!("operation {id}: {e}"));
             let path = format!("{prefix}{}", operation.path());
-            router = router.route(&path, layer(bind(filter), Some(index)));
+            router = router.route(&path, bind(filter, inject.route(Some(index))));
         }
         router
     }
