@@ -95,7 +95,6 @@ fn routes(only: Option<Provider>) -> &'static Routes {
 
 fn build(only: Option<Provider>) -> Routes {
     let mut providers = Vec::new();
-    let mut own = Router::new();
     let mut spec_urls = Vec::new();
     let mut admin = kernel::admin::router();
     let mut served = Vec::new();
@@ -111,7 +110,7 @@ fn build(only: Option<Provider>) -> Routes {
         admin = admin.merge(mounted.admin);
     }
     #[cfg(feature = "swagger-ui")]
-    {
+    let own = {
         // Swagger UI's config borrows for 'static: made once per process.
         let urls = spec_urls
             .into_iter()
@@ -119,10 +118,10 @@ fn build(only: Option<Provider>) -> Routes {
         // No validator: it would send the spec's URL to a public service.
         let swagger = utoipa_swagger_ui::SwaggerUi::new("/docs")
             .config(utoipa_swagger_ui::Config::new(urls).validator_url("none"));
-        own = own.merge(swagger);
-    }
+        Router::new().merge(swagger)
+    };
     #[cfg(not(feature = "swagger-ui"))]
-    let _ = spec_urls;
+    let (own, _) = (Router::new(), spec_urls);
     // `with_state` turns handlers into routes once, not on every request.
     let own = own
         .merge(kernel::admin::guarded(admin))

@@ -17,10 +17,11 @@ use tower::ServiceExt;
 
 use super::dispatch::{Answer, Dispatch, Mount};
 use super::error::{ApiError, ErrorKind};
-use super::inject::Inject;
+use super::inject::slow_path;
 use super::layers::journal;
 use super::operations::{self, Operations, documented_operations};
 use super::provider::MockProvider;
+use super::routes::Inject;
 use super::spec::spec;
 use super::state::{MockState, Served};
 
@@ -113,7 +114,7 @@ pub fn contract<P: MockProvider>(prefix: &str) -> (Router, Arc<Value>) {
     spec["servers"] = serde_json::json!([{ "url": server }]);
     let ops = documented_operations(&spec);
     operations::register(P::NAME, ops.clone());
-    let inject = Inject::new::<P>(ops.clone(), prefix.len());
+    let inject = Inject::new(ops.clone(), prefix.len(), slow_path::<P>);
     let routes = P::router().router(&ops, prefix, &inject);
     let spec = Arc::new(spec);
     let served_spec = spec.clone();

@@ -10,7 +10,7 @@ use axum::Router;
 use axum::extract::Request;
 use axum::response::Response;
 use futures_util::future::BoxFuture;
-use tower::ServiceExt;
+use tower::{Service, ServiceExt};
 
 /// A request's answer on its way.
 pub type Answer = BoxFuture<'static, Result<Response, Infallible>>;
@@ -72,6 +72,20 @@ fn own(path: &str) -> bool {
 fn under(path: &str, prefix: &str) -> bool {
     path.strip_prefix(prefix)
         .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
+/// Marks a response that must not be sent: the connection is closed instead.
+#[derive(Clone, Copy)]
+pub struct ResetConnection;
+
+/// `service`'s answer to `request`.
+pub async fn run<S>(service: S, request: Request) -> Response
+where
+    S: Service<Request, Response = Response, Error = Infallible>,
+{
+    match service.oneshot(request).await {
+        Ok(response) => response,
+    }
 }
 
 #[cfg(test)]

@@ -220,7 +220,7 @@ fn closest<'a>(filter: &RequestFilter, journal: &'a [Recorded]) -> Vec<&'a Recor
         let key = filter
             .api_key
             .as_deref()
-            .is_none_or(|k| r.api_key.as_deref() == Some(k));
+            .is_none_or(|k| r.api_key() == Some(k));
         u8::from(provider) * 4 + u8::from(operation) * 4 + u8::from(status) + u8::from(key)
     };
     let mut scored: Vec<_> = journal.iter().map(|r| (score(r), r)).collect();

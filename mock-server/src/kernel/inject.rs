@@ -1,175 +1,38 @@
-//! Injected failures, a layer around each of a provider's routes: unknown
-//! query parameters, scheduled faults, `Prefer: code=NNN`.
+//! Injected failures as a provider answers them: unknown query
+//! parameters, scheduled faults, `Prefer: code=NNN`. What puts them around
+//! each route is [`Inject`](super::routes::Inject).
 
-use std::convert::Infallible;
 use std::sync::Arc;
-use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::Request;
-use axum::handler::Handler;
-use axum::http::HeaderName;
 use axum::response::{IntoResponse, Response};
-use futures_util::future::{BoxFuture, Either};
-use tower::{Layer, Service};
+use futures_util::future::BoxFuture;
 
+use super::dispatch::ResetConnection;
 use super::error::{ApiError, ErrorKind, too_large, unsupported_media_type};
 use super::faults::{Fault, FaultKind};
-use super::layers::{Note, ResetConnection, run};
-use super::operations::{self, DocumentedOperation, Operations};
+use super::journal::Note;
+use super::operations::{DocumentedOperation, Operations};
 use super::provider::{MockProvider, authenticate};
+use super::routes::{Next, PREFER};
 use super::state::MockState;
 
-/// Injected failures, around one route: notes the request's operation (for
-/// the journal), then, in this order, refuses a query parameter the
-/// operation does not take, applies a scheduled fault that matches, or
-/// answers a `Prefer: code=NNN` with that documented status and the
-/// operation's own error body. Wraps a handler ([`Inject::around`]) or, for
-/// routes made by hand, a route (as a tower layer).
-#[derive(Clone)]
-pub struct Inject {
+/// Provider `P`'s injected failures, for a request that has a query, a
+/// fault waiting or a `Prefer` header (a [`SlowPath`]).
+pub fn slow_path<P: MockProvider>(
     ops: Operations,
-    /// The route's operation, by index in `ops`; `None` for a route made by
-    /// hand, whose operation is found per request.
-    op: Option<usize>,
-    /// The length of the provider's prefix, which operations' paths leave out.
+    op: usize,
     prefix: usize,
-    /// What a request that has a query, a `Prefer` or a fault waiting meets
-    /// (the provider's own errors).
-    slow: SlowPath,
+    request: Request,
+    next: Next,
+) -> BoxFuture<'static, Response> {
+    Box::pin(async move { inject::<P>(&ops, op, prefix, request, next).await })
 }
 
-/// What serves the request after [`Inject`] (the handler or the route).
-pub type Next = Box<dyn FnOnce(Request) -> BoxFuture<'static, Response> + Send>;
-
-/// [`inject`] for one provider.
-type SlowPath = fn(Operations, usize, usize, Request, Next) -> BoxFuture<'static, Response>;
-
-impl Inject {
-    /// For provider `P`'s routes of `ops` under a prefix `prefix` bytes long.
-    pub fn new<P: MockProvider>(ops: Operations, prefix: usize) -> Self {
-        Self {
-            ops,
-            op: None,
-            prefix,
-            slow: |ops, op, prefix, request, next| {
-                Box::pin(async move { inject::<P>(&ops, op, prefix, request, next).await })
-            },
-        }
-    }
-
-    /// For the route of operation `op` (by index), or of any (`None`).
-    pub fn route(&self, op: Option<usize>) -> Self {
-        Self { op, ..self.clone() }
-    }
-
-    /// `handler` with injected failures (for a route of one operation): no
-    /// route of its own around it, so a request pays for no more than a check.
-    pub fn around<H>(self, handler: H) -> Injected<H> {
-        Injected {
-            inject: self,
-            handler,
-        }
-    }
-
-    /// Notes `request`'s operation; its index when the request needs the
-    /// slow path. Most requests meet no query, fault or `Prefer`: they go
-    /// straight on.
-    fn operation(&self, request: &Request) -> Option<usize> {
-        let path = request.uri().path();
-        let relative = path.get(self.prefix..).unwrap_or(path);
-        let op = self
-            .op
-            .or_else(|| operations::position(&self.ops, request.method(), relative))?;
-        if let Some(note) = request.extensions().get::<Note>() {
-            note.operation(self.ops[op].operation_id.clone());
-        }
-        let plain = request.uri().query().is_none()
-            && !request.headers().contains_key(PREFER)
-            && request
-                .extensions()
-                .get::<Arc<MockState>>()
-                .is_none_or(|mock| mock.faults.is_empty());
-        (!plain).then_some(op)
-    }
-
-    fn slow(self, op: usize, request: Request, next: Next) -> BoxFuture<'static, Response> {
-        (self.slow)(self.ops, op, self.prefix, request, next)
-    }
-}
-
-/// A handler with [`Inject`] around it.
-#[derive(Clone)]
-pub struct Injected<H> {
-    inject: Inject,
-    handler: H,
-}
-
-impl<H: Handler<T, ()>, T> Handler<T, ()> for Injected<H> {
-    type Future = Either<H::Future, BoxFuture<'static, Response>>;
-
-    fn call(self, request: Request, state: ()) -> Self::Future {
-        match self.inject.operation(&request) {
-            None => Either::Left(self.handler.call(request, state)),
-            Some(op) => {
-                let handler = self.handler;
-                let next: Next = Box::new(move |request| Box::pin(handler.call(request, ())));
-                Either::Right(self.inject.slow(op, request, next))
-            }
-        }
-    }
-}
-
-impl<S> Layer<S> for Inject {
-    type Service = Injecting<S>;
-
-    fn layer(&self, inner: S) -> Self::Service {
-        Injecting {
-            inject: self.clone(),
-            inner,
-        }
-    }
-}
-
-/// A route (made by hand) with [`Inject`] around it.
-#[derive(Clone)]
-pub struct Injecting<S> {
-    inject: Inject,
-    inner: S,
-}
-
-impl<S> Service<Request> for Injecting<S>
-where
-    S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
-    S::Future: Send + 'static,
-{
-    type Response = Response;
-    type Error = Infallible;
-    type Future = Either<S::Future, BoxFuture<'static, Result<Response, Infallible>>>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, request: Request) -> Self::Future {
-        let Some(op) = self.inject.operation(&request) else {
-            return Either::Left(self.inner.call(request));
-        };
-        // The service polled ready is the one that serves; a clone stays.
-        let inner = self.inner.clone();
-        let inner = std::mem::replace(&mut self.inner, inner);
-        let next: Next = Box::new(move |request| Box::pin(run(inner, request)));
-        let answer = self.inject.clone().slow(op, request, next);
-        Either::Right(Box::pin(async move { Ok(answer.await) }))
-    }
-}
-
-/// The `Prefer` header, which asks for a documented status.
-const PREFER: HeaderName = HeaderName::from_static("prefer");
-
-/// What [`Inject`] does to a request that has a query, a fault waiting or
-/// a `Prefer` header.
+/// What [`Inject`](super::routes::Inject) does to a request that has a
+/// query, a fault waiting or a `Prefer` header.
 async fn inject<P: MockProvider>(
     ops: &[DocumentedOperation],
     op: usize,

@@ -3,13 +3,15 @@
 //! when read; filtered on read.
 
 use std::collections::VecDeque;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
 use axum::http::{HeaderMap, Method, header};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+
+use super::security::Security;
 
 /// How many requests the journal keeps (oldest dropped first).
 pub const JOURNAL_CAPACITY: usize = 10_000;
@@ -54,10 +56,9 @@ pub struct Recorded {
     pub at_millis: i64,
     /// The provider's name.
     pub provider: &'static str,
-    /// The header that carries its API keys.
-    pub auth_header: &'static str,
-    /// The API key, if the request carried one (never shown; for filters).
-    pub api_key: Option<String>,
+    /// How it takes API keys (the key is read from `headers` when asked:
+    /// most entries never are).
+    pub security: Security,
     /// The operation, if the route is one.
     pub operation: Option<std::sync::Arc<str>>,
     /// Method and URI as sent.
@@ -79,6 +80,25 @@ pub struct Recorded {
 }
 
 impl Recorded {
+    /// The API key the request carried, if any (never shown; for filters),
+    /// read as [`Security::key`] reads it from the request's headers.
+    pub fn api_key(&self) -> Option<&str> {
+        let name = self.security.header();
+        let value = self.headers.split(|&b| b == b'\n').find_map(|line| {
+            let (line_name, value) = line.split_at_checked(name.len())?;
+            let value = value.strip_prefix(b": ")?;
+            line_name
+                .eq_ignore_ascii_case(name.as_bytes())
+                .then_some(value)
+        })?;
+        // What `HeaderValue::to_str` accepts: visible ASCII and tabs.
+        let text = value
+            .iter()
+            .all(|&b| b == b'\t' || (32..127).contains(&b))
+            .then(|| std::str::from_utf8(value).ok())??;
+        self.security.key_in_value(text)
+    }
+
     /// The path the request was sent to.
     pub fn path(&self) -> &str {
         self.target
@@ -101,7 +121,7 @@ impl Recorded {
             method: self.method.to_string(),
             path: self.path().to_string(),
             query: self.query().map(str::to_string),
-            headers: redacted_headers(&self.headers, self.auth_header),
+            headers: redacted_headers(&self.headers, self.security.header()),
             body: body_value(&self.request),
             status: self.status,
             response: body_value(&self.response),
@@ -149,7 +169,7 @@ impl RequestFilter {
             && self
                 .api_key
                 .as_deref()
-                .is_none_or(|k| recorded.api_key.as_deref() == Some(k))
+                .is_none_or(|k| recorded.api_key() == Some(k))
     }
 }
 
@@ -254,5 +274,86 @@ pub fn body_value(bytes: &[u8]) -> Value {
     } else {
         serde_json::from_slice(bytes)
             .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(bytes).into_owned()))
+    }
+}
+
+/// What the journal learns of a request from the layers inside it: its
+/// operation and the fault that shaped it (known before the answer, so a
+/// request whose client gave up is journaled with them too).
+#[derive(Clone, Default)]
+pub struct Note(Arc<Mutex<Noted>>);
+
+/// The operation and the fault, as noted.
+pub type Noted = (Option<Arc<str>>, Option<&'static str>);
+
+impl Note {
+    /// Notes the request's operation.
+    pub fn operation(&self, operation: Arc<str>) {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).0 = Some(operation);
+    }
+
+    /// Notes the fault that shaped the answer.
+    pub fn fault(&self, fault: &'static str) {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).1 = Some(fault);
+    }
+
+    /// What was noted.
+    pub fn read(&self) -> Noted {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::{HeaderMap, HeaderValue, Method};
+
+    use super::{Recorded, header_lines};
+    use crate::kernel::security::{KeyIn, Security};
+
+    fn recorded(security: Security, headers: &[(&'static str, &str)]) -> Recorded {
+        let mut map = HeaderMap::new();
+        for (name, value) in headers {
+            map.append(*name, HeaderValue::from_str(value).unwrap());
+        }
+        Recorded {
+            seq: 0,
+            at_millis: 0,
+            provider: "p",
+            security,
+            operation: None,
+            method: Method::GET,
+            target: "/".into(),
+            headers: header_lines(&map),
+            status: 200,
+            request: Default::default(),
+            response: Default::default(),
+            fault: None,
+        }
+    }
+
+    #[test]
+    fn an_entry_reads_its_api_key_as_the_request_presented_it() {
+        let bearer = Security::bearer("BearerAuth");
+        let header = Security {
+            name: "ApiKeyAuth",
+            key_in: KeyIn::Header("X-Api-Key"),
+        };
+        let key = |security, headers: &[(&'static str, &str)]| {
+            recorded(security, headers).api_key().map(str::to_string)
+        };
+        let with = |value| [("accept", "*/*"), ("authorization", value)];
+        assert_eq!(key(bearer, &with("Bearer sk_1")), Some("sk_1".into()));
+        assert_eq!(key(bearer, &with("bearer  sk_1 ")), Some("sk_1".into()));
+        assert_eq!(key(bearer, &with("Basic sk_1")), None);
+        assert_eq!(key(bearer, &with("Bearer ")), None);
+        assert_eq!(key(bearer, &[("x-authorization", "Bearer sk_1")]), None);
+        assert_eq!(key(header, &[("x-api-key", "ck_1")]), Some("ck_1".into()));
+        assert_eq!(key(header, &with("Bearer sk_1")), None);
+        // The first of two, as a header lookup finds it.
+        let two = [
+            ("authorization", "Bearer sk_1"),
+            ("authorization", "Bearer sk_2"),
+        ];
+        assert_eq!(key(bearer, &two), Some("sk_1".into()));
     }
 }

@@ -1,9 +1,8 @@
 //! The journal every provider's requests meet first (which also enforces
 //! the body limit and logs the request's line).
 
-use std::convert::Infallible;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Instant;
 
 use axum::Router;
@@ -12,46 +11,17 @@ use axum::extract::Request;
 use axum::http::Method;
 use axum::response::Response;
 use http_body::Body as _;
-use tower::{Service, ServiceExt};
 
+use super::dispatch::{ResetConnection, run};
 use super::error::{MAX_BODY_BYTES, too_large};
-use super::journal::{Recorded, header_lines};
+use super::journal::{Note, Recorded, header_lines};
 use super::provider::MockProvider;
 use super::render::render_pending;
 use super::state::MockState;
 
-/// What the journal learns of a request from the layers inside it: its
-/// operation and the fault that shaped it (known before the answer, so a
-/// request whose client gave up is journaled with them too).
-#[derive(Clone, Default)]
-pub struct Note(Arc<Mutex<Noted>>);
-
-/// The operation and the fault, as noted.
-type Noted = (Option<Arc<str>>, Option<&'static str>);
-
-impl Note {
-    /// Notes the request's operation.
-    pub fn operation(&self, operation: Arc<str>) {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).0 = Some(operation);
-    }
-
-    /// Notes the fault that shaped the answer.
-    pub fn fault(&self, fault: &'static str) {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).1 = Some(fault);
-    }
-
-    fn read(&self) -> Noted {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).clone()
-    }
-}
-
 /// The `tracing` target of the one line logged per request (under
 /// `webhooks_mock`, so `RUST_LOG=webhooks_mock=warn` silences it too).
 pub const REQUEST_LOG_TARGET: &str = "webhooks_mock::request";
-
-/// Marks a response that must not be sent: the connection is closed instead.
-#[derive(Clone, Copy)]
-pub struct ResetConnection;
 
 /// An exchange on its way to the journal: journaled when it completes, and
 /// also when it does not (the client went away first), with status 0.
@@ -101,8 +71,7 @@ pub async fn journal<P: MockProvider>(request: Request, api: Router) -> Response
             seq: mock.journal.next_seq(),
             at_millis: mock.clock.now_millis(),
             provider: P::NAME,
-            auth_header: P::SECURITY.header(),
-            api_key: P::SECURITY.key(&parts.headers).map(str::to_string),
+            security: P::SECURITY,
             operation: None,
             method: parts.method.clone(),
             target: uri
@@ -213,16 +182,6 @@ fn push_number(line: &mut String, mut n: u64) {
 /// The entry being recorded, if the request belongs to a mock.
 fn recording(journaling: &mut Option<Journaling>) -> Option<&mut Recorded> {
     journaling.as_mut().and_then(|j| j.recorded.as_mut())
-}
-
-/// `service`'s answer to `request`.
-pub async fn run<S>(service: S, request: Request) -> Response
-where
-    S: Service<Request, Response = Response, Error = Infallible>,
-{
-    match service.oneshot(request).await {
-        Ok(response) => response,
-    }
 }
 
 #[cfg(test)]

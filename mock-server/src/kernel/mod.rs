@@ -34,6 +34,7 @@ pub mod registry;
 pub mod render;
 pub mod respond;
 pub mod routes;
+pub mod security;
 pub mod serve;
 pub mod signed_events;
 pub mod signing;

@@ -11,7 +11,7 @@ use tokio::net::TcpListener;
 use tower::ServiceExt;
 
 use super::app::Scoped;
-use super::layers::ResetConnection;
+use super::dispatch::ResetConnection;
 
 /// How long a stop waits for open connections to finish.
 const GRACE: Duration = Duration::from_secs(5);
