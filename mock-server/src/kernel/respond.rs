@@ -1,7 +1,7 @@
 //! JSON answers: a typed body, or one encoded once and kept to replay.
 
 use axum::body::Bytes;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::Value;
@@ -23,9 +23,14 @@ pub fn json_bytes<T: Serialize + ?Sized>(body: &T) -> Bytes {
 
 /// Encoded JSON as a response with this status.
 pub fn json_bytes_response(status: u16, body: Bytes) -> Response {
-    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
-    let content_type = [(axum::http::header::CONTENT_TYPE, "application/json")];
-    (status, content_type, body).into_response()
+    // Made directly: the tuple form sets a content type, then replaces it.
+    let mut response = Response::new(axum::body::Body::from(body));
+    *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+    response.headers_mut().insert(
+        axum::http::header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
 }
 
 /// A JSON value as a response with this status.
