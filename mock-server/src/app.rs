@@ -24,7 +24,7 @@ use crate::kernel::state::{MockState, Served, Settings};
 
 pub use crate::kernel::error::{DEFAULT_RETRY_AFTER, MAX_BODY_BYTES};
 pub use crate::kernel::journal::JOURNAL_CAPACITY;
-pub use crate::kernel::layers::REQUEST_LOG_TARGET;
+pub use crate::kernel::request_log::{REQUEST_LOG_TARGET, RequestLine};
 pub use crate::kernel::state::ADMIN_TOKEN_HEADER;
 
 /// How a mock app behaves beyond its providers.

@@ -12,6 +12,7 @@ use crate::kernel::deliveries::{Attempt, DeliveryConfig, DeliveryFilter, Trigger
 use crate::kernel::expect::ExpectationHandle;
 use crate::kernel::faults::Fault;
 use crate::kernel::journal::{JournalEntry, RequestFilter};
+use crate::kernel::request_log::{RequestLine, RequestLog};
 use crate::kernel::state::{Determinism, MockState, Settings};
 use crate::providers::Provider;
 
@@ -55,6 +56,7 @@ pub struct MockServerBuilder {
     clock: Clock,
     deliveries: DeliveryConfig,
     admin_token: Option<String>,
+    request_log: Option<RequestLog>,
 }
 
 impl Default for MockServerBuilder {
@@ -66,6 +68,7 @@ impl Default for MockServerBuilder {
             clock: Clock::Wall,
             deliveries: DeliveryConfig::default(),
             admin_token: None,
+            request_log: None,
         }
     }
 }
@@ -114,6 +117,38 @@ impl MockServerBuilder {
         self
     }
 
+    /// Hands every request's line to `log` instead of emitting it as a
+    /// `tracing` event (target [`REQUEST_LOG_TARGET`](crate::app::REQUEST_LOG_TARGET),
+    /// level `INFO`): for a program that writes its own log, such as the
+    /// `webhooks-mock` binary, or a test that reads the lines.
+    ///
+    /// ```
+    /// # #[tokio::main] async fn main() -> std::io::Result<()> {
+    /// use std::sync::{Arc, Mutex};
+    /// use webhooks_mock::MockServer;
+    /// use webhooks_mock::app::RequestLine;
+    ///
+    /// let lines = Arc::new(Mutex::new(Vec::new()));
+    /// let kept = lines.clone();
+    /// let mock = MockServer::builder()
+    ///     .request_log(move |line: &RequestLine<'_>| {
+    ///         kept.lock().unwrap().push((line.provider, line.status, line.message()));
+    ///     })
+    ///     .start()
+    ///     .await?;
+    /// let url = format!("{}/webhooks/we_missing", mock.base_url(webhooks_mock::Provider::BillingIo));
+    /// let answer = reqwest::Client::new().get(url).bearer_auth("sk_test_doc").send().await;
+    /// assert_eq!(answer.expect("the mock answers").status(), 404);
+    /// let kept = lines.lock().unwrap();
+    /// assert_eq!((kept[0].0, kept[0].1), ("billing-io", 404));
+    /// assert!(kept[0].2.starts_with("GET /billing-io/v1/webhooks/we_missing -> 404 ("));
+    /// # Ok(()) }
+    /// ```
+    pub fn request_log(mut self, log: impl Fn(&RequestLine<'_>) + Send + Sync + 'static) -> Self {
+        self.request_log = Some(RequestLog(Arc::new(log)));
+        self
+    }
+
     /// Binds and starts serving.
     pub async fn start(self) -> std::io::Result<MockServer> {
         let listener = tokio::net::TcpListener::bind(self.addr).await?;
@@ -128,6 +163,7 @@ impl MockServerBuilder {
                 },
             },
             admin_token: self.admin_token.map(Arc::from),
+            request_log: self.request_log,
         };
         let app = crate::app::scoped(self.only, &settings);
         let state = app.state().clone();

@@ -8,7 +8,6 @@ use std::time::Instant;
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::Request;
-use axum::http::Method;
 use axum::response::Response;
 use http_body::Body as _;
 
@@ -17,11 +16,8 @@ use super::error::{MAX_BODY_BYTES, too_large};
 use super::journal::{Note, Recorded, header_lines};
 use super::provider::MockProvider;
 use super::render::render_pending;
+use super::request_log::{REQUEST_LOG_TARGET, RequestLine};
 use super::state::MockState;
-
-/// The `tracing` target of the one line logged per request (under
-/// `webhooks_mock`, so `RUST_LOG=webhooks_mock=warn` silences it too).
-pub const REQUEST_LOG_TARGET: &str = "webhooks_mock::request";
 
 /// An exchange on its way to the journal: journaled when it completes, and
 /// also when it does not (the client went away first), with status 0.
@@ -66,6 +62,7 @@ pub async fn journal<P: MockProvider>(request: Request, api: Router) -> Response
         .cloned()
         .expect("the app sets its mock's state on every request");
     let env = mock.env();
+    let request_log = mock.request_log.clone();
     let mut journaling = Some(Journaling {
         recorded: Some(Recorded {
             seq: mock.journal.next_seq(),
@@ -111,11 +108,21 @@ pub async fn journal<P: MockProvider>(request: Request, api: Router) -> Response
     };
     let reset = response.extensions().get::<ResetConnection>().is_some();
     let status = if reset { 0 } else { response.status().as_u16() };
-    if tracing::enabled!(target: REQUEST_LOG_TARGET, tracing::Level::INFO) {
+    let line = RequestLine {
+        method: &method,
+        path: uri.path(),
+        status,
         // As u64: a u128 is slow to format, and a request never takes 584,000 years.
-        let micros = started.elapsed().as_micros() as u64;
-        let line = request_line(&method, uri.path(), status, micros);
-        tracing::info!(target: REQUEST_LOG_TARGET, provider = P::NAME, "{line}");
+        micros: started.elapsed().as_micros() as u64,
+        provider: P::NAME,
+    };
+    match request_log {
+        Some(log) => (log.0)(&line),
+        None if tracing::enabled!(target: REQUEST_LOG_TARGET, tracing::Level::INFO) => {
+            let message = line.message();
+            tracing::info!(target: REQUEST_LOG_TARGET, provider = P::NAME, "{message}");
+        }
+        None => {}
     }
     if let Some(journaling) = &mut journaling {
         journaling.finish(status);
@@ -150,56 +157,7 @@ pub async fn read_body(mut body: Body, limit: usize) -> Option<Bytes> {
     })
 }
 
-/// The request's log line, `GET /v1/webhooks -> 200 (31 µs)`, written by
-/// hand: formatting its four parts cost more than the rest of the line.
-fn request_line(method: &Method, path: &str, status: u16, micros: u64) -> String {
-    let mut line = String::with_capacity(path.len() + 40);
-    for part in [method.as_str(), " ", path, " -> "] {
-        line.push_str(part);
-    }
-    push_number(&mut line, u64::from(status));
-    line.push_str(" (");
-    push_number(&mut line, micros);
-    line.push_str(" µs)");
-    line
-}
-
-/// Appends `n` in decimal.
-fn push_number(line: &mut String, mut n: u64) {
-    let mut digits = [b'0'; 20];
-    let mut start = digits.len();
-    loop {
-        start -= 1;
-        digits[start] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    line.extend(digits[start..].iter().map(|&d| char::from(d)));
-}
-
 /// The entry being recorded, if the request belongs to a mock.
 fn recording(journaling: &mut Option<Journaling>) -> Option<&mut Recorded> {
     journaling.as_mut().and_then(|j| j.recorded.as_mut())
-}
-
-#[cfg(test)]
-mod tests {
-    use axum::http::Method;
-
-    #[test]
-    fn the_request_line_reads_as_formatted() {
-        for (status, micros) in [
-            (200, 0),
-            (404, 9),
-            (201, 31),
-            (0, 18_446_744_073_709_551_615),
-        ] {
-            assert_eq!(
-                super::request_line(&Method::GET, "/v1/webhooks/a%0Ab", status, micros),
-                format!("GET /v1/webhooks/a%0Ab -> {status} ({micros} µs)")
-            );
-        }
-    }
 }

@@ -32,6 +32,7 @@ pub mod paging;
 pub mod provider;
 pub mod registry;
 pub mod render;
+pub mod request_log;
 pub mod respond;
 pub mod routes;
 pub mod security;

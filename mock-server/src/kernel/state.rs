@@ -5,6 +5,7 @@
 use std::sync::{Arc, OnceLock};
 
 use super::dispatch::Dispatch;
+use super::request_log::RequestLog;
 
 use super::clock::Clock;
 use super::deliveries::{Deliverer, DeliveryConfig};
@@ -50,6 +51,8 @@ pub struct Settings {
     pub determinism: Determinism,
     /// The token `/__mock/*` requires, if any.
     pub admin_token: Option<Arc<str>>,
+    /// Where request lines go instead of `tracing`, if anywhere.
+    pub request_log: Option<RequestLog>,
 }
 
 /// One mock's state.
@@ -70,6 +73,8 @@ pub struct MockState {
     pub providers: ProviderStates,
     /// The token `/__mock/*` requires, if any.
     pub admin_token: Option<Arc<str>>,
+    /// Where request lines go instead of `tracing`, if anywhere.
+    pub request_log: Option<RequestLog>,
     /// The providers it serves.
     pub served: Vec<Served>,
     /// The app serving this state (for fixtures, which go through it).
@@ -111,6 +116,7 @@ impl MockState {
             expectations: Expectations::default(),
             providers,
             admin_token: settings.admin_token.clone(),
+            request_log: settings.request_log.clone(),
             served,
             app: OnceLock::new(),
         }

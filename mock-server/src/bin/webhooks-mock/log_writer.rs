@@ -12,6 +12,7 @@ use tracing::{Event, Level, Subscriber};
 use tracing_subscriber::fmt::format::Writer;
 use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields, MakeWriter};
 use tracing_subscriber::registry::LookupSpan;
+use webhooks_mock::app::RequestLine;
 
 /// Bytes of lines that may wait; past it, the request that logs writes
 /// them itself (so a stdout nobody reads slows requests rather than
@@ -59,6 +60,26 @@ impl BatchedStdout {
             let _ = stdout.write_all(spare).and_then(|()| stdout.flush());
         }
         spare.clear();
+    }
+
+    /// Appends a request's line, byte for byte as [`RequestLines`] formats
+    /// its `tracing` event, without the event: the mock hands the line here
+    /// (`MockServerBuilder::request_log`).
+    pub fn request_line(&self, line: &RequestLine<'_>) {
+        let time = rfc3339_micros(std::time::SystemTime::now());
+        let mut lines = self.lines();
+        if lines.len() > BACKLOG {
+            drop(lines);
+            self.flush();
+            lines = self.lines();
+        }
+        lines.extend_from_slice(&time);
+        lines.extend_from_slice(b"  INFO ");
+        line.write_message(&mut lines);
+        // Provider names need none of the escaping `Debug` would do.
+        for part in [" provider=\"", line.provider, "\"\n"] {
+            lines.extend_from_slice(part.as_bytes());
+        }
     }
 
     fn lines(&self) -> MutexGuard<'_, Vec<u8>> {
@@ -139,6 +160,12 @@ where
 /// Writes `time` as RFC 3339 in UTC with microseconds
 /// (`2026-12-03T13:03:18.171527Z`), as chrono would, without allocating.
 fn write_time(writer: &mut Writer<'_>, time: std::time::SystemTime) -> std::fmt::Result {
+    let text = rfc3339_micros(time);
+    writer.write_str(std::str::from_utf8(&text).map_err(|_| std::fmt::Error)?)
+}
+
+/// `time` as RFC 3339 in UTC with microseconds, as chrono writes it.
+fn rfc3339_micros(time: std::time::SystemTime) -> [u8; 27] {
     let since = time
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default();
@@ -159,7 +186,7 @@ fn write_time(writer: &mut Writer<'_>, time: std::time::SystemTime) -> std::fmt:
     put(14, 2, of_day / 60 % 60);
     put(17, 2, of_day % 60);
     put(20, 6, u64::from(since.subsec_micros()));
-    writer.write_str(std::str::from_utf8(&text).map_err(|_| std::fmt::Error)?)
+    text
 }
 
 /// The proleptic Gregorian date of a day counted from 1970-01-01 (Howard
@@ -299,6 +326,22 @@ mod tests {
                 .to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
             assert_eq!(ours, chrono);
         }
+    }
+
+    #[test]
+    fn a_line_handed_over_is_the_bytes_of_its_tracing_event() {
+        let log = super::BatchedStdout(Default::default());
+        log.request_line(&webhooks_mock::app::RequestLine {
+            method: &axum::http::Method::GET,
+            path: "/billing-io/v1/webhooks/a%0Ab",
+            status: 200,
+            micros: 31,
+            provider: "billing-io",
+        });
+        let text = String::from_utf8(log.lines().clone()).unwrap();
+        let (time, rest) = text.split_once(' ').unwrap();
+        chrono::DateTime::parse_from_rfc3339(time).expect("an RFC 3339 time first");
+        assert_eq!(rest, format!("{}\n", logged(true)[0]));
     }
 
     #[test]
