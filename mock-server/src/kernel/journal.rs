@@ -189,10 +189,13 @@ impl Journal {
     /// Keeps `entry` (dropping the oldest past [`JOURNAL_CAPACITY`]).
     pub fn push(&self, entry: Recorded) {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        if entries.len() == JOURNAL_CAPACITY {
-            entries.pop_front();
-        }
+        let evicted = (entries.len() == JOURNAL_CAPACITY)
+            .then(|| entries.pop_front())
+            .flatten();
         entries.push_back(entry);
+        drop(entries);
+        // Freed after the lock is let go: other requests wait for it.
+        drop(evicted);
     }
 
     /// The entries `filter` matches, oldest first.

@@ -66,20 +66,21 @@ impl BatchedStdout {
     /// its `tracing` event, without the event: the mock hands the line here
     /// (`MockServerBuilder::request_log`).
     pub fn request_line(&self, line: &RequestLine<'_>) {
-        let time = rfc3339_micros(std::time::SystemTime::now());
-        let mut lines = self.lines();
-        if lines.len() > BACKLOG {
-            drop(lines);
-            self.flush();
-            lines = self.lines();
+        thread_local! {
+            static TEXT: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
         }
-        lines.extend_from_slice(&time);
-        lines.extend_from_slice(b"  INFO ");
-        line.write_message(&mut lines);
-        // Provider names need none of the escaping `Debug` would do.
-        for part in [" provider=\"", line.provider, "\"\n"] {
-            lines.extend_from_slice(part.as_bytes());
-        }
+        // Written outside the lock, which the other workers' lines wait for.
+        TEXT.with_borrow_mut(|text| {
+            text.clear();
+            text.extend_from_slice(&rfc3339_micros(std::time::SystemTime::now()));
+            text.extend_from_slice(b"  INFO ");
+            line.write_message(text);
+            // Provider names need none of the escaping `Debug` would do.
+            for part in [" provider=\"", line.provider, "\"\n"] {
+                text.extend_from_slice(part.as_bytes());
+            }
+            let _ = Line(self).write(text);
+        });
     }
 
     fn lines(&self) -> MutexGuard<'_, Vec<u8>> {
