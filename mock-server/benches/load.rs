@@ -362,13 +362,7 @@ async fn delivery_rate(
     use std::sync::atomic::{AtomicUsize, Ordering};
     const DELIVERIES: usize = 2_000;
     let received = Arc::new(AtomicUsize::new(0));
-    let receiver = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .map_err(|e| e.to_string())?;
-    let hook = format!(
-        "http://{}/hook",
-        receiver.local_addr().map_err(|e| e.to_string())?
-    );
+    let (receiver, hook) = bind_receiver().await?;
     let counter = received.clone();
     let app = axum::Router::new().route(
         "/hook",
@@ -429,10 +423,8 @@ async fn delivery_rate(
     Ok(())
 }
 
-/// Deliveries must not slow the API: a receiver that takes 500 ms per
-/// delivery, a thousand events in flight, and gets measured again.
-async fn slow_deliveries(http: &reqwest::Client, mock: &Server, id: &str) -> Result<(), String> {
-    let base = format!("{}/v1", mock.addr);
+/// A listener for a receiver on a free port, and its `/hook` URL.
+async fn bind_receiver() -> Result<(tokio::net::TcpListener, String), String> {
     let receiver = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .map_err(|e| e.to_string())?;
@@ -440,6 +432,14 @@ async fn slow_deliveries(http: &reqwest::Client, mock: &Server, id: &str) -> Res
         "http://{}/hook",
         receiver.local_addr().map_err(|e| e.to_string())?
     );
+    Ok((receiver, hook))
+}
+
+/// Deliveries must not slow the API: a receiver that takes 500 ms per
+/// delivery, a thousand events in flight, and gets measured again.
+async fn slow_deliveries(http: &reqwest::Client, mock: &Server, id: &str) -> Result<(), String> {
+    let base = format!("{}/v1", mock.addr);
+    let (receiver, hook) = bind_receiver().await?;
     tokio::spawn(slow_receiver(receiver));
     // Another tenant, so the event goes to this one endpoint only.
     const DELIVERY_KEY: &str = "Bearer sk_test_deliveries";
