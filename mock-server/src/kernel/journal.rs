@@ -91,12 +91,11 @@ impl Recorded {
                 .eq_ignore_ascii_case(name.as_bytes())
                 .then_some(value)
         })?;
-        // What `HeaderValue::to_str` accepts: visible ASCII and tabs.
-        let text = value
-            .iter()
-            .all(|&b| b == b'\t' || (32..127).contains(&b))
-            .then(|| std::str::from_utf8(value).ok())??;
-        self.security.key_in_value(text)
+        // Text by http's own rule (`HeaderValue::to_str`), as the request's header was read.
+        axum::http::HeaderValue::from_bytes(value)
+            .is_ok_and(|header| header.to_str().is_ok())
+            .then_some(())?;
+        self.security.key_in_value(std::str::from_utf8(value).ok()?)
     }
 
     /// The path the request was sent to.
