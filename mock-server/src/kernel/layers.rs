@@ -62,7 +62,6 @@ pub async fn journal<P: MockProvider>(request: Request, api: Router) -> Response
         .cloned()
         .expect("the app sets its mock's state on every request");
     let env = mock.env();
-    let request_log = mock.request_log.clone();
     let mut journaling = Some(Journaling {
         recorded: Some(Recorded {
             seq: mock.journal.next_seq(),
@@ -116,6 +115,9 @@ pub async fn journal<P: MockProvider>(request: Request, api: Router) -> Response
         micros: started.elapsed().as_micros() as u64,
         provider: P::NAME,
     };
+    let request_log = journaling
+        .as_ref()
+        .and_then(|j| j.mock.request_log.as_ref());
     match request_log {
         Some(log) => (log.0)(&line),
         None if tracing::enabled!(target: REQUEST_LOG_TARGET, tracing::Level::INFO) => {
