@@ -7,6 +7,7 @@ use axum::http::Request;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
+use super::layers::read_body;
 use super::state::MockState;
 
 /// One step, as a fixtures file lists them.
@@ -63,7 +64,7 @@ pub async fn run(mock: &std::sync::Arc<MockState>, steps: Vec<Step>) -> Result<V
         request.extensions_mut().insert(mock.clone());
         let response = app.call(request).await.expect("the router is infallible");
         let status = response.status();
-        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        let bytes = read_body(response.into_body(), usize::MAX)
             .await
             .unwrap_or_default();
         let answer = serde_json::from_slice(&bytes)

@@ -14,6 +14,7 @@ use super::dispatch::ResetConnection;
 use super::error::{ApiError, ErrorKind, too_large, unsupported_media_type};
 use super::faults::{Fault, FaultKind};
 use super::journal::Note;
+use super::layers::read_body;
 use super::operations::{DocumentedOperation, Operations};
 use super::provider::{MockProvider, authenticate};
 use super::routes::{Next, PREFER};
@@ -132,9 +133,7 @@ async fn with_fault<P: MockProvider>(
         }
         FaultKind::Malformed => {
             let (parts, body) = next(request).await.into_parts();
-            let bytes = axum::body::to_bytes(body, usize::MAX)
-                .await
-                .unwrap_or_default();
+            let bytes = read_body(body, usize::MAX).await.unwrap_or_default();
             // Cut short: at most half of it, and never all of it.
             let cut = (bytes.len() / 2).min(bytes.len().saturating_sub(1));
             Response::from_parts(parts, Body::from(bytes.slice(..cut)))
