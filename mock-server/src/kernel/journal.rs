@@ -6,45 +6,17 @@ use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use axum::body::Bytes;
-use axum::http::{HeaderMap, Method, header};
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use axum::http::request::Parts;
+use axum::http::{Method, Uri};
+use serde::Deserialize;
 
 use super::security::Security;
 
+mod entry;
+pub use entry::JournalEntry;
+
 /// How many requests the journal keeps (oldest dropped first).
 pub const JOURNAL_CAPACITY: usize = 10_000;
-
-/// One request the mock received.
-#[derive(Debug, Clone, Serialize)]
-pub struct JournalEntry {
-    /// Its number: 1 for the mock's first request, then counting.
-    pub seq: u64,
-    /// When it arrived, in mock time (RFC 3339 with milliseconds).
-    pub at: String,
-    /// Which provider's routes it reached.
-    pub provider: &'static str,
-    /// The spec's `operationId`, or `None` for a route the spec does not have.
-    pub operation: Option<String>,
-    /// HTTP method.
-    pub method: String,
-    /// Path, as sent (with the mock's prefix).
-    pub path: String,
-    /// Query string, if any.
-    pub query: Option<String>,
-    /// Headers, with API keys redacted.
-    pub headers: serde_json::Map<String, Value>,
-    /// The body: JSON when it parses, else text.
-    pub body: Value,
-    /// The status the mock answered (0: none, the connection was closed).
-    pub status: u16,
-    /// The response body: JSON when it parses, else text.
-    pub response: Value,
-    /// The fault that shaped the answer, if one did (`status`, `delay`,
-    /// `reset`, `malformed`; `prefer` for a `Prefer: code=` header).
-    pub fault: Option<&'static str>,
-}
 
 /// An exchange as stored: what the request path already has; redaction and
 /// parsing happen only when the journal is read.
@@ -56,41 +28,116 @@ pub struct Recorded {
     pub at_millis: i64,
     /// The provider's name.
     pub provider: &'static str,
-    /// How it takes API keys (the key is read from `headers` when asked:
-    /// most entries never are).
+    /// How it takes API keys (the key is read from the header lines when
+    /// asked: most entries never are).
     pub security: Security,
     /// The operation, if the route is one.
     pub operation: Option<std::sync::Arc<str>>,
-    /// Method and URI as sent.
+    /// Method as sent.
     pub method: Method,
-    /// The path and query as sent (`/v1/webhooks?limit=2`), in its own
-    /// memory: the request's URI is a slice of the connection's read buffer,
-    /// which an entry would keep alive.
-    pub target: Box<str>,
-    /// `name: value` lines in one allocation (rendered when read).
-    pub headers: Vec<u8>,
     /// The answer's status (0: none).
     pub status: u16,
-    /// The request body.
-    pub request: Bytes,
-    /// The response body.
-    pub response: Bytes,
     /// The fault that shaped the answer.
     pub fault: Option<&'static str>,
+    /// The path and query as sent (`/v1/webhooks?limit=2`), the headers as
+    /// `name: value` lines, the request body and the response body, one
+    /// after another in one buffer of the entry's own: the request's parts
+    /// are slices of the connection's read buffer, which an entry would keep
+    /// alive, and one buffer, reused once its entry is dropped, spares the
+    /// allocator a journal's worth of cold blocks.
+    data: Vec<u8>,
+    /// Where the header lines, the request body and the response body start in `data`.
+    starts: [usize; 3],
 }
 
 impl Recorded {
+    /// The entry of a request as it arrives (`uri` as sent; the bodies are
+    /// added as they are read), written into `data` (cleared first: a
+    /// [`Journal::buffer`]).
+    pub fn new(
+        mut data: Vec<u8>,
+        seq: u64,
+        at_millis: i64,
+        provider: &'static str,
+        security: Security,
+        uri: &Uri,
+        request: &Parts,
+    ) -> Self {
+        data.clear();
+        let target = uri
+            .path_and_query()
+            .map_or_else(|| uri.path(), |t| t.as_str());
+        data.extend_from_slice(target.as_bytes());
+        let headers_start = data.len();
+        for (name, value) in &request.headers {
+            data.extend_from_slice(name.as_str().as_bytes());
+            data.extend_from_slice(b": ");
+            data.extend_from_slice(value.as_bytes());
+            data.push(b'\n');
+        }
+        let end = data.len();
+        Self {
+            seq,
+            at_millis,
+            provider,
+            security,
+            operation: None,
+            method: request.method.clone(),
+            status: 0,
+            fault: None,
+            data,
+            starts: [headers_start, end, end],
+        }
+    }
+
+    /// Sets the request body (before the response's).
+    pub fn set_request(&mut self, body: &[u8]) {
+        self.data.truncate(self.starts[1]);
+        self.data.extend_from_slice(body);
+        self.starts[2] = self.data.len();
+    }
+
+    /// Sets the response body.
+    pub fn set_response(&mut self, body: &[u8]) {
+        self.data.truncate(self.starts[2]);
+        self.data.extend_from_slice(body);
+    }
+
+    /// The path and query as sent.
+    pub fn target(&self) -> &str {
+        // Written from a `&str` by `new`.
+        std::str::from_utf8(&self.data[..self.starts[0]]).unwrap_or_default()
+    }
+
+    /// The headers as `name: value` lines.
+    pub fn header_lines(&self) -> &[u8] {
+        &self.data[self.starts[0]..self.starts[1]]
+    }
+
+    /// The request body.
+    pub fn request(&self) -> &[u8] {
+        &self.data[self.starts[1]..self.starts[2]]
+    }
+
+    /// The response body.
+    pub fn response(&self) -> &[u8] {
+        &self.data[self.starts[2]..]
+    }
+
     /// The API key the request carried, if any (never shown; for filters),
     /// read as [`Security::key`] reads it from the request's headers.
     pub fn api_key(&self) -> Option<&str> {
         let name = self.security.header();
-        let value = self.headers.split(|&b| b == b'\n').find_map(|line| {
-            let (line_name, value) = line.split_at_checked(name.len())?;
-            let value = value.strip_prefix(b": ")?;
-            line_name
-                .eq_ignore_ascii_case(name.as_bytes())
-                .then_some(value)
-        })?;
+        let value = self
+            .header_lines()
+            .split(|&b| b == b'\n')
+            .find_map(|line| {
+                let (line_name, value) = line.split_at_checked(name.len())?;
+                let value = value.strip_prefix(b": ")?;
+                line_name
+                    .eq_ignore_ascii_case(name.as_bytes())
+                    .then_some(value)
+            })?;
         // Text by http's own rule (`HeaderValue::to_str`), as the request's header was read.
         axum::http::HeaderValue::from_bytes(value)
             .is_ok_and(|header| header.to_str().is_ok())
@@ -100,32 +147,13 @@ impl Recorded {
 
     /// The path the request was sent to.
     pub fn path(&self) -> &str {
-        self.target
-            .split_once('?')
-            .map_or(&self.target, |(path, _)| path)
+        let target = self.target();
+        target.split_once('?').map_or(target, |(path, _)| path)
     }
 
     /// The query, if the request had one.
     pub fn query(&self) -> Option<&str> {
-        self.target.split_once('?').map(|(_, query)| query)
-    }
-
-    /// The entry as read: headers redacted, bodies parsed.
-    pub fn entry(&self) -> JournalEntry {
-        JournalEntry {
-            seq: self.seq,
-            at: super::clock::rfc3339_millis(self.at_millis),
-            provider: self.provider,
-            operation: self.operation.as_deref().map(str::to_string),
-            method: self.method.to_string(),
-            path: self.path().to_string(),
-            query: self.query().map(str::to_string),
-            headers: redacted_headers(&self.headers, self.security.header()),
-            body: body_value(&self.request),
-            status: self.status,
-            response: body_value(&self.response),
-            fault: self.fault,
-        }
+        self.target().split_once('?').map(|(_, query)| query)
     }
 }
 
@@ -175,9 +203,22 @@ impl RequestFilter {
 /// Requests received, newest last.
 #[derive(Debug, Default)]
 pub struct Journal {
-    entries: Mutex<VecDeque<Recorded>>,
+    entries: Mutex<Entries>,
     next_seq: AtomicU64,
 }
+
+/// The entries, and the buffers of those dropped, for the next ones.
+#[derive(Debug, Default)]
+struct Entries {
+    kept: VecDeque<Recorded>,
+    spare: Vec<Vec<u8>>,
+}
+
+/// Spare buffers kept at most (about the requests in flight at once).
+const SPARE_BUFFERS: usize = 64;
+/// A dropped entry's buffer is kept for another only up to this size (a
+/// large body's is let go).
+const SPARE_BYTES: usize = 4096;
 
 impl Journal {
     /// The number of the next entry.
@@ -185,13 +226,34 @@ impl Journal {
         self.next_seq.fetch_add(1, Ordering::Relaxed) + 1
     }
 
+    /// A buffer for a new entry ([`Recorded::new`]): a dropped entry's when
+    /// there is one, so a full journal reuses its memory instead of freeing
+    /// and allocating an entry's worth of blocks on every request.
+    pub fn buffer(&self) -> Vec<u8> {
+        self.entries
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .spare
+            .pop()
+            .unwrap_or_default()
+    }
+
     /// Keeps `entry` (dropping the oldest past [`JOURNAL_CAPACITY`]).
     pub fn push(&self, entry: Recorded) {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        let evicted = (entries.len() == JOURNAL_CAPACITY)
-            .then(|| entries.pop_front())
+        let evicted = (entries.kept.len() == JOURNAL_CAPACITY)
+            .then(|| entries.kept.pop_front())
             .flatten();
-        entries.push_back(entry);
+        entries.kept.push_back(entry);
+        let evicted = match evicted {
+            Some(old)
+                if old.data.capacity() <= SPARE_BYTES && entries.spare.len() < SPARE_BUFFERS =>
+            {
+                entries.spare.push(old.data);
+                None
+            }
+            other => other,
+        };
         drop(entries);
         // Freed after the lock is let go: other requests wait for it.
         drop(evicted);
@@ -203,6 +265,7 @@ impl Journal {
             .entries
             .lock()
             .unwrap_or_else(|p| p.into_inner())
+            .kept
             .iter()
             .filter(|r| filter.matches(r))
             .cloned()
@@ -215,6 +278,7 @@ impl Journal {
         self.entries
             .lock()
             .unwrap_or_else(|p| p.into_inner())
+            .kept
             .iter()
             .cloned()
             .collect()
@@ -225,57 +289,8 @@ impl Journal {
         self.entries
             .lock()
             .unwrap_or_else(|p| p.into_inner())
+            .kept
             .clear();
-    }
-}
-
-/// The headers as `name: value` lines, in memory of their own (parsed
-/// headers share the connection's read buffer, which a journal entry must
-/// not keep alive).
-pub fn header_lines(headers: &HeaderMap) -> Vec<u8> {
-    // Sized exactly: the journal keeps thousands of these.
-    let size = headers
-        .iter()
-        .map(|(name, value)| name.as_str().len() + value.len() + 3)
-        .sum();
-    let mut lines = Vec::with_capacity(size);
-    for (name, value) in headers {
-        lines.extend_from_slice(name.as_str().as_bytes());
-        lines.extend_from_slice(b": ");
-        lines.extend_from_slice(value.as_bytes());
-        lines.push(b'\n');
-    }
-    lines
-}
-
-/// The header lines as a map, with those that carry API keys redacted.
-fn redacted_headers(lines: &[u8], auth: &str) -> serde_json::Map<String, Value> {
-    let secret = [
-        header::AUTHORIZATION.as_str(),
-        header::COOKIE.as_str(),
-        auth,
-    ];
-    String::from_utf8_lossy(lines)
-        .lines()
-        .filter_map(|line| line.split_once(": "))
-        .map(|(name, value)| {
-            let shown = if secret.contains(&name) {
-                "[redacted]"
-            } else {
-                value
-            };
-            (name.to_string(), Value::String(shown.to_string()))
-        })
-        .collect()
-}
-
-/// A body as JSON when it parses, as text otherwise, null when empty.
-pub fn body_value(bytes: &[u8]) -> Value {
-    if bytes.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_slice(bytes)
-            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(bytes).into_owned()))
     }
 }
 
@@ -307,30 +322,18 @@ impl Note {
 
 #[cfg(test)]
 mod tests {
-    use axum::http::{HeaderMap, HeaderValue, Method};
+    use axum::extract::Request;
 
-    use super::{Recorded, header_lines};
+    use super::Recorded;
     use crate::kernel::security::{KeyIn, Security};
 
     fn recorded(security: Security, headers: &[(&'static str, &str)]) -> Recorded {
-        let mut map = HeaderMap::new();
+        let mut request = Request::builder().uri("/v1/webhooks?limit=2");
         for (name, value) in headers {
-            map.append(*name, HeaderValue::from_str(value).unwrap());
+            request = request.header(*name, *value);
         }
-        Recorded {
-            seq: 0,
-            at_millis: 0,
-            provider: "p",
-            security,
-            operation: None,
-            method: Method::GET,
-            target: "/".into(),
-            headers: header_lines(&map),
-            status: 200,
-            request: Default::default(),
-            response: Default::default(),
-            fault: None,
-        }
+        let (parts, ()) = request.body(()).unwrap().into_parts();
+        Recorded::new(Vec::new(), 0, 0, "p", security, &parts.uri, &parts)
     }
 
     #[test]
@@ -357,5 +360,39 @@ mod tests {
             ("authorization", "Bearer sk_2"),
         ];
         assert_eq!(key(bearer, &two), Some("sk_1".into()));
+    }
+
+    #[test]
+    fn a_full_journal_drops_its_oldest_and_reuses_its_buffer_for_the_next() {
+        let bearer = Security::bearer("BearerAuth");
+        let journal = super::Journal::default();
+        for n in 0..=super::JOURNAL_CAPACITY {
+            let mut entry = recorded(bearer, &[("authorization", "Bearer sk_1")]);
+            entry.seq = journal.next_seq();
+            entry.set_request(format!("request {n} and some more").as_bytes());
+            entry.set_response(format!("response {n}").as_bytes());
+            journal.push(entry);
+        }
+        let reused = journal.buffer();
+        assert!(reused.capacity() > 0, "the dropped entry's buffer is spare");
+        let (parts, ()) = Request::builder().uri("/x").body(()).unwrap().into_parts();
+        let mut entry = Recorded::new(reused, 0, 0, "p", bearer, &parts.uri, &parts);
+        entry.set_request(b"r");
+        assert_eq!(
+            (
+                entry.target(),
+                entry.header_lines(),
+                entry.request(),
+                entry.response()
+            ),
+            ("/x", &b""[..], &b"r"[..], &b""[..])
+        );
+        let kept = journal.recorded();
+        assert_eq!(kept.len(), super::JOURNAL_CAPACITY);
+        assert_eq!(kept[0].seq, 2);
+        assert_eq!(kept[0].request(), b"request 1 and some more");
+        assert_eq!(kept[0].response(), b"response 1");
+        assert_eq!(kept[0].path(), "/v1/webhooks");
+        assert_eq!(kept[0].query(), Some("limit=2"));
     }
 }

@@ -13,7 +13,7 @@ use http_body::Body as _;
 
 use super::dispatch::{ResetConnection, run};
 use super::error::{MAX_BODY_BYTES, too_large};
-use super::journal::{Note, Recorded, header_lines};
+use super::journal::{Note, Recorded};
 use super::provider::MockProvider;
 use super::render::render_pending;
 use super::request_log::{REQUEST_LOG_TARGET, RequestLine};
@@ -62,24 +62,17 @@ pub async fn journal<P: MockProvider>(request: Request, api: Router) -> Response
         .cloned()
         .expect("the app sets its mock's state on every request");
     let env = mock.env();
+    let recorded = Recorded::new(
+        mock.journal.buffer(),
+        mock.journal.next_seq(),
+        mock.clock.now_millis(),
+        P::NAME,
+        P::SECURITY,
+        &uri,
+        &parts,
+    );
     let mut journaling = Some(Journaling {
-        recorded: Some(Recorded {
-            seq: mock.journal.next_seq(),
-            at_millis: mock.clock.now_millis(),
-            provider: P::NAME,
-            security: P::SECURITY,
-            operation: None,
-            method: parts.method.clone(),
-            target: uri
-                .path_and_query()
-                .map_or_else(|| uri.path(), |target| target.as_str())
-                .into(),
-            headers: header_lines(&parts.headers),
-            status: 0,
-            request: Bytes::new(),
-            response: Bytes::new(),
-            fault: None,
-        }),
+        recorded: Some(recorded),
         mock,
         note,
     });
@@ -87,19 +80,18 @@ pub async fn journal<P: MockProvider>(request: Request, api: Router) -> Response
     let response = match read_body(body, MAX_BODY_BYTES).await {
         Some(bytes) => {
             if let Some(recorded) = recording(&mut journaling) {
-                // A copy, not a slice: a slice would keep hyper's whole read buffer alive.
-                recorded.request = Bytes::copy_from_slice(&bytes);
+                recorded.set_request(&bytes);
             }
             let response = run(api, Request::from_parts(parts, Body::from(bytes))).await;
             // An error's body is written here, where the mock's IDs and time are known.
             let response = render_pending(response, &env);
-            // Mock responses are small JSON documents: keep a copy for the journal.
+            // Mock responses are small JSON documents: the journal keeps a copy.
             let (response_parts, response_body) = response.into_parts();
             let bytes = read_body(response_body, usize::MAX)
                 .await
                 .unwrap_or_default();
             if let Some(recorded) = recording(&mut journaling) {
-                recorded.response = bytes.clone();
+                recorded.set_response(&bytes);
             }
             Response::from_parts(response_parts, Body::from(bytes))
         }
