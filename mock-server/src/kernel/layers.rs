@@ -50,39 +50,39 @@ impl Drop for Journaling {
 pub async fn journal<P: MockProvider>(request: Request, api: Router) -> Response {
     let started = Instant::now();
     let (mut parts, body) = request.into_parts();
-    let uri = parts
-        .extensions
-        .get::<axum::extract::OriginalUri>()
-        .map_or_else(|| parts.uri.clone(), |o| o.0.clone());
-    let note = Note::default();
-    parts.extensions.insert(note.clone());
     let mock = parts
         .extensions
         .get::<Arc<MockState>>()
         .cloned()
         .expect("the app sets its mock's state on every request");
     let env = mock.env();
+    // As sent: a router the mock is nested in keeps the whole URI here.
+    let uri = parts
+        .extensions
+        .get::<axum::extract::OriginalUri>()
+        .map_or(&parts.uri, |o| &o.0);
     let recorded = Recorded::new(
         mock.journal.buffer(),
         mock.journal.next_seq(),
         mock.clock.now_millis(),
         P::NAME,
         P::SECURITY,
-        &uri,
+        uri,
         &parts,
     );
-    let mut journaling = Some(Journaling {
+    let note = Note::default();
+    parts.extensions.insert(note.clone());
+    let mut journaling = Journaling {
         recorded: Some(recorded),
         mock,
         note,
-    });
-    let method = parts.method.clone();
+    };
     let response = match read_body(body, MAX_BODY_BYTES).await {
         Some(bytes) => {
-            if let Some(recorded) = recording(&mut journaling) {
+            if let Some(recorded) = &mut journaling.recorded {
                 recorded.set_request(&bytes);
             }
-            let response = run(api, Request::from_parts(parts, Body::from(bytes))).await;
+            let response = run(api, Request::from_parts(parts, body_of(bytes))).await;
             // An error's body is written here, where the mock's IDs and time are known.
             let response = render_pending(response, &env);
             // Mock responses are small JSON documents: the journal keeps a copy.
@@ -90,38 +90,44 @@ pub async fn journal<P: MockProvider>(request: Request, api: Router) -> Response
             let bytes = read_body(response_body, usize::MAX)
                 .await
                 .unwrap_or_default();
-            if let Some(recorded) = recording(&mut journaling) {
+            if let Some(recorded) = &mut journaling.recorded {
                 recorded.set_response(&bytes);
             }
-            Response::from_parts(response_parts, Body::from(bytes))
+            Response::from_parts(response_parts, body_of(bytes))
         }
         None => too_large::<P>().render(&env),
     };
     let reset = response.extensions().get::<ResetConnection>().is_some();
     let status = if reset { 0 } else { response.status().as_u16() };
-    let line = RequestLine {
-        method: &method,
-        path: uri.path(),
-        status,
-        // As u64: a u128 is slow to format, and a request never takes 584,000 years.
-        micros: started.elapsed().as_micros() as u64,
-        provider: P::NAME,
-    };
-    let request_log = journaling
-        .as_ref()
-        .and_then(|j| j.mock.request_log.as_ref());
-    match request_log {
-        Some(log) => (log.0)(&line),
-        None if tracing::enabled!(target: REQUEST_LOG_TARGET, tracing::Level::INFO) => {
-            let message = line.message();
-            tracing::info!(target: REQUEST_LOG_TARGET, provider = P::NAME, "{message}");
+    if let Some(recorded) = &journaling.recorded {
+        let line = RequestLine {
+            method: &recorded.method,
+            path: recorded.path(),
+            status,
+            // As u64: a u128 is slow to format, and a request never takes 584,000 years.
+            micros: started.elapsed().as_micros() as u64,
+            provider: P::NAME,
+        };
+        match &journaling.mock.request_log {
+            Some(log) => (log.0)(&line),
+            None if tracing::enabled!(target: REQUEST_LOG_TARGET, tracing::Level::INFO) => {
+                let message = line.message();
+                tracing::info!(target: REQUEST_LOG_TARGET, provider = P::NAME, "{message}");
+            }
+            None => {}
         }
-        None => {}
     }
-    if let Some(journaling) = &mut journaling {
-        journaling.finish(status);
-    }
+    journaling.finish(status);
     response
+}
+
+/// A body of `bytes` (an empty one needs no allocation).
+fn body_of(bytes: Bytes) -> Body {
+    if bytes.is_empty() {
+        Body::empty()
+    } else {
+        Body::from(bytes)
+    }
 }
 
 /// `body`'s bytes; `None` past `limit` bytes or when it fails. A body of
@@ -149,9 +155,4 @@ pub async fn read_body(mut body: Body, limit: usize) -> Option<Bytes> {
     } else {
         Bytes::from(joined)
     })
-}
-
-/// The entry being recorded, if the request belongs to a mock.
-fn recording(journaling: &mut Option<Journaling>) -> Option<&mut Recorded> {
-    journaling.as_mut().and_then(|j| j.recorded.as_mut())
 }

@@ -167,26 +167,38 @@ fn write_time(writer: &mut Writer<'_>, time: std::time::SystemTime) -> std::fmt:
 
 /// `time` as RFC 3339 in UTC with microseconds, as chrono writes it.
 fn rfc3339_micros(time: std::time::SystemTime) -> [u8; 27] {
+    thread_local! {
+        /// The second last written and its text: a second's lines share all but the micros.
+        static SECOND: std::cell::Cell<(u64, [u8; 27])> =
+            const { std::cell::Cell::new((u64::MAX, [0; 27])) };
+    }
     let since = time
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default();
     let seconds = since.as_secs();
-    let (days, of_day) = ((seconds / 86_400) as i64, seconds % 86_400);
-    let (year, month, day) = civil_from_days(days);
-    let mut text = *b"0000-00-00T00:00:00.000000Z";
-    let mut put = |at: usize, width: usize, mut value: u64| {
+    let put = |text: &mut [u8; 27], at: usize, width: usize, mut value: u64| {
         for i in (at..at + width).rev() {
             text[i] = b'0' + (value % 10) as u8;
             value /= 10;
         }
     };
-    put(0, 4, year as u64);
-    put(5, 2, month);
-    put(8, 2, day);
-    put(11, 2, of_day / 3600);
-    put(14, 2, of_day / 60 % 60);
-    put(17, 2, of_day % 60);
-    put(20, 6, u64::from(since.subsec_micros()));
+    let mut text = SECOND.with(|second| match second.get() {
+        (cached, text) if cached == seconds => text,
+        _ => {
+            let (days, of_day) = ((seconds / 86_400) as i64, seconds % 86_400);
+            let (year, month, day) = civil_from_days(days);
+            let mut text = *b"0000-00-00T00:00:00.000000Z";
+            put(&mut text, 0, 4, year as u64);
+            put(&mut text, 5, 2, month);
+            put(&mut text, 8, 2, day);
+            put(&mut text, 11, 2, of_day / 3600);
+            put(&mut text, 14, 2, of_day / 60 % 60);
+            put(&mut text, 17, 2, of_day % 60);
+            second.set((seconds, text));
+            text
+        }
+    });
+    put(&mut text, 20, 6, u64::from(since.subsec_micros()));
     text
 }
 
@@ -313,9 +325,21 @@ mod tests {
     #[test]
     fn times_are_written_as_chrono_writes_them() {
         use std::time::{Duration, UNIX_EPOCH};
-        // The epoch, leap days of 2000 and 2024, the last microsecond of a year, 2100.
-        let seconds = [0, 951_782_400, 1_709_164_800, 1_798_761_599, 4_102_444_800];
-        for (second, micros) in seconds.into_iter().zip([0, 7, 123_456, 999_999, 500_000]) {
+        // The epoch, leap days of 2000 and 2024, the last microsecond of a
+        // year, 2100; a second written twice (its text is kept), then the next.
+        let seconds = [
+            0,
+            951_782_400,
+            1_709_164_800,
+            1_798_761_599,
+            4_102_444_800,
+            4_102_444_800,
+            4_102_444_801,
+        ];
+        for (second, micros) in seconds
+            .into_iter()
+            .zip([0, 7, 123_456, 999_999, 500_000, 42, 1])
+        {
             let time = UNIX_EPOCH + Duration::from_secs(second) + Duration::from_micros(micros);
             let mut ours = String::new();
             super::write_time(
