@@ -38,6 +38,8 @@ const STORED: usize = 100_000;
 /// Requests after that, before memory is read again.
 const SUSTAINED: usize = 1_000_000;
 const KEY: &str = "Bearer sk_test_bench";
+/// The creation time the baseline and wiremock-rs answer with (the mock's is the time it is).
+const CREATED_AT: &str = "2026-01-01T00:00:00Z";
 /// Set in the environment of this program's own child that is the baseline.
 const BASELINE_ENV: &str = "WEBHOOKS_BENCH_BASELINE";
 /// Set in the environment of this program's own child that is wiremock-rs.
@@ -558,8 +560,9 @@ impl Drop for Server {
 }
 
 /// The baseline: a bare axum server that parses a JSON body, stores it in a
-/// map under a mutex and answers JSON; gets read it back. No auth, no
-/// validation, no journal: the floor any mock stands on.
+/// map under a mutex and answers JSON; gets read it back. It answers the
+/// documents the mock answers (the same fields, so the same bytes to encode
+/// and send): no auth, no validation, no journal, the floor any mock stands on.
 fn baseline_server() {
     use axum::extract::{Path, State};
     use axum::routing::{get, post};
@@ -571,7 +574,12 @@ fn baseline_server() {
         let mut map = store.lock().unwrap();
         let id = format!("we_{:024x}", map.len());
         body["webhook_id"] = json!(id);
+        body["description"] = body.get("description").cloned().unwrap_or(Value::Null);
+        body["status"] = json!("active");
+        body["created_at"] = json!(CREATED_AT);
         map.insert(id, body.clone());
+        // Shown once, as the mock shows an endpoint's signing secret.
+        body["secret"] = json!(format!("whsec_{:024x}", map.len()));
         (axum::http::StatusCode::CREATED, axum::Json(body))
     }
     async fn read(
@@ -790,10 +798,13 @@ fn wiremock_server() {
         let addr = listener.local_addr().expect("an address");
         let server = MockServer::builder().listener(listener).start().await;
         let endpoint = json!({"webhook_id": "we_0123456789abcdef01234567", "url": "https://example.com/hook",
-                              "events": ["checkout.completed"], "status": "active", "created_at": "2026-01-01T00:00:00Z"});
+                              "events": ["checkout.completed"], "description": null, "status": "active",
+                              "created_at": CREATED_AT});
+        let mut created = endpoint.clone();
+        created["secret"] = json!("whsec_0123456789abcdef01234567");
         Mock::given(method("POST"))
             .and(path("/v1/webhooks"))
-            .respond_with(ResponseTemplate::new(201).set_body_json(&endpoint))
+            .respond_with(ResponseTemplate::new(201).set_body_json(&created))
             .mount(&server)
             .await;
         Mock::given(method("GET"))
