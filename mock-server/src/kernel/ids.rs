@@ -122,7 +122,16 @@ fn os_random(text: &mut String, alphabet: &[u8], len: usize) {
         }
         let drawn = &bytes[*used..*used + len];
         *used += len;
-        text.extend(drawn.iter().map(|&b| pick(alphabet, u64::from(b))));
+        // As bytes, not chars (pushing a char encodes it): the alphabets are ASCII.
+        for chunk in drawn.chunks(64) {
+            let mut picked = [0; 64];
+            for (to, &from) in picked.iter_mut().zip(chunk) {
+                *to = alphabet[usize::from(from) % alphabet.len()];
+            }
+            text.push_str(
+                std::str::from_utf8(&picked[..chunk.len()]).expect("the alphabets are ASCII"),
+            );
+        }
     })
 }
 
