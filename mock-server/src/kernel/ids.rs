@@ -126,7 +126,7 @@ fn os_random(text: &mut String, alphabet: &[u8], len: usize) {
         for chunk in drawn.chunks(64) {
             let mut picked = [0; 64];
             for (to, &from) in picked.iter_mut().zip(chunk) {
-                *to = alphabet[usize::from(from) % alphabet.len()];
+                *to = pick(alphabet, u64::from(from)) as u8;
             }
             text.push_str(
                 std::str::from_utf8(&picked[..chunk.len()]).expect("the alphabets are ASCII"),
