@@ -149,9 +149,7 @@ fn run() -> Result<(), String> {
         // round's pair measured seconds apart.
         let ratio = |op: &str, server: &Server, pick: fn(&Figures) -> f64| {
             let (ours, base) = (&rounds[&(op, server.addr.clone())], &rounds[&(op, baseline.addr.clone())]);
-            let mut ratios: Vec<f64> = ours.iter().zip(base).map(|(o, b)| pick(o) / pick(b)).collect();
-            ratios.sort_by(f64::total_cmp);
-            ratios[ratios.len() / 2]
+            median(ours.iter().zip(base).map(|(o, b)| pick(o) / pick(b)).collect())
         };
         let medians: HashMap<_, Figures> =
             rounds.iter().map(|(key, figures)| (key.clone(), median_figures(figures))).collect();
@@ -630,21 +628,23 @@ struct Figures {
     generator_us: f64,
 }
 
+/// The middle of `values` (the upper middle of an even count).
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
 /// Each figure's median over some rounds.
 fn median_figures(rounds: &[Figures]) -> Figures {
-    let median = |pick: fn(&Figures) -> f64| {
-        let mut values: Vec<f64> = rounds.iter().map(pick).collect();
-        values.sort_by(f64::total_cmp);
-        values[values.len() / 2]
-    };
+    let median_of = |pick: fn(&Figures) -> f64| median(rounds.iter().map(pick).collect());
     Figures {
-        rate: median(|f| f.rate),
-        p50_ms: median(|f| f.p50_ms),
-        p99_ms: median(|f| f.p99_ms),
+        rate: median_of(|f| f.rate),
+        p50_ms: median_of(|f| f.p50_ms),
+        p99_ms: median_of(|f| f.p99_ms),
         failed: rounds.iter().map(|f| f.failed).sum(),
         count: rounds.iter().map(|f| f.count).sum(),
-        server_us: median(|f| f.server_us),
-        generator_us: median(|f| f.generator_us),
+        server_us: median_of(|f| f.server_us),
+        generator_us: median_of(|f| f.generator_us),
     }
 }
 
